@@ -1,0 +1,41 @@
+package dev.airlock.cli;
+
+import dev.airlock.cli.scan.ScanCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the single Airlock distribution; each role is a subcommand. */
+@Command(name = "airlock",
+        mixinStandardHelpOptions = true,
+        version = "airlock 0.1.0-SNAPSHOT",
+        description = "Run coding agents against real repositories without letting them leak a credential or push code.",
+        subcommands = {
+                ScanCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, shared by {@link #main} and tests. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                // Exit code 2 for usage errors matches the scan contract (0 clean, 1 findings, 2 error).
+                .setExitCodeExceptionMapper(e -> 2)
+                .setParameterExceptionHandler((ex, args) -> {
+                    ex.getCommandLine().getErr().println("airlock: " + ex.getMessage());
+                    ex.getCommandLine().usage(ex.getCommandLine().getErr());
+                    return 2;
+                });
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

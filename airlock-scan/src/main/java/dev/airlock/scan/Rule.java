@@ -1,0 +1,170 @@
+package dev.airlock.scan;
+
+import com.google.re2j.Pattern;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One credential format. Immutable; build with {@link #builder(String)}.
+ *
+ * <p>The pattern is RE2 syntax compiled by RE2/J, so matching is linear in the input; the engine runs it only on
+ * bounded windows around a keyword hit. Every keyword must be a literal that appears (case-insensitively) in
+ * every match, so the prefilter never hides a true positive.
+ *
+ * @param id           stable identifier, e.g. {@code github-pat}
+ * @param description  one line for humans
+ * @param keywords     lower-case literals, at least one of which occurs in every match
+ * @param pattern      the RE2 pattern
+ * @param secretGroup  the capture group holding the secret; 0 for the whole match
+ * @param minEntropy   minimum Shannon entropy (bits per character) of the secret; 0 to disable
+ * @param validators   structural checks, all of which must pass
+ * @param allowlist    values and paths this rule never reports
+ * @param confidence   the confidence of a match that passes every check ({@code CERTAIN} if a checksum validator
+ *                     passed, whatever this says)
+ * @param maxLength    upper bound on the length of a match, used to size the window around keyword hits
+ * @param path         optional RE2 pattern a file path must match for the rule to apply (gitleaks {@code path})
+ * @param examples     strings containing a secret this rule must find
+ * @param negatives    strings this rule must not report
+ */
+public record Rule(
+        String id,
+        String description,
+        List<String> keywords,
+        Pattern pattern,
+        int secretGroup,
+        double minEntropy,
+        List<SecretValidator> validators,
+        Allowlist allowlist,
+        Confidence confidence,
+        int maxLength,
+        Pattern path,
+        List<String> examples,
+        List<String> negatives) {
+
+    /** Matches longer than this are not credentials; bounding them bounds every window. */
+    public static final int MAX_MATCH_LENGTH = 16 * 1024;
+
+    public Rule {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(pattern, "pattern of rule " + id);
+        keywords = keywords.stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
+        validators = List.copyOf(validators);
+        examples = List.copyOf(examples);
+        negatives = List.copyOf(negatives);
+        if (secretGroup < 0 || secretGroup > pattern.groupCount()) {
+            throw new IllegalArgumentException("rule " + id + ": secretGroup " + secretGroup
+                    + " but the pattern has " + pattern.groupCount() + " groups");
+        }
+        if (maxLength <= 0 || maxLength > MAX_MATCH_LENGTH) {
+            throw new IllegalArgumentException("rule " + id + ": maxLength must be 1.." + MAX_MATCH_LENGTH);
+        }
+        if (confidence == Confidence.CERTAIN) {
+            throw new IllegalArgumentException("rule " + id + ": CERTAIN is earned by a checksum, not declared");
+        }
+    }
+
+    public static Builder builder(String id) {
+        return new Builder(id);
+    }
+
+    /** A validating builder; {@link #build()} rejects incomplete or inconsistent rules with the rule's id. */
+    public static final class Builder {
+        private final String id;
+        private String description = "";
+        private final List<String> keywords = new ArrayList<>();
+        private String regex;
+        private int secretGroup;
+        private double minEntropy;
+        private final List<SecretValidator> validators = new ArrayList<>();
+        private Allowlist allowlist = Allowlist.EMPTY;
+        private Confidence confidence = Confidence.HIGH;
+        private int maxLength = 512;
+        private String path;
+        private final List<String> examples = new ArrayList<>();
+        private final List<String> negatives = new ArrayList<>();
+
+        private Builder(String id) {
+            this.id = Objects.requireNonNull(id, "id");
+        }
+
+        public Builder description(String description) {
+            this.description = description;
+            return this;
+        }
+
+        public Builder keywords(String... keywords) {
+            this.keywords.addAll(List.of(keywords));
+            return this;
+        }
+
+        public Builder regex(String regex) {
+            this.regex = regex;
+            return this;
+        }
+
+        public Builder secretGroup(int secretGroup) {
+            this.secretGroup = secretGroup;
+            return this;
+        }
+
+        public Builder minEntropy(double minEntropy) {
+            this.minEntropy = minEntropy;
+            return this;
+        }
+
+        public Builder validator(SecretValidator validator) {
+            this.validators.add(validator);
+            return this;
+        }
+
+        public Builder allowlist(Allowlist allowlist) {
+            this.allowlist = allowlist;
+            return this;
+        }
+
+        public Builder confidence(Confidence confidence) {
+            this.confidence = confidence;
+            return this;
+        }
+
+        public Builder maxLength(int maxLength) {
+            this.maxLength = maxLength;
+            return this;
+        }
+
+        public Builder path(String pathRegex) {
+            this.path = pathRegex;
+            return this;
+        }
+
+        public Builder example(String example) {
+            this.examples.add(example);
+            return this;
+        }
+
+        public Builder negative(String negative) {
+            this.negatives.add(negative);
+            return this;
+        }
+
+        public Rule build() {
+            if (regex == null) {
+                throw new IllegalArgumentException("rule " + id + ": no regex");
+            }
+            if (keywords.isEmpty()) {
+                throw new IllegalArgumentException("rule " + id + ": no keywords; the prefilter needs at least one");
+            }
+            Pattern compiled;
+            try {
+                compiled = Pattern.compile(regex);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("rule " + id + ": regex does not compile as RE2: " + e.getMessage(), e);
+            }
+            Pattern compiledPath = path == null ? null : Pattern.compile(path);
+            return new Rule(id, description, keywords, compiled, secretGroup, minEntropy, validators, allowlist,
+                    confidence, maxLength, compiledPath, examples, negatives);
+        }
+    }
+}
