@@ -1,0 +1,160 @@
+package dev.airlock.scan.rules;
+
+import dev.airlock.scan.Rule;
+import dev.airlock.scan.validate.CharacterMix;
+import java.util.List;
+
+/** Payments, e-mail, SMS and chat: Stripe, SendGrid, Twilio, Slack, Telegram. */
+final class PaymentAndMessagingRules {
+    private PaymentAndMessagingRules() {
+    }
+
+    static List<Rule> all() {
+        Fake f = new Fake("payments-messaging");
+        return List.of(
+                Rule.builder("stripe-secret-key")
+                        .description("Stripe live secret key (sk_test_ keys are not reported)")
+                        .keywords("sk_live_")
+                        .regex("\\b(sk_live_[A-Za-z0-9]{24,247})\\b")
+                        .secretGroup(1)
+                        .minEntropy(3.5)
+                        .validator(CharacterMix.MIXED_CASE_AND_DIGIT)
+                        .allowlist(Stopwords.placeholders())
+                        .maxLength(255)
+                        .example("Stripe.apiKey = \"sk_live_" + f.alnum(24) + "\";")
+                        .example("STRIPE_SECRET_KEY=sk_live_51" + f.alnum(97))
+                        .negative("Stripe.apiKey = \"sk_test_" + f.alnum(24) + "\";")
+                        .negative("sk_live_" + f.alnum(16) + "\"")
+                        .negative("sk_live_xxxxxxxxxxxxxxxxxxxxxxxx")
+                        .build(),
+                Rule.builder("stripe-restricted-key")
+                        .description("Stripe live restricted key")
+                        .keywords("rk_live_")
+                        .regex("\\b(rk_live_[A-Za-z0-9]{24,247})\\b")
+                        .secretGroup(1)
+                        .minEntropy(3.5)
+                        .validator(CharacterMix.MIXED_CASE_AND_DIGIT)
+                        .allowlist(Stopwords.placeholders())
+                        .maxLength(255)
+                        .example("STRIPE_KEY=rk_live_" + f.alnum(24))
+                        .negative("rk_test_" + f.alnum(24))
+                        .build(),
+                Rule.builder("stripe-webhook-secret")
+                        .description("Stripe / Svix webhook signing secret")
+                        .keywords("whsec_")
+                        .regex("\\b(whsec_[A-Za-z0-9+/]{32,88}={0,2})(?:[^A-Za-z0-9+/=]|\\z)")
+                        .secretGroup(1)
+                        .minEntropy(4.0)
+                        .validator(CharacterMix.MIXED_CASE_AND_DIGIT)
+                        .allowlist(Stopwords.placeholders())
+                        .maxLength(96)
+                        .example("STRIPE_WEBHOOK_SECRET=whsec_" + f.alnum(32) + "\n")
+                        .negative("whsec_" + f.alnum(16) + "\n")
+                        .build(),
+                Rule.builder("sendgrid-api-key")
+                        .description("SendGrid API key")
+                        .keywords("sg.")
+                        .regex("\\b(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|\\z)")
+                        .secretGroup(1)
+                        .minEntropy(4.0)
+                        .allowlist(Stopwords.placeholders())
+                        .maxLength(72)
+                        .example("SENDGRID_API_KEY=SG." + f.urlsafe(22) + "." + f.urlsafe(43) + "\n")
+                        .negative("SG." + f.urlsafe(22) + "." + f.urlsafe(30) + "\n")
+                        .build(),
+                Rule.builder("twilio-credentials")
+                        .description("Twilio account or API-key SID paired with its 32-hex secret, near the word twilio")
+                        .keywords("twilio")
+                        .regex("(?i:twilio)(?s:.{0,200}?)\\b((?:AC|SK)[0-9a-f]{32})\\b(?s:.{1,100}?)\\b([0-9a-f]{32})\\b")
+                        .secretGroup(2)
+                        .minEntropy(3.0)
+                        .validator(CharacterMix.LETTER_AND_DIGIT)
+                        .maxLength(400)
+                        .example("TWILIO_ACCOUNT_SID=AC" + f.hex(32) + "\nTWILIO_AUTH_TOKEN=" + f.hex(32) + "\n")
+                        .example("client = twilio.Client('SK" + f.hex(32) + "', '" + f.hex(32) + "')")
+                        .negative("TWILIO_ACCOUNT_SID=AC" + f.hex(32) + "\n")
+                        .negative("AC" + f.hex(32) + " " + f.hex(32))
+                        .build(),
+                Rule.builder("slack-bot-token")
+                        .description("Slack bot token")
+                        .keywords("xoxb-")
+                        .regex("\\b(xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24,34})\\b")
+                        .secretGroup(1)
+                        .minEntropy(3.5)
+                        .allowlist(Stopwords.placeholders())
+                        .maxLength(64)
+                        .example("SLACK_BOT_TOKEN=xoxb-" + f.digits(12) + "-" + f.digits(13) + "-" + f.alnum(24))
+                        .negative("xoxb-" + f.digits(12) + "-" + f.digits(13) + "-" + f.alnum(12))
+                        .negative("xoxb-xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx")
+                        .build(),
+                Rule.builder("slack-user-token")
+                        .description("Slack user token")
+                        .keywords("xoxp-")
+                        .regex("\\b(xoxp-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[a-f0-9]{32})\\b")
+                        .secretGroup(1)
+                        .minEntropy(3.5)
+                        .maxLength(80)
+                        .example("token: xoxp-" + f.digits(11) + "-" + f.digits(12) + "-" + f.digits(13) + "-" + f.hex(32))
+                        .negative("xoxp-" + f.digits(11) + "-" + f.digits(12) + "-" + f.hex(32))
+                        .build(),
+                Rule.builder("slack-app-token")
+                        .description("Slack app-level token")
+                        .keywords("xapp-")
+                        .regex("\\b(xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{10,13}-[a-f0-9]{64})\\b")
+                        .secretGroup(1)
+                        .minEntropy(3.5)
+                        .maxLength(100)
+                        .example("SLACK_APP_TOKEN=xapp-1-A" + f.of(Fake.UPPER + Fake.DIGITS, 10) + "-" + f.digits(13) + "-" + f.hex(64))
+                        .negative("xapp-1-A" + f.of(Fake.UPPER + Fake.DIGITS, 10) + "-" + f.digits(13) + "-" + f.hex(40))
+                        .build(),
+                Rule.builder("slack-webhook-url")
+                        .description("Slack incoming-webhook or workflow URL")
+                        .keywords("hooks.slack.com")
+                        .regex("(https://hooks\\.slack\\.com/(?:services|workflows|triggers)/T[A-Z0-9]{8,12}/[A-Z0-9]{8,12}/"
+                                + "[A-Za-z0-9]{23,24})\\b")
+                        .secretGroup(1)
+                        .minEntropy(3.5)
+                        .allowlist(Stopwords.placeholders())
+                        .maxLength(110)
+                        .example("curl -X POST https://hooks.slack.com/services/T" + f.of(Fake.UPPER + Fake.DIGITS, 8)
+                                + "/B" + f.of(Fake.UPPER + Fake.DIGITS, 8) + "/" + f.alnum(24))
+                        .negative("https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX")
+                        .negative("https://hooks.slack.com/services/T" + f.of(Fake.UPPER, 8) + "/B" + f.of(Fake.UPPER, 8) + "/" + f.alnum(10))
+                        .build(),
+                Rule.builder("telegram-bot-token")
+                        .description("Telegram bot token")
+                        .keywords(":aa")
+                        .regex("\\b([0-9]{8,10}:AA[A-Za-z0-9_-]{33})(?:[^A-Za-z0-9_-]|\\z)")
+                        .secretGroup(1)
+                        .minEntropy(3.5)
+                        .allowlist(Stopwords.placeholders())
+                        .maxLength(48)
+                        .example("TELEGRAM_BOT_TOKEN=" + f.digits(10) + ":AA" + f.urlsafe(33) + "\n")
+                        .negative(f.digits(10) + ":AA" + f.urlsafe(20) + "\n")
+                        .negative(f.digits(10) + ":BB" + f.urlsafe(33) + "\n")
+                        .build(),
+                Rule.builder("mailgun-api-key")
+                        .description("Mailgun private API key")
+                        .keywords("mailgun")
+                        .regex("(?i:mailgun)(?s:.{0,100}?)\\b(key-[0-9a-f]{32})\\b")
+                        .secretGroup(1)
+                        .minEntropy(3.0)
+                        .maxLength(150)
+                        .example("MAILGUN_API_KEY=key-" + f.hex(32))
+                        .negative("key-" + f.hex(32))
+                        .build(),
+                Rule.builder("discord-webhook-url")
+                        .description("Discord webhook URL")
+                        .keywords("discord.com/api/webhooks/", "discordapp.com/api/webhooks/")
+                        .regex("(https://(?:ptb\\.|canary\\.)?discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/"
+                                + "[A-Za-z0-9_-]{60,68})(?:[^A-Za-z0-9_-]|\\z)")
+                        .secretGroup(1)
+                        .minEntropy(3.5)
+                        .allowlist(Stopwords.placeholders())
+                        .maxLength(130)
+                        .example("DISCORD_WEBHOOK=https://discord.com/api/webhooks/" + f.digits(19) + "/" + f.urlsafe(68) + "\n")
+                        .negative("https://discord.com/api/webhooks/" + f.digits(19) + "/" + f.urlsafe(20) + "\n")
+                        .build());
+    }
+
+}
