@@ -38,7 +38,7 @@ final class CloudRules {
         rules.add(Rule.builder("aws-secret-access-key")
                 .description("AWS secret access key assigned to a secret-key name")
                 .keywords("secret")
-                .regex("(?i:secret[_.-]?(?:access[_.-]?)?key)[\"'\\\\]{0,2}\\s{0,4}(?::=|=>|=|:)\\s{0,4}[\"'\\\\]{0,2}"
+                .regex("(?i:secret[_.-]?(?:access[_.-]?)?key)[\"'\\\\]{0,2}\\s{0,4}(?::=|=>|=|:|>)\\s{0,4}[\"'\\\\]{0,2}"
                         + "([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|\\z)")
                 .secretGroup(1)
                 .minEntropy(4.0)
@@ -53,7 +53,7 @@ final class CloudRules {
         rules.add(Rule.builder("aws-secret-access-key-paired")
                 .description("AWS secret access key within 200 characters after an access key id")
                 .keywords("akia", "asia", "abia", "acca")
-                .regex("(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?s:.{1,200}?)[^A-Za-z0-9/+]([A-Za-z0-9/+]{40})"
+                .regex("(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?s:.{0,200}?)[^A-Za-z0-9/+]([A-Za-z0-9/+]{40})"
                         + "(?:[^A-Za-z0-9/+=]|\\z)")
                 .secretGroup(1)
                 .minEntropy(4.0)
@@ -104,7 +104,7 @@ final class CloudRules {
         rules.add(Rule.builder("azure-entra-client-secret")
                 .description("Azure Entra ID (AAD) application client secret")
                 .keywords("q~")
-                .regex("(?:^|[\\\\'\"`\\s>=:(,)])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?:$|[\\\\'\"`\\s<),])")
+                .regex("(?:^|[\\\\'\"`\\s>=:(,)])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?:$|[\\\\'\"`\\s<),;&])")
                 .secretGroup(1)
                 .minEntropy(3.5)
                 .validator(CharacterMix.LETTER_AND_DIGIT)

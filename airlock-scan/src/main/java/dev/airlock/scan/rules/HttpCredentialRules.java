@@ -14,7 +14,7 @@ import java.util.List;
 /** Credentials carried by HTTP itself: JWTs, passwords in URLs, Authorization header values. */
 final class HttpCredentialRules {
     /** The header name, then a separator as written in raw HTTP, JSON, code or curl. */
-    private static final String AUTHORIZATION = "(?i:authorization)[\\\\\"']{0,3}\\s{0,4}[:=,]?\\s{0,4}[\\\\\"']{0,3}";
+    private static final String AUTHORIZATION = "(?i:authorization)[\\\\\"']{0,3}\\s{0,4}[:=,>]?\\s{0,4}[\\\\\"']{0,3}";
 
     private HttpCredentialRules() {
     }
