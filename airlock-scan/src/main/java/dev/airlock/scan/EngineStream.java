@@ -189,7 +189,7 @@ final class EngineStream implements ScanStream {
         cutoff = decodeRegions(data, lower, from, cutoff, len, last, depth, origin);
         matchRules(data, lower, from, cutoff, len, origin);
         int knownEnd = last ? len : cutoff;
-        engine.known.find(data, lower, from, knownEnd, (variant, start) -> report(
+        engine.known.find(data, lower, from, knownEnd, len, (variant, start) -> report(
                 "known-secret:" + variant.name(), Confidence.CERTAIN, data, start, origin,
                 variant.redacted(), variant.fingerprint(), variantEncoding(variant.encoding())));
         return cutoff;

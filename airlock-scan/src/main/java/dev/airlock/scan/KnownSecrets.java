@@ -42,7 +42,44 @@ public final class KnownSecrets {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One way a secret can appear, held as fingerprints only. */
-    record Variant(String name, String encoding, int length, byte[] hmac, String redacted, String fingerprint) {
+    record Variant(String name, String encoding, int length, byte[] hmac, String redacted, String fingerprint,
+                   Edges edges) {
+    }
+
+    /**
+     * For a base64 variant: the bits of the secret that share a character with its neighbours. The character
+     * before the span must carry the secret's first bits in its low bits and the one after its last bits in its
+     * high bits; checking them closes the gap of up to 4 bits at each end that the core alone cannot see.
+     */
+    record Edges(boolean url, int leadMask, int lead, int trailMask, int trail) {
+        boolean accept(byte[] data, int lower, int start, int end, int limit) {
+            if (leadMask != 0) {
+                int v = start - 1 >= lower ? value(data[start - 1], url) : -1;
+                if (v < 0 || (v & leadMask) != lead) {
+                    return false;
+                }
+            }
+            if (trailMask != 0) {
+                int v = end < limit ? value(data[end], url) : -1;
+                return v >= 0 && (v & trailMask) == trail;
+            }
+            return true;
+        }
+
+        private static int value(byte b, boolean url) {
+            if (b >= 'A' && b <= 'Z') {
+                return b - 'A';
+            } else if (b >= 'a' && b <= 'z') {
+                return b - 'a' + 26;
+            } else if (b >= '0' && b <= '9') {
+                return b - '0' + 52;
+            } else if (b == (url ? '-' : '+')) {
+                return 62;
+            } else if (b == (url ? '_' : '/')) {
+                return 63;
+            }
+            return -1;
+        }
     }
 
     private final List<Variant> variants;
@@ -72,6 +109,7 @@ public final class KnownSecrets {
         long multiplier = RANDOM.nextLong() | 1L;
         Mac mac = mac(key);
         List<Variant> variants = new ArrayList<>();
+        List<Integer> hashes = new ArrayList<>();
         List<byte[]> seen = new ArrayList<>();
         values.forEach((name, value) -> {
             if (name == null || name.isBlank() || !name.matches("[A-Za-z0-9_.-]+")) {
@@ -90,30 +128,23 @@ public final class KnownSecrets {
                     continue;
                 }
                 seen.add(bytes);
-                variants.add(new Variant(name, e.getKey(), bytes.length, mac.doFinal(bytes), redacted, fingerprint));
+                variants.add(new Variant(name, e.getKey(), bytes.length, mac.doFinal(bytes), redacted, fingerprint,
+                        edges(value, e.getKey())));
+                hashes.add((int) ((window(bytes, bytes.length) * multiplier) >>> (64 - FILTER_BITS)));
             }
+            seen.forEach(b -> Arrays.fill(b, (byte) 0));
         });
         KnownSecrets ks = new KnownSecrets(variants, key, multiplier);
-        ks.index(values);
+        ks.index(hashes);
         return ks;
     }
 
-    private void index(Map<String, String> values) {
-        // Re-derive each variant's trailing window only to set the filter bit; the bytes are dropped right after.
+    private void index(List<Integer> hashes) {
         Map<Integer, List<Variant>> byHash = new LinkedHashMap<>();
-        int i = 0;
-        for (Map.Entry<String, String> entry : values.entrySet()) {
-            List<byte[]> seen = new ArrayList<>();
-            for (byte[] bytes : variantsOf(entry.getValue()).values()) {
-                if (bytes.length < WINDOW || seen.stream().anyMatch(s -> Arrays.equals(s, bytes))) {
-                    continue;
-                }
-                seen.add(bytes);
-                int h = bucket(window(bytes, bytes.length));
-                filter[h >>> 6] |= 1L << h;
-                byHash.computeIfAbsent(h, k -> new ArrayList<>()).add(variants.get(i++));
-                Arrays.fill(bytes, (byte) 0);
-            }
+        for (int i = 0; i < variants.size(); i++) {
+            int h = hashes.get(i);
+            filter[h >>> 6] |= 1L << h;
+            byHash.computeIfAbsent(h, k -> new ArrayList<>()).add(variants.get(i));
         }
         Variant[][] table = new Variant[1 << FILTER_BITS][];
         byHash.forEach((h, list) -> table[h] = list.toArray(Variant[]::new));
@@ -138,6 +169,36 @@ public final class KnownSecrets {
             v.put("base64url-" + align, base64Core(utf8, align, Base64.getUrlEncoder()));
         }
         return v;
+    }
+
+    private static Edges edges(String value, String encoding) {
+        if (!encoding.startsWith("base64")) {
+            return null;
+        }
+        boolean url = encoding.startsWith("base64url");
+        int align = encoding.charAt(encoding.length() - 1) - '0';
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        byte[] padded = new byte[align + utf8.length];
+        System.arraycopy(utf8, 0, padded, align, utf8.length);
+        byte[] enc = (url ? Base64.getUrlEncoder() : Base64.getEncoder()).withoutPadding().encode(padded);
+        int leadMask = 0, lead = 0, trailMask = 0, trail = 0;
+        int firstBit = 8 * align;
+        if (firstBit % 6 != 0) {
+            int idx = firstBit / 6;
+            int k = 6 * idx + 6 - firstBit;
+            leadMask = (1 << k) - 1;
+            lead = Edges.value(enc[idx], url) & leadMask;
+        }
+        int endBit = 8 * (align + utf8.length);
+        if (endBit % 6 != 0) {
+            int idx = endBit / 6;
+            int k = endBit - 6 * idx;
+            trailMask = ((1 << k) - 1) << (6 - k);
+            trail = Edges.value(enc[idx], url) & trailMask;
+        }
+        Arrays.fill(utf8, (byte) 0);
+        Arrays.fill(padded, (byte) 0);
+        return new Edges(url, leadMask, lead, trailMask, trail);
     }
 
     private static byte[] percent(byte[] utf8, boolean upper) {
@@ -207,10 +268,6 @@ public final class KnownSecrets {
         return w;
     }
 
-    private int bucket(long window) {
-        return (int) ((window * multiplier) >>> (64 - FILTER_BITS));
-    }
-
     public boolean isEmpty() {
         return variants.isEmpty();
     }
@@ -229,8 +286,10 @@ public final class KnownSecrets {
         void found(Variant variant, int start);
     }
 
-    /** Reports every variant occurrence whose end lies in {@code (endFrom, endTo]}, within {@code data[lower, ...)}. */
-    void find(byte[] data, int lower, int endFrom, int endTo, Sink sink) {
+    /**
+     * Reports every variant occurrence whose end lies in {@code (endFrom, endTo]}, within {@code data[lower, limit)}.
+     */
+    void find(byte[] data, int lower, int endFrom, int endTo, int limit, Sink sink) {
         if (variants.isEmpty()) {
             return;
         }
@@ -260,7 +319,8 @@ public final class KnownSecrets {
                     mac = mac(hmacKey);
                 }
                 mac.update(data, start, v.length());
-                if (MessageDigest.isEqual(mac.doFinal(), v.hmac())) {
+                if (MessageDigest.isEqual(mac.doFinal(), v.hmac())
+                        && (v.edges() == null || v.edges().accept(data, lower, start, end, limit))) {
                     sink.found(v, start);
                 }
             }
