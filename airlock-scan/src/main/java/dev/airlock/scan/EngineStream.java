@@ -367,9 +367,14 @@ final class EngineStream implements ScanStream {
             }
             return;
         }
-        byte[] decoded = decoder.decode(data, s, e, (int) Math.min(budget, Integer.MAX_VALUE - 16));
+        // One byte over the budget tells "exactly at the limit" from "cut at the limit".
+        byte[] decoded = decoder.decode(data, s, e, (int) Math.min(budget + 1, Integer.MAX_VALUE - 16));
         if (decoded == null) {
             return;
+        }
+        if (decoded.length > budget) {
+            decoded = Arrays.copyOf(decoded, (int) budget);
+            incomplete = "decoded content exceeds the limit of " + engine.limits.maxDecodedBytes() + " bytes";
         }
         decodedBytes += decoded.length;
         Origin inner = origin == null ? new Origin(bufAbs + s, bufAbs + e, decoder.name()) : origin.then(decoder.name());
