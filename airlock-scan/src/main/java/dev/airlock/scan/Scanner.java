@@ -2,14 +2,11 @@ package dev.airlock.scan;
 
 import dev.airlock.core.Redaction;
 import dev.airlock.scan.rules.BuiltinRules;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,11 +21,13 @@ public final class Scanner {
     private final List<Rule> rules;
     private final KnownSecrets knownSecrets;
     private final ScanLimits limits;
+    private final Engine engine;
 
     private Scanner(Builder b) {
         this.rules = List.copyOf(b.rules);
         this.knownSecrets = b.knownSecrets;
         this.limits = b.limits;
+        this.engine = new Engine(rules, knownSecrets, limits, b.inlineSuppression);
     }
 
     public static Builder builder() {
@@ -46,7 +45,10 @@ public final class Scanner {
     /** Scans {@code data}; {@code path} (nullable) is reported in findings and checked against path allowlists. */
     public ScanResult scan(byte[] data, String path) {
         try (ScanStream stream = open(path)) {
-            stream.write(data, 0, data.length);
+            // Fed in pieces so the engine's buffer, not the caller's array size, bounds the working set.
+            for (int at = 0; at < data.length; at += EngineStream.SEGMENT) {
+                stream.write(data, at, Math.min(EngineStream.SEGMENT, data.length - at));
+            }
             return stream.finish();
         }
     }
@@ -63,14 +65,14 @@ public final class Scanner {
         }
     }
 
-    /** Starts an incremental scan. */
+    /** Starts an incremental scan; memory stays bounded however much is written. */
     public ScanStream open(String path) {
-        return new BufferingStream(path);
+        return new EngineStream(engine, path);
     }
 
     /**
-     * The reference path: every rule over the whole input. Obviously correct and slow; the fast engine must
-     * report exactly what this reports.
+     * The reference path: every rule over the whole input, no decoding, no known secrets. Obviously correct and
+     * slow; the fast engine's {@code plain} rule findings must be exactly what this reports (property-tested).
      */
     List<Finding> referenceFindings(byte[] data, String path) {
         Latin1View text = new Latin1View(data);
@@ -84,13 +86,6 @@ public final class Scanner {
             }
             RuleMatcher.matchRegion(rule, text, 0, text.length(),
                     m -> findings.add(finding(m.rule().id(), m.confidence(), path, data, m.secretStart(), m.secret())));
-        }
-        for (Map.Entry<String, String> known : knownSecrets.values().entrySet()) {
-            String haystack = text.toString();
-            String needle = new String(known.getValue().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
-            for (int at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
-                findings.add(finding("known-secret:" + known.getKey(), Confidence.CERTAIN, path, data, at, needle));
-            }
         }
         findings.sort(Comparator.comparingLong(Finding::offset).thenComparing(Finding::ruleId));
         return findings;
@@ -109,50 +104,11 @@ public final class Scanner {
                 Redaction.redact(secret), Fingerprint.of(ruleId, secret), "plain");
     }
 
-    /** Placeholder stream: buffers up to the byte limit and runs the reference path. */
-    private final class BufferingStream implements ScanStream {
-        private final String path;
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private boolean truncated;
-        private boolean finished;
-
-        BufferingStream(String path) {
-            this.path = path;
-        }
-
-        @Override
-        public void write(byte[] chunk, int offset, int length) {
-            Objects.checkFromIndexSize(offset, length, chunk.length);
-            long room = limits.maxBytes() - buffer.size();
-            if (length > room) {
-                truncated = true;
-                length = (int) Math.max(0, room);
-            }
-            buffer.write(chunk, offset, length);
-        }
-
-        @Override
-        public ScanResult finish() {
-            if (finished) {
-                throw new IllegalStateException("finish() called twice");
-            }
-            finished = true;
-            List<Finding> findings = referenceFindings(buffer.toByteArray(), path);
-            return truncated
-                    ? new ScanResult.Incomplete(findings, "input exceeds the scan limit of " + limits.maxBytes() + " bytes")
-                    : new ScanResult.Complete(findings);
-        }
-
-        @Override
-        public void close() {
-            buffer.reset();
-        }
-    }
-
     public static final class Builder {
         private List<Rule> rules = BuiltinRules.all();
         private KnownSecrets knownSecrets = KnownSecrets.NONE;
         private ScanLimits limits = ScanLimits.DEFAULT;
+        private boolean inlineSuppression;
 
         private Builder() {
         }
@@ -170,6 +126,15 @@ public final class Scanner {
 
         public Builder limits(ScanLimits limits) {
             this.limits = Objects.requireNonNull(limits);
+            return this;
+        }
+
+        /**
+         * Honour {@code airlock:allow} on a line to suppress findings there. Off by default: only a human-owned
+         * source tree may suppress; the egress guard must never let scanned traffic vouch for itself.
+         */
+        public Builder inlineSuppression(boolean enabled) {
+            this.inlineSuppression = enabled;
             return this;
         }
 

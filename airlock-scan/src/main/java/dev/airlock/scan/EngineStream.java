@@ -1,0 +1,497 @@
+package dev.airlock.scan;
+
+import dev.airlock.core.Redaction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The incremental scan behind {@link Scanner#open(String)}.
+ *
+ * <p>Design notes. Input accumulates in a buffer; once a segment of {@value #SEGMENT} new bytes is present it is
+ * processed and all but a bounded carry-over is dropped. Every keyword hit, known-secret candidate and encoded
+ * region is owned by the segment its start falls in, and is processed only once the bytes it can reach are in
+ * the buffer ({@link Engine#tail()} after a hit; the whole region for an encoded region up to
+ * {@link Engine#MAX_REGION}). So a secret split across any chunk boundary is seen whole, memory stays bounded
+ * by segment + region + carry, and line/column are counted once over each byte as it is dropped.
+ */
+final class EngineStream implements ScanStream {
+    static final int SEGMENT = 1 << 20;
+    private static final int MAX_FINDINGS = 10_000;
+    private static final byte[] SUPPRESS = "airlock:allow".getBytes(StandardCharsets.US_ASCII);
+
+    private final Engine engine;
+    private final String path;
+    private final boolean[] active;
+    private final long deadline;
+
+    private byte[] buf = new byte[4096];
+    private int len;
+    private long bufAbs;          // absolute offset of buf[0]
+    private int processed;        // hits/regions starting before this (relative) are done
+    private long linesBefore = 1; // line number at buf[0]
+    private long lineStartAbs;    // absolute offset where the line containing buf[0] starts
+    private long received;
+    private long decodedBytes;
+    private String incomplete;
+    private boolean finished;
+    private final long[] decoderResume; // absolute position before which a decoder's regions are done
+    private final long[] decoderForced; // absolute position where a cut region continues (-1: none)
+
+    private final List<Pending> pending = new ArrayList<>();
+    private final Set<String> keys = new HashSet<>();
+    private int newSince;         // pending[newSince..] still need line/column
+
+    /** A finding before line/column are known; {@code regionEnd} is the end of the outermost encoded region. */
+    private static final class Pending {
+        final String ruleId;
+        final Confidence confidence;
+        final long offset;
+        final long regionEnd;
+        final String redacted;
+        final String fingerprint;
+        final String encoding;
+        long line;
+        long column;
+        boolean suppressed;
+
+        Pending(String ruleId, Confidence confidence, long offset, long regionEnd, String redacted, String fingerprint,
+                String encoding) {
+            this.ruleId = ruleId;
+            this.confidence = confidence;
+            this.offset = offset;
+            this.regionEnd = regionEnd;
+            this.redacted = redacted;
+            this.fingerprint = fingerprint;
+            this.encoding = encoding;
+        }
+
+        int depth() {
+            return encoding.equals("plain") ? 0 : encoding.split(">").length;
+        }
+    }
+
+    /** Where a decoded layer came from: the outermost encoded region and the chain of encodings. */
+    private record Origin(long start, long end, String chain) {
+        Origin then(String encoding) {
+            return new Origin(start, end, chain + ">" + encoding);
+        }
+    }
+
+    private static final class TimeLimit extends RuntimeException {
+        TimeLimit() {
+            super("time limit", null, false, false);
+        }
+    }
+
+    EngineStream(Engine engine, String path) {
+        this.engine = engine;
+        this.path = path;
+        this.active = new boolean[engine.rules.size()];
+        for (int r = 0; r < active.length; r++) {
+            Rule rule = engine.rules.get(r);
+            active[r] = (rule.path() == null || (path != null && rule.path().matcher(path).find()))
+                    && !rule.allowlist().allowsPath(path);
+        }
+        this.deadline = System.nanoTime() + engine.limits.maxTime().toNanos();
+        this.decoderResume = new long[engine.decoders.length];
+        this.decoderForced = new long[engine.decoders.length];
+        Arrays.fill(decoderForced, -1);
+    }
+
+    @Override
+    public void write(byte[] chunk, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, chunk.length);
+        if (finished) {
+            throw new IllegalStateException("write after finish()");
+        }
+        if (incomplete != null) {
+            return; // the result is already "incomplete"; examining more cannot make it clean
+        }
+        long room = engine.limits.maxBytes() - received;
+        if (length > room) {
+            length = (int) Math.max(0, room);
+            incomplete = "input exceeds the scan limit of " + engine.limits.maxBytes() + " bytes";
+        }
+        received += length;
+        while (length > 0) {
+            int take = Math.min(length, processed + SEGMENT + engine.tail() - len);
+            if (take <= 0) {
+                take = Math.min(length, SEGMENT);
+            }
+            ensureCapacity(len + take);
+            System.arraycopy(chunk, offset, buf, len, take);
+            len += take;
+            offset += take;
+            length -= take;
+            if (len - processed >= SEGMENT + engine.tail()) {
+                process(false);
+                if (incomplete != null) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public ScanResult finish() {
+        if (finished) {
+            throw new IllegalStateException("finish() called twice");
+        }
+        finished = true;
+        if (incomplete == null || pending.size() < MAX_FINDINGS) {
+            process(true);
+        }
+        List<Finding> findings = collect();
+        return incomplete != null ? new ScanResult.Incomplete(findings, incomplete) : new ScanResult.Complete(findings);
+    }
+
+    @Override
+    public void close() {
+        buf = new byte[0];
+        len = 0;
+    }
+
+    private void ensureCapacity(int n) {
+        if (n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(n, Math.min(buf.length * 2, SEGMENT + Engine.MAX_REGION + 2 * engine.tail()
+                    + engine.carry() + 4096)));
+        }
+    }
+
+    private void process(boolean last) {
+        try {
+            checkTime();
+            int cutoff = scanLayer(buf, 0, processed, len, last, 0, null);
+            processed = cutoff;
+        } catch (TimeLimit e) {
+            incomplete = "scan exceeded its time limit of " + engine.limits.maxTime().toMillis() + " ms";
+        }
+        locate();
+        if (!last) {
+            dropBefore(Math.max(0, processed - engine.carry()));
+        }
+    }
+
+    /**
+     * Scans {@code data[lower, len)}: every hit, candidate and region starting in {@code [from, cutoff)} where
+     * cutoff is {@code len} when {@code last}, else as far as the available bytes allow. Returns the cutoff.
+     */
+    private int scanLayer(byte[] data, int lower, int from, int len, boolean last, int depth, Origin origin) {
+        int cutoff = last ? len : Math.max(from, len - engine.tail());
+        cutoff = decodeRegions(data, lower, from, cutoff, len, last, depth, origin);
+        matchRules(data, lower, from, cutoff, len, origin);
+        int knownEnd = last ? len : cutoff;
+        engine.known.find(data, lower, from, knownEnd, len, (variant, start) -> report(
+                "known-secret:" + variant.name(), Confidence.CERTAIN, data, start, origin,
+                variant.redacted(), variant.fingerprint(), variantEncoding(variant.encoding())));
+        return cutoff;
+    }
+
+    private static String variantEncoding(String encoding) {
+        int dash = encoding.indexOf('-');
+        return encoding.startsWith("base64") || encoding.startsWith("percent") || encoding.startsWith("json")
+                || encoding.startsWith("hex") ? (dash < 0 ? encoding : encoding.substring(0, dash)) : encoding;
+    }
+
+    private void matchRules(byte[] data, int lower, int from, int cutoff, int len, Origin origin) {
+        if (engine.rules.isEmpty() || cutoff <= from) {
+            return;
+        }
+        int ruleCount = engine.rules.size();
+        int[][] windows = new int[ruleCount][];
+        int[] counts = new int[ruleCount];
+        KeywordAutomaton automaton = engine.automaton;
+        int scanFrom = Math.max(lower, from - automaton.maxKeywordLength());
+        automaton.scan(data, scanFrom, len, (keyword, end) -> {
+            int start = end - automaton.keywordLength(keyword);
+            if (start < from || start >= cutoff) {
+                return;
+            }
+            for (int r : engine.rulesByKeyword[keyword]) {
+                if (!active[r]) {
+                    continue;
+                }
+                int max = engine.rules.get(r).maxLength();
+                int ws = Math.max(lower, start - max - 1);
+                int we = Math.min(len, start + max + 1);
+                int[] w = windows[r];
+                int c = counts[r];
+                if (c > 0 && ws <= w[c - 1]) {
+                    w[c - 1] = Math.max(w[c - 1], we); // overlaps the previous window: merge
+                    continue;
+                }
+                if (w == null) {
+                    w = windows[r] = new int[8];
+                } else if (c + 2 > w.length) {
+                    w = windows[r] = Arrays.copyOf(w, w.length * 2);
+                }
+                w[c] = ws;
+                w[c + 1] = we;
+                counts[r] = c + 2;
+            }
+        });
+        Latin1View text = new Latin1View(data, 0, len);
+        for (int r = 0; r < ruleCount; r++) {
+            int[] w = windows[r];
+            if (w == null) {
+                continue;
+            }
+            Rule rule = engine.rules.get(r);
+            int c = mergeSorted(w, counts[r]);
+            for (int i = 0; i < c; i += 2) {
+                checkTime();
+                RuleMatcher.matchRegion(rule, text, w[i], w[i + 1], m -> report(rule.id(), m.confidence(), data,
+                        m.secretStart(), origin, Redaction.redact(m.secret()), Fingerprint.of(rule.id(), m.secret()),
+                        "plain"));
+            }
+        }
+    }
+
+    /** Windows arrive nearly sorted (keywords differ in length); sort pairs by start and merge overlaps. */
+    private static int mergeSorted(int[] w, int count) {
+        boolean sorted = true;
+        for (int i = 2; i < count; i += 2) {
+            if (w[i] < w[i - 2]) {
+                sorted = false;
+                break;
+            }
+        }
+        if (!sorted) {
+            long[] pairs = new long[count / 2];
+            for (int i = 0; i < count; i += 2) {
+                pairs[i / 2] = ((long) w[i] << 32) | (w[i + 1] & 0xFFFFFFFFL);
+            }
+            Arrays.sort(pairs);
+            for (int i = 0; i < pairs.length; i++) {
+                w[2 * i] = (int) (pairs[i] >>> 32);
+                w[2 * i + 1] = (int) pairs[i];
+            }
+        }
+        int out = 0;
+        for (int i = 0; i < count; i += 2) {
+            if (out > 0 && w[i] <= w[out - 1]) {
+                w[out - 1] = Math.max(w[out - 1], w[i + 1]);
+            } else {
+                w[out] = w[i];
+                w[out + 1] = w[i + 1];
+                out += 2;
+            }
+        }
+        return out;
+    }
+
+    private record Region(int decoder, int start, int end) {
+    }
+
+    private int decodeRegions(byte[] data, int lower, int from, int cutoff, int len, boolean last, int depth,
+                              Origin origin) {
+        boolean top = origin == null;
+        List<Region> regions = new ArrayList<>();
+        LayerDecoder[] decoders = engine.decoders;
+        for (int d = 0; d < decoders.length; d++) {
+            LayerDecoder decoder = decoders[d];
+            int i = from;
+            if (top) {
+                i = (int) Math.max(from, decoderResume[d] - bufAbs);
+            }
+            int forced = top && decoderForced[d] >= 0 ? (int) (decoderForced[d] - bufAbs) : -1;
+            for (; i < cutoff; i++) {
+                byte prev = i > lower ? data[i - 1] : (byte) '\n';
+                if (i != forced && decoder.cannotStart(data[i], prev)) {
+                    continue;
+                }
+                int end = decoder.regionEnd(data, i, len);
+                if (end < 0) {
+                    continue;
+                }
+                if (!last && end >= len && end - i < Engine.MAX_REGION) {
+                    cutoff = i; // the region may continue: wait for more input
+                    break;
+                }
+                regions.add(new Region(d, i, end));
+                i = end - 1;
+            }
+        }
+        for (Region region : regions) {
+            if (region.start >= cutoff) {
+                continue;
+            }
+            LayerDecoder decoder = decoders[region.decoder];
+            int s = region.start;
+            int end = region.end;
+            int piece = Engine.MAX_REGION - Engine.MAX_REGION % decoder.alignment();
+            if (top) {
+                decoderForced[region.decoder] = -1;
+            }
+            while (s < end) {
+                int e = end - s > piece ? s + piece : end;
+                if (!last && e >= len && top) {
+                    // The rest of an over-long region: continue it in the next segment.
+                    decoderForced[region.decoder] = bufAbs + s;
+                    decoderResume[region.decoder] = bufAbs + s;
+                    cutoff = Math.min(cutoff, Math.max(from, s));
+                    break;
+                }
+                decodeOne(decoder, data, s, e, depth, origin);
+                s = e;
+            }
+            if (top && s >= end) {
+                decoderResume[region.decoder] = bufAbs + end;
+            }
+        }
+        return cutoff;
+    }
+
+    private void decodeOne(LayerDecoder decoder, byte[] data, int s, int e, int depth, Origin origin) {
+        checkTime();
+        if (incomplete != null && incomplete.startsWith("decoded")) {
+            return;
+        }
+        long budget = engine.limits.maxDecodedBytes() - decodedBytes;
+        if (budget <= 0) {
+            incomplete = "decoded content exceeds the limit of " + engine.limits.maxDecodedBytes() + " bytes";
+            return;
+        }
+        if (depth >= engine.limits.maxDecodeDepth()) {
+            byte[] probe = decoder.decode(data, s, Math.min(e, s + 4096), 4096);
+            if (probe != null) {
+                incomplete = "encodings nested deeper than " + engine.limits.maxDecodeDepth() + " layers";
+            }
+            return;
+        }
+        // One byte over the budget tells "exactly at the limit" from "cut at the limit".
+        byte[] decoded = decoder.decode(data, s, e, (int) Math.min(budget + 1, Integer.MAX_VALUE - 16));
+        if (decoded == null) {
+            return;
+        }
+        if (decoded.length > budget) {
+            decoded = Arrays.copyOf(decoded, (int) budget);
+            incomplete = "decoded content exceeds the limit of " + engine.limits.maxDecodedBytes() + " bytes";
+        }
+        decodedBytes += decoded.length;
+        Origin inner = origin == null ? new Origin(bufAbs + s, bufAbs + e, decoder.name()) : origin.then(decoder.name());
+        scanLayer(decoded, 0, 0, decoded.length, true, depth + 1, inner);
+    }
+
+    private void report(String ruleId, Confidence confidence, byte[] data, int start, Origin origin, String redacted,
+                        String fingerprint, String encoding) {
+        long offset = origin == null ? bufAbs + start : origin.start;
+        String enc = origin == null ? encoding : encoding.equals("plain") ? origin.chain : origin.chain + ">" + encoding;
+        long regionEnd = origin == null ? offset : origin.end;
+        if (!keys.add(ruleId + '\0' + offset + '\0' + enc + '\0' + fingerprint)) {
+            return;
+        }
+        if (pending.size() >= MAX_FINDINGS) {
+            incomplete = "more than " + MAX_FINDINGS + " findings";
+            return;
+        }
+        pending.add(new Pending(ruleId, confidence, offset, regionEnd, redacted, fingerprint, enc));
+    }
+
+    /** Line, column and inline suppression for findings added since the last call; offsets are in the buffer. */
+    private void locate() {
+        if (newSince >= pending.size()) {
+            return;
+        }
+        List<Pending> fresh = new ArrayList<>(pending.subList(newSince, pending.size()));
+        fresh.sort(Comparator.comparingLong(p -> p.offset));
+        long line = linesBefore;
+        long lineStart = lineStartAbs;
+        int at = 0;
+        for (Pending p : fresh) {
+            int target = (int) (p.offset - bufAbs);
+            for (; at < target; at++) {
+                if (buf[at] == '\n') {
+                    line++;
+                    lineStart = bufAbs + at + 1;
+                }
+            }
+            p.line = line;
+            p.column = p.offset - lineStart + 1;
+            if (engine.inlineSuppression) {
+                p.suppressed = lineContainsSuppression(target);
+            }
+        }
+        newSince = pending.size();
+    }
+
+    private boolean lineContainsSuppression(int at) {
+        int s = at;
+        while (s > 0 && buf[s - 1] != '\n' && at - s < 4096) {
+            s--;
+        }
+        int e = at;
+        while (e < len && buf[e] != '\n' && e - at < 4096) {
+            e++;
+        }
+        outer:
+        for (int i = s; i + SUPPRESS.length <= e; i++) {
+            for (int k = 0; k < SUPPRESS.length; k++) {
+                if (buf[i + k] != SUPPRESS[k]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private void dropBefore(int keepFrom) {
+        if (keepFrom <= 0) {
+            return;
+        }
+        for (int i = 0; i < keepFrom; i++) {
+            if (buf[i] == '\n') {
+                linesBefore++;
+                lineStartAbs = bufAbs + i + 1;
+            }
+        }
+        System.arraycopy(buf, keepFrom, buf, 0, len - keepFrom);
+        len -= keepFrom;
+        processed -= keepFrom;
+        bufAbs += keepFrom;
+    }
+
+    private void checkTime() {
+        if (System.nanoTime() - deadline > 0) {
+            throw new TimeLimit();
+        }
+    }
+
+    /**
+     * Final findings: suppressed ones removed, and a finding in a decoded layer dropped when the same secret of
+     * the same rule was already reported at a shallower layer inside the same encoded region.
+     */
+    private List<Finding> collect() {
+        List<Pending> all = new ArrayList<>(pending);
+        all.sort(Comparator.comparingInt(Pending::depth).thenComparingLong(p -> p.offset));
+        Map<String, List<Pending>> kept = new HashMap<>();
+        List<Finding> out = new ArrayList<>();
+        for (Pending p : all) {
+            if (p.suppressed) {
+                continue;
+            }
+            String key = p.ruleId + '\0' + p.fingerprint;
+            List<Pending> same = kept.computeIfAbsent(key, k -> new ArrayList<>());
+            boolean covered = p.depth() > 0 && same.stream().anyMatch(q -> q.depth() < p.depth()
+                    && q.offset >= p.offset && q.offset < Math.max(p.regionEnd, p.offset + 1));
+            if (covered) {
+                continue;
+            }
+            same.add(p);
+            out.add(new Finding(p.ruleId, p.confidence, path, p.offset, p.line, p.column, p.redacted, p.fingerprint,
+                    p.encoding));
+        }
+        out.sort(Comparator.comparingLong(Finding::offset).thenComparing(Finding::ruleId)
+                .thenComparing(Finding::encoding));
+        return out;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.airlock.scan;
+
+import java.io.ByteArrayOutputStream;
+
+/**
+ * JSON string escapes: {@code \n}, {@code \"}, {@code \/}, {@code \\u002b}… A region is a run of bytes between
+ * quotes (no raw quote or line break) that contains at least one escape. This is how a PEM key or a token with
+ * a slash travels inside an LLM API request body.
+ */
+final class JsonStringDecoder implements LayerDecoder {
+    @Override
+    public String name() {
+        return "json";
+    }
+
+    @Override
+    public boolean cannotStart(byte b, byte previous) {
+        return b == '"' || b == '\n' || b == '\r' || !(previous == '"' || previous == '\n' || previous == '\r');
+    }
+
+    @Override
+    public int regionEnd(byte[] data, int start, int limit) {
+        boolean escaped = false;
+        int i = start;
+        while (i < limit) {
+            byte b = data[i];
+            if (b == '"' || b == '\n' || b == '\r') {
+                break;
+            }
+            if (b == '\\' && i + 1 < limit) {
+                escaped = true;
+                i += 2;
+                continue;
+            }
+            i++;
+        }
+        return escaped ? Math.min(i, limit) : -1;
+    }
+
+    @Override
+    public byte[] decode(byte[] data, int start, int end, int maxOutput) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(end - start, maxOutput));
+        boolean changed = false;
+        for (int i = start; i < end && out.size() < maxOutput; i++) {
+            byte b = data[i];
+            if (b != '\\' || i + 1 >= end) {
+                out.write(b);
+                continue;
+            }
+            byte e = data[++i];
+            changed = true;
+            switch (e) {
+                case 'n' -> out.write('\n');
+                case 'r' -> out.write('\r');
+                case 't' -> out.write('\t');
+                case 'b' -> out.write('\b');
+                case 'f' -> out.write('\f');
+                case 'u' -> {
+                    int cp = i + 4 < end ? hex4(data, i + 1) : -1;
+                    if (cp < 0) {
+                        return null;
+                    } else {
+                        i += 4;
+                        if (Character.isHighSurrogate((char) cp) && i + 6 < end && data[i + 1] == '\\'
+                                && data[i + 2] == 'u' && hex4(data, i + 3) >= 0) {
+                            int low = hex4(data, i + 3);
+                            if (Character.isLowSurrogate((char) low)) {
+                                cp = Character.toCodePoint((char) cp, (char) low);
+                                i += 6;
+                            }
+                        }
+                        byte[] utf8 = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        out.write(utf8, 0, utf8.length);
+                    }
+                }
+                case '"', '\\', '/' -> out.write(e);
+                default -> {
+                    return null; // not a JSON escape: this is not a JSON string, so do not guess
+                }
+            }
+        }
+        return changed ? out.toByteArray() : null;
+    }
+
+    private static int hex4(byte[] data, int at) {
+        int v = 0;
+        for (int k = 0; k < 4; k++) {
+            int d = Character.digit(data[at + k], 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = v * 16 + d;
+        }
+        return v;
+    }
+
+    @Override
+    public int alignment() {
+        return 1;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.airlock.scan;
+
+/** Percent-encoding ({@code %2B}, {@code %2f}) in URLs, query strings and form bodies. */
+final class PercentDecoder implements LayerDecoder {
+    private static final boolean[] URL = new boolean[256];
+
+    static {
+        for (char c : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~%!$&'()*+,;=:@/?".toCharArray()) {
+            URL[c] = true;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "percent";
+    }
+
+    @Override
+    public boolean cannotStart(byte b, byte previous) {
+        return !URL[b & 0xFF] || URL[previous & 0xFF];
+    }
+
+    @Override
+    public int regionEnd(byte[] data, int start, int limit) {
+        boolean encoded = false;
+        int i = start;
+        while (i < limit && URL[data[i] & 0xFF]) {
+            if (data[i] == '%' && i + 2 < limit && Character.digit(data[i + 1], 16) >= 0
+                    && Character.digit(data[i + 2], 16) >= 0) {
+                encoded = true;
+            }
+            i++;
+        }
+        return encoded ? i : -1;
+    }
+
+    @Override
+    public byte[] decode(byte[] data, int start, int end, int maxOutput) {
+        byte[] out = new byte[Math.min(end - start, maxOutput)];
+        int n = 0;
+        for (int i = start; i < end && n < out.length; i++) {
+            if (data[i] == '%' && i + 2 < end) {
+                int hi = Character.digit(data[i + 1], 16);
+                int lo = Character.digit(data[i + 2], 16);
+                if (hi >= 0 && lo >= 0) {
+                    out[n++] = (byte) (hi * 16 + lo);
+                    i += 2;
+                    continue;
+                }
+            }
+            out[n++] = data[i];
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    @Override
+    public int alignment() {
+        return 3;
+    }
+}
