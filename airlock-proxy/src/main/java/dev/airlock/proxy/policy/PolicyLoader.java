@@ -122,6 +122,7 @@ public final class PolicyLoader {
             creds.add(rule);
             known.put(rule.name(), rule.value());
         }
+        long maxBody = f.maxBodyBytes() == null ? DEFAULT_MAX_BODY : f.maxBodyBytes();
         return new GuardPolicy(
                 patterns("allow", nullToEmpty(f.allow())),
                 deny,
@@ -129,8 +130,8 @@ public final class PolicyLoader {
                 methods,
                 enumValue("generic", f.generic(), GenericAction.LOG, GenericAction.class),
                 enumValue("failMode", f.failMode(), FailMode.CLOSED, FailMode.class),
-                f.maxBodyBytes() == null ? DEFAULT_MAX_BODY : f.maxBodyBytes(),
-                f.maxDecodedBodyBytes() == null ? 4 * DEFAULT_MAX_BODY : f.maxDecodedBodyBytes(),
+                maxBody,
+                f.maxDecodedBodyBytes() == null ? 4 * maxBody : f.maxDecodedBodyBytes(),
                 f.refuseWebSockets() == null || f.refuseWebSockets(),
                 creds,
                 known,
