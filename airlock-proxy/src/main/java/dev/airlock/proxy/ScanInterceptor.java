@@ -153,9 +153,26 @@ public final class ScanInterceptor implements Interceptor {
         line(out, wheres, "path", new String(PercentDecoder.decode(path.getBytes(StandardCharsets.UTF_8), false), StandardCharsets.UTF_8));
         line(out, wheres, "query", new String(PercentDecoder.decode(query.getBytes(StandardCharsets.UTF_8), true), StandardCharsets.UTF_8));
         for (Header h : r.headers()) {
-            line(out, wheres, "header:" + h.name().toLowerCase(Locale.ROOT), h.name() + ": " + h.value());
+            String where = "header:" + h.name().toLowerCase(Locale.ROOT);
+            line(out, wheres, where, h.name() + ": " + h.value());
+            String basic = decodedBasic(h.value());
+            if (basic != null) {
+                // Basic credentials are base64: scan the decoded user:password too, or a real token walks out encoded.
+                line(out, wheres, where, basic);
+            }
         }
         return out.toByteArray();
+    }
+
+    private static String decodedBasic(String value) {
+        if (value.length() < 7 || !value.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            return new String(java.util.Base64.getDecoder().decode(value.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static void line(ByteArrayOutputStream out, List<String> wheres, String where, String text) {

@@ -87,6 +87,7 @@ final class GuardFixture implements AutoCloseable {
                 .upstreamTrust(upstreamCa.certificate())
                 .audit(audit)
                 .denials(denials::add)
+                .unixSocket(dir.resolve("s1.sock"), new SessionId("s1"))
                 .adminPort(0)
                 .requestTimeout(Duration.ofSeconds(2))
                 .idleTimeout(Duration.ofSeconds(5))

@@ -26,6 +26,10 @@ final class TunnelSwitch {
 
     static void open(ChannelHandlerContext gateCtx, GuardContext g, ConnectionState st) {
         ChannelPipeline p = gateCtx.pipeline();
+        RequestDeadline deadline = p.get(RequestDeadline.class);
+        if (deadline != null) {
+            deadline.disarm(); // the CONNECT request is complete; the tunnel's first request re-arms it
+        }
         if (st.upstream != null) {
             st.upstream.close();
             st.upstream = null;
