@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Run coding agents against real repositories without letting them leak a credential or push code.",
         subcommands = {
                 ScanCommand.class,
+                dev.airlock.cli.proxy.ProxyCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,133 @@
+package dev.airlock.cli.proxy;
+
+import dev.airlock.core.SessionId;
+import dev.airlock.proxy.EgressGuard;
+import dev.airlock.proxy.audit.JsonLinesAuditLog;
+import dev.airlock.proxy.policy.PolicyException;
+import dev.airlock.proxy.policy.PolicyLoader;
+import dev.airlock.proxy.policy.SecretSource;
+import dev.airlock.proxy.tls.CertificateAuthority;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code airlock proxy}: runs the egress guard until terminated. */
+@Command(name = "proxy", mixinStandardHelpOptions = true,
+        description = "Run the egress guard: TLS-intercepting proxy that enforces destination policy, scans every "
+                + "request for secrets, injects credentials and fails closed. See airlock-proxy/README.md.")
+public final class ProxyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--listen", description = "TCP listen address host:port (default ${DEFAULT-VALUE}; 'none' for Unix sockets only)",
+            defaultValue = "127.0.0.1:3128")
+    String listen;
+
+    @Option(names = "--unix", description = "per-session Unix socket SESSION=PATH (repeatable); connections need no proxy credentials")
+    Map<String, Path> unix = new LinkedHashMap<>();
+
+    @Option(names = "--policy", required = true, description = "operator policy file (JSON; docs/configuration.md)")
+    Path policy;
+
+    @Option(names = "--ca-dir", description = "directory of the guard's CA (created on first start; default ${DEFAULT-VALUE})",
+            defaultValue = "${sys:user.home}/.airlock/ca")
+    Path caDir;
+
+    @Option(names = "--export-ca", description = "print the CA certificate (PEM) for client trust stores and exit")
+    boolean exportCa;
+
+    @Option(names = "--audit", description = "audit log file (JSON Lines, rotated by size)")
+    Path audit;
+
+    @Option(names = "--audit-max-bytes", defaultValue = "104857600", description = "rotate the audit log at this size")
+    long auditMaxBytes;
+
+    @Option(names = "--admin-port", defaultValue = "-1",
+            description = "loopback port for /metrics (Prometheus), /ca.pem and /healthz; -1 = off, 0 = ephemeral")
+    int adminPort;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        CertificateAuthority ca;
+        try {
+            ca = CertificateAuthority.loadOrCreate(caDir);
+        } catch (IOException e) {
+            err.println("airlock proxy: cannot load or create the CA in " + caDir + ": " + e.getMessage());
+            return 2;
+        }
+        if (exportCa) {
+            out.print(ca.certificatePem());
+            out.flush();
+            return 0;
+        }
+        PolicyLoader.Loaded loaded;
+        try {
+            loaded = new PolicyLoader(SecretSource.system()).load(policy);
+        } catch (PolicyException e) {
+            err.println("airlock proxy: refusing to start: " + e.getMessage());
+            return 2;
+        }
+        EgressGuard.Builder b = EgressGuard.builder().ca(ca).defaults(loaded.defaults()).adminPort(adminPort)
+                .denials(d -> err.println(d.summary()));
+        for (PolicyLoader.SessionConfig s : loaded.sessions()) {
+            b.session(s.id(), s.token(), s.policy());
+        }
+        for (Map.Entry<String, Path> e : unix.entrySet()) {
+            b.unixSocket(e.getValue(), new SessionId(e.getKey()));
+        }
+        if (listen.equals("none")) {
+            b.listen(null);
+        } else {
+            int colon = listen.lastIndexOf(':');
+            if (colon < 0) {
+                err.println("airlock proxy: --listen must be host:port");
+                return 2;
+            }
+            b.listen(new InetSocketAddress(InetAddress.getByName(listen.substring(0, colon)), Integer.parseInt(listen.substring(colon + 1))));
+        }
+        JsonLinesAuditLog auditLog = null;
+        if (audit != null) {
+            auditLog = new JsonLinesAuditLog(audit, auditMaxBytes, 5);
+            b.audit(auditLog);
+        }
+        if (loaded.sessions().isEmpty()) {
+            err.println("airlock proxy: warning: the policy declares no sessions; every request will get 407");
+        }
+        EgressGuard guard = b.build().start();
+        err.println("airlock proxy: listening" + (listen.equals("none") ? "" : " on " + guard.address())
+                + (unix.isEmpty() ? "" : " and Unix sockets " + unix.values())
+                + "; CA " + caDir.resolve(CertificateAuthority.CERT_FILE)
+                + "; allow " + loaded.defaults().allow() + "; ports " + loaded.defaults().ports()
+                + "; failMode " + loaded.defaults().failMode().name().toLowerCase()
+                + (guard.adminAddress() == null ? "" : "; admin http://" + guard.adminAddress().getHostString() + ":" + guard.adminAddress().getPort()));
+        err.flush();
+        CountDownLatch stop = new CountDownLatch(1);
+        JsonLinesAuditLog finalAudit = auditLog;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            guard.close();
+            if (finalAudit != null) {
+                try {
+                    finalAudit.close();
+                } catch (IOException ignored) {
+                    // shutting down
+                }
+            }
+            stop.countDown();
+        }));
+        stop.await();
+        return 0;
+    }
+}

@@ -1,0 +1,329 @@
+package dev.airlock.proxy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.airlock.core.SessionId;
+import dev.airlock.core.event.DenialEvent;
+import dev.airlock.proxy.audit.AuditSink;
+import dev.airlock.proxy.netty.ClientInitializer;
+import dev.airlock.proxy.netty.GuardContext;
+import dev.airlock.proxy.policy.GuardPolicy;
+import dev.airlock.proxy.tls.CertificateAuthority;
+import dev.airlock.scan.KnownSecrets;
+import dev.airlock.scan.ScanLimits;
+import dev.airlock.scan.Scanner;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * The egress guard: a TLS-intercepting HTTP proxy that authenticates sessions, enforces destination policy,
+ * scans everything going out, injects credentials and fails closed. Entry point of {@code airlock proxy}.
+ *
+ * <pre>{@code
+ * try (EgressGuard guard = EgressGuard.builder().ca(ca).defaults(policy).session(id, token, policy).build().start()) {
+ *     int port = guard.address().getPort();
+ * }
+ * }</pre>
+ */
+public final class EgressGuard implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(EgressGuard.class.getName());
+
+    private final Builder b;
+    private final List<Channel> servers = new ArrayList<>();
+    private EventLoopGroup group;
+    private ExecutorService workers;
+    private HttpServer admin;
+    private GuardMetrics metrics;
+
+    private EgressGuard(Builder b) {
+        this.b = b;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public EgressGuard start() throws IOException {
+        boolean epoll = Epoll.isAvailable();
+        group = new MultiThreadIoEventLoopGroup(b.eventLoopThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        workers = Executors.newFixedThreadPool(b.workerThreads, r -> {
+            Thread t = new Thread(r, "airlock-guard-inspect");
+            t.setDaemon(true);
+            return t;
+        });
+        metrics = b.metrics;
+        for (String w : b.defaults.warnings()) {
+            LOG.warning("WARNING: " + w);
+        }
+        Map<GuardPolicy, Scanner> scanners = Collections.synchronizedMap(new IdentityHashMap<>());
+        List<Interceptor> interceptors = List.of(
+                new RouteInterceptor(b.resolver),
+                new ScanInterceptor(p -> scanners.computeIfAbsent(p, EgressGuard::scannerFor), metrics::scanned),
+                new CredentialInjector());
+        SslContextBuilder upstream = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+                .endpointIdentificationAlgorithm("HTTPS");
+        if (b.upstreamTrust != null) {
+            upstream.trustManager(b.upstreamTrust);
+        }
+        SslContext upstreamTls = upstream.build();
+        GuardContext ctx = new GuardContext(b.sessions, b.ca, b.resolver, b.connector, upstreamTls, interceptors, workers,
+                b.audit, b.denials, metrics, b.defaults, epoll ? EpollSocketChannel.class : NioSocketChannel.class,
+                8 * 1024, b.maxHeaderBytes, b.defaults.maxBodyBytes(), b.idleTimeout, b.requestTimeout,
+                b.defaults.scanTimeout().plusSeconds(2));
+        try {
+            if (b.listen != null) {
+                servers.add(new ServerBootstrap().group(group)
+                        .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                        .option(ChannelOption.SO_BACKLOG, 1024)
+                        .childHandler(new ClientInitializer(ctx, null))
+                        .bind(b.listen).sync().channel());
+            }
+            for (Map.Entry<Path, SessionId> e : b.unixSockets.entrySet()) {
+                if (!epoll) {
+                    throw new IOException("per-session Unix sockets need Linux epoll, which is not available here");
+                }
+                Files.deleteIfExists(e.getKey());
+                SessionId id = e.getValue();
+                servers.add(new ServerBootstrap().group(group)
+                        .channel(EpollServerDomainSocketChannel.class)
+                        .childHandler(new ClientInitializer(ctx, () -> b.sessions.byId(id)))
+                        .bind(new DomainSocketAddress(e.getKey().toFile())).sync().channel());
+                Files.setPosixFilePermissions(e.getKey(), PosixFilePermissions.fromString("rw-rw----"));
+            }
+            if (b.adminPort >= 0) {
+                startAdmin();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IOException("interrupted while binding", e);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        return this;
+    }
+
+    private static Scanner scannerFor(GuardPolicy p) {
+        ScanLimits limits = ScanLimits.DEFAULT.withMaxBytes(Math.max(p.maxDecodedBodyBytes(), p.maxBodyBytes()) + (1 << 20))
+                .withMaxTime(p.scanTimeout());
+        return Scanner.builder()
+                .knownSecrets(p.knownSecrets().isEmpty() ? KnownSecrets.NONE : KnownSecrets.of(p.knownSecrets()))
+                .limits(limits)
+                .build();
+    }
+
+    private void startAdmin() throws IOException {
+        admin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.adminPort), 16);
+        admin.createContext("/metrics", ex -> respond(ex, "text/plain; version=0.0.4", metrics.scrape()));
+        admin.createContext("/ca.pem", ex -> respond(ex, "application/x-pem-file", b.ca.certificatePem()));
+        admin.createContext("/healthz", ex -> respond(ex, "text/plain", "ok\n"));
+        admin.start();
+    }
+
+    private static void respond(com.sun.net.httpserver.HttpExchange ex, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(200, bytes.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(bytes);
+        }
+    }
+
+    /** The TCP address the guard listens on. */
+    public InetSocketAddress address() {
+        for (Channel c : servers) {
+            if (c.localAddress() instanceof InetSocketAddress a) {
+                return a;
+            }
+        }
+        throw new IllegalStateException("not listening on TCP");
+    }
+
+    /** The loopback admin address (Prometheus {@code /metrics}, {@code /ca.pem}), or {@code null}. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.getAddress();
+    }
+
+    public GuardMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        for (Channel c : servers) {
+            c.close().syncUninterruptibly();
+        }
+        if (admin != null) {
+            admin.stop(0);
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (workers != null) {
+            workers.shutdownNow();
+        }
+        for (Path p : b.unixSockets.keySet()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // best effort: the socket file is recreated on next start
+            }
+        }
+    }
+
+    /** Validating builder; {@link #ca}, {@link #defaults} are required. */
+    public static final class Builder {
+        private CertificateAuthority ca;
+        private GuardPolicy defaults;
+        private final SessionRegistry sessions = new SessionRegistry();
+        private HostResolver resolver = HostResolver.system();
+        private UpstreamConnector connector = UpstreamConnector.direct();
+        private X509Certificate[] upstreamTrust;
+        private AuditSink audit = AuditSink.NONE;
+        private Consumer<DenialEvent> denials = e -> { };
+        private GuardMetrics metrics = new GuardMetrics();
+        private InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        private final Map<Path, SessionId> unixSockets = new LinkedHashMap<>();
+        private int adminPort = -1;
+        private int maxHeaderBytes = 32 * 1024;
+        private Duration idleTimeout = Duration.ofSeconds(60);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private int eventLoopThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+        public Builder ca(CertificateAuthority ca) {
+            this.ca = ca;
+            return this;
+        }
+
+        public Builder defaults(GuardPolicy policy) {
+            this.defaults = policy;
+            return this;
+        }
+
+        public Builder session(SessionId id, String token, GuardPolicy policy) {
+            sessions.register(id, token, policy);
+            return this;
+        }
+
+        public Builder resolver(HostResolver resolver) {
+            this.resolver = resolver;
+            return this;
+        }
+
+        public Builder connector(UpstreamConnector connector) {
+            this.connector = connector;
+            return this;
+        }
+
+        /** Trust these certificates for upstream TLS instead of the system trust store (tests with a local upstream). */
+        public Builder upstreamTrust(X509Certificate... trust) {
+            this.upstreamTrust = trust.clone();
+            return this;
+        }
+
+        public Builder audit(AuditSink audit) {
+            this.audit = audit;
+            return this;
+        }
+
+        public Builder denials(Consumer<DenialEvent> denials) {
+            this.denials = denials;
+            return this;
+        }
+
+        public Builder metrics(GuardMetrics metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        /** TCP listen address (default 127.0.0.1:0); {@code null} to listen on Unix sockets only. */
+        public Builder listen(InetSocketAddress address) {
+            this.listen = address;
+            return this;
+        }
+
+        /** A Unix socket whose every connection belongs to {@code session} (no Proxy-Authorization needed). */
+        public Builder unixSocket(Path path, SessionId session) {
+            unixSockets.put(path, session);
+            return this;
+        }
+
+        /** Loopback admin port for /metrics and /ca.pem (0 = ephemeral); off unless set. */
+        public Builder adminPort(int port) {
+            this.adminPort = port;
+            return this;
+        }
+
+        public Builder maxHeaderBytes(int bytes) {
+            this.maxHeaderBytes = bytes;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration d) {
+            this.idleTimeout = d;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration d) {
+            this.requestTimeout = d;
+            return this;
+        }
+
+        public Builder eventLoopThreads(int n) {
+            this.eventLoopThreads = n;
+            return this;
+        }
+
+        public EgressGuard build() {
+            if (ca == null) {
+                throw new IllegalStateException("a certificate authority is required (CertificateAuthority.loadOrCreate)");
+            }
+            if (defaults == null) {
+                throw new IllegalStateException("a policy is required");
+            }
+            if (listen == null && unixSockets.isEmpty()) {
+                throw new IllegalStateException("nothing to listen on: set a TCP address or a Unix socket");
+            }
+            if (listen != null && !listen.getAddress().isLoopbackAddress()) {
+                LOG.warning("WARNING: the guard listens on " + listen + ", which is not loopback");
+            }
+            return new EgressGuard(this);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.airlock.proxy.netty;
+
+import dev.airlock.proxy.Session;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The client-side pipeline of the guard, one set of handlers per accepted connection:
+ * <pre>
+ * idle → deadline → codec (strict decoder + encoder) → gate (framing, session, policy) → aggregator (scan buffer, 100-continue,
+ * 413) → exchange (interceptors, forward, relay)
+ * </pre>
+ */
+public final class ClientInitializer extends ChannelInitializer<Channel> {
+    private final GuardContext g;
+    private final Supplier<Session> boundSession;
+
+    /** @param boundSession for a per-session Unix socket, the session every connection on it belongs to; else null */
+    public ClientInitializer(GuardContext g, Supplier<Session> boundSession) {
+        this.g = g;
+        this.boundSession = boundSession;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ConnectionState st = new ConnectionState();
+        if (boundSession != null) {
+            st.boundToSocket = true;
+            st.session = boundSession.get();
+        }
+        long idle = g.idleTimeout().toMillis();
+        ch.pipeline()
+                .addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
+                .addLast("idle-close", new IdleCloser())
+                .addLast("deadline", new RequestDeadline(g.requestTimeout().toMillis()))
+                .addLast("codec", codec(g))
+                .addLast("gate", new RequestHeadGate(g, st))
+                .addLast("aggregator", aggregator(g))
+                .addLast("exchange", new ExchangeHandler(g, st));
+    }
+
+    static ChannelHandler codec(GuardContext g) {
+        return new CombinedChannelDuplexHandler<>(new StrictRequestDecoder(g.maxInitialLineLength(), g.maxHeaderSize()),
+                new HttpResponseEncoder());
+    }
+
+    static ChannelHandler aggregator(GuardContext g) {
+        // Bodies are buffered so they can be scanned before a single byte goes upstream; the cap bounds memory.
+        return new HttpObjectAggregator((int) Math.min(Integer.MAX_VALUE, g.maxBodyBytes()), true);
+    }
+
+    /** Closes connections that stay idle (no reads or writes) too long: bounds slowloris. */
+    static final class IdleCloser extends ChannelDuplexHandler {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof IdleStateEvent) {
+                ctx.close();
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+}

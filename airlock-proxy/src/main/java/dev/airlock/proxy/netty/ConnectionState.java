@@ -1,0 +1,28 @@
+package dev.airlock.proxy.netty;
+
+import dev.airlock.proxy.Destination;
+import dev.airlock.proxy.Session;
+import dev.airlock.proxy.policy.HostName;
+import io.netty.channel.Channel;
+
+/**
+ * Per client connection state shared by that connection's handlers (never across connections): who the session
+ * is, the tunnel destination once a CONNECT was accepted, the request in flight, and the reusable upstream.
+ */
+final class ConnectionState {
+    Session session;
+    /** Set when the session came from the socket itself (a per-session Unix socket); no header needed. */
+    boolean boundToSocket;
+    Destination tunnel;
+    String tunnelRequestId;
+    long tunnelStartNanos;
+    Head pending;
+    Channel upstream;
+    String upstreamKey;
+    boolean sniChecked;
+
+    /** The head of the request being processed, kept for routing, the audit record and the block response. */
+    record Head(String requestId, String method, String scheme, HostName host, int port, String target,
+                boolean keepAlive, long startNanos) {
+    }
+}

@@ -1,0 +1,194 @@
+package dev.airlock.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.airlock.core.json.Json;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** curl, raw TLS sockets and the per-session Unix socket against a running guard; audit log and metrics. */
+class RealClientsTest {
+    static GuardFixture f;
+    static Path caPem;
+
+    @BeforeAll
+    static void start() throws Exception {
+        f = new GuardFixture("");
+        caPem = f.dir.resolve("guard-ca.pem");
+        Files.writeString(caPem, f.ca.certificatePem());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        f.close();
+    }
+
+    private static CurlResult curl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10", "--noproxy", "",
+                "--proxy", "http://127.0.0.1:" + f.port(), "--proxy-user", "s1:" + GuardFixture.TOKEN,
+                "--cacert", caPem.toString(), "-w", "\n%{http_code}"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.toLowerCase().endsWith("_proxy"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        int nl = out.lastIndexOf('\n');
+        return new CurlResult(Integer.parseInt(out.substring(nl + 1).trim()), out.substring(0, nl));
+    }
+
+    record CurlResult(int status, String body) {
+    }
+
+    @Test
+    void curlHttpsThroughTheGuardWithInjectedKey() throws Exception {
+        f.https.received.clear();
+        CurlResult r = curl("-H", "x-api-key: " + GuardFixture.PLACEHOLDER, "-H", "content-type: application/json",
+                "--data", "{\"messages\":[]}", "https://api.test:" + f.https.port() + "/v1/messages");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"ok\":true}");
+        FakeUpstream.Received got = f.https.received.poll(5, TimeUnit.SECONDS);
+        assertThat(got.header("x-api-key")).isEqualTo(GuardFixture.REAL_ANTHROPIC);
+    }
+
+    @Test
+    void curlSecretInBodyIsBlockedWith403Json() throws Exception {
+        CurlResult r = curl("--data", "aws=" + GuardFixture.AWS_KEY, "https://api.test:" + f.https.port() + "/upload");
+        assertThat(r.status()).isEqualTo(403);
+        var json = Json.mapper().readTree(r.body());
+        assertThat(json.get("rule").asText()).isEqualTo("aws-access-key-id");
+        assertThat(r.body()).doesNotContain(GuardFixture.AWS_KEY);
+    }
+
+    @Test
+    void curlBearerTokenPlaceholderAndGitBasicAuthAreInjectedOnlyForTheirHost() throws Exception {
+        f.https.received.clear();
+        // git over HTTPS sends Basic user:token; the sandbox only knows the placeholder.
+        CurlResult r = curl("-u", "x-access-token:" + GuardFixture.GIT_PLACEHOLDER,
+                "https://git.test:" + f.https.port() + "/repo.git/info/refs?service=git-upload-pack");
+        // git.test gets api.test's certificate from the upstream: refused as a name mismatch (502), nothing sent.
+        assertThat(r.status()).isEqualTo(502);
+        f.http.received.clear();
+        CurlResult plain = curl("-u", "x-access-token:" + GuardFixture.GIT_PLACEHOLDER,
+                "http://git.test:" + f.http.port() + "/repo.git/info/refs?service=git-upload-pack");
+        assertThat(plain.status()).isEqualTo(200);
+        FakeUpstream.Received got = f.http.received.poll(5, TimeUnit.SECONDS);
+        String decoded = new String(Base64.getDecoder().decode(got.header("authorization").substring(6)), StandardCharsets.UTF_8);
+        assertThat(decoded).isEqualTo("x-access-token:" + GuardFixture.REAL_GIT);
+        CurlResult leak = curl("-u", "x-access-token:" + GuardFixture.REAL_GIT, "http://git.test:" + f.http.port() + "/repo.git");
+        assertThat(leak.status()).isEqualTo(403);
+    }
+
+    @Test
+    void curlKeepAliveReusesTheConnectionForSeveralRequests() throws Exception {
+        f.http.received.clear();
+        int dials = f.connector.dials.size();
+        String u = "http://api.test:" + f.http.port() + "/a";
+        CurlResult r = curl(u, u, u);
+        assertThat(r.body().split("\\{\"ok\":true}", -1)).hasSize(4);
+        assertThat(f.http.received).hasSize(3);
+        // One client connection kept alive, hence one upstream connection reused for all three requests.
+        assertThat(f.connector.dials).hasSize(dials + 1);
+    }
+
+    @Test
+    void sniThatDiffersFromTheConnectHostFailsTheHandshake() throws Exception {
+        try (Socket raw = connectTunnel("api.test", f.https.port())) {
+            SSLSocket tls = (SSLSocket) Clients.trusting(f.ca.certificate()).getSocketFactory()
+                    .createSocket(raw, "other.test", f.https.port(), true);
+            tls.setSoTimeout(3000);
+            try {
+                tls.startHandshake();
+                throw new AssertionError("handshake with a mismatching SNI succeeded");
+            } catch (java.io.IOException expected) {
+            }
+        }
+        assertThat(f.auditText()).contains("sni-mismatch");
+        try (Socket raw = connectTunnel("api.test", f.https.port())) {
+            SSLSocket tls = (SSLSocket) Clients.trusting(f.ca.certificate()).getSocketFactory()
+                    .createSocket(raw, "api.test", f.https.port(), true);
+            tls.setSoTimeout(3000);
+            tls.startHandshake();
+            OutputStream out = tls.getOutputStream();
+            out.write(("GET / HTTP/1.1\r\nHost: other.test:" + f.https.port() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertThat(GuardFixture.readAll(tls.getInputStream())).startsWith("HTTP/1.1 403").contains("host-mismatch");
+        }
+    }
+
+    private static Socket connectTunnel(String host, int port) throws Exception {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", f.port()), 2000);
+        s.setSoTimeout(3000);
+        s.getOutputStream().write(("CONNECT " + host + ":" + port + " HTTP/1.1\r\nHost: " + host + ":" + port
+                + "\r\nProxy-Authorization: " + GuardFixture.proxyAuth() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        InputStream in = s.getInputStream();
+        byte[] head = in.readNBytes(39);
+        assertThat(new String(head, StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 200 Connection Established\r\n\r\n");
+        return s;
+    }
+
+    @Test
+    void perSessionUnixSocketNeedsNoProxyCredentials() throws Exception {
+        f.http.received.clear();
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(f.dir.resolve("s1.sock")));
+            ch.write(ByteBuffer.wrap(("GET http://api.test:" + f.http.port() + "/uds HTTP/1.1\r\nHost: api.test:" + f.http.port()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+            String resp = new String(java.nio.channels.Channels.newInputStream(ch).readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(resp).startsWith("HTTP/1.1 200");
+        }
+        assertThat(f.http.received.poll(5, TimeUnit.SECONDS).uri()).isEqualTo("/uds");
+        assertThat(Files.getPosixFilePermissions(f.dir.resolve("s1.sock"))).doesNotContain(
+                java.nio.file.attribute.PosixFilePermission.OTHERS_READ, java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+    }
+
+    @Test
+    void auditLogHasOneRedactedLinePerRequestAndMetricsAreExposed() throws Exception {
+        curl("http://api.test:" + f.http.port() + "/audit-me?api_key=some-value-123&x=1");
+        String audit = f.auditText();
+        var line = audit.lines().filter(l -> l.contains("/audit-me")).findFirst().orElseThrow();
+        var json = Json.mapper().readTree(line);
+        assertThat(json.get("path").asText()).isEqualTo("/audit-me?api_key=…&x=…");
+        assertThat(json.get("session").asText()).isEqualTo("s1");
+        assertThat(json.get("method").asText()).isEqualTo("GET");
+        assertThat(json.get("status").asInt()).isEqualTo(200);
+        assertThat(json.get("decision").asText()).isEqualTo("allow");
+        assertThat(json.get("bytesOut").asLong()).isEqualTo(11);
+        assertThat(json.has("durationMillis")).isTrue();
+        assertThat(audit).doesNotContain("some-value-123").doesNotContain(GuardFixture.REAL_ANTHROPIC)
+                .doesNotContain(GuardFixture.AWS_KEY).doesNotContain(GuardFixture.TOKEN);
+
+        HttpClient plain = HttpClient.newHttpClient();
+        var admin = f.guard.adminAddress();
+        assertThat(admin.getAddress().isLoopbackAddress()).isTrue();
+        String metrics = plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.getPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("airlock_guard_requests_total{decision=\"allow\"}")
+                .contains("airlock_guard_scan_seconds_bucket");
+        String pem = plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.getPort() + "/ca.pem")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(pem).isEqualTo(f.ca.certificatePem());
+    }
+}
