@@ -74,20 +74,29 @@ final class DenialClassifier {
                 kind = DenialKind.FILESYSTEM;
                 rule = "read-only mount (system directory or protected path)";
                 hint = "write inside the workspace, /tmp or $HOME; protected paths (.git, .airlock) are never writable";
+            } else if (line.contains("Device or resource busy")) {
+                kind = DenialKind.FILESYSTEM;
+                rule = "mount point: protected paths and their parents cannot be moved or removed (EBUSY)";
+                hint = "protected paths (.git, .airlock, operator paths) stay where they are";
+            } else if (line.contains("Invalid cross-device link")) {
+                kind = DenialKind.FILESYSTEM;
+                rule = "EXDEV: links and renames across sandbox mounts are refused";
+                hint = "copy the file instead of linking it";
+            } else if (line.contains("must be superuser") || line.contains("Operation not permitted")) {
+                kind = DenialKind.SYSCALL;
+                rule = "errno-classification: EPERM (seccomp filter or missing capability)";
+                hint = "this operation is not available in the sandbox";
             } else if (line.contains("Permission denied")) {
                 kind = DenialKind.FILESYSTEM;
                 rule = "errno-classification: EACCES (Landlock or file permissions)";
                 hint = "only the workspace, /tmp and $HOME are writable";
-            } else if (line.contains("Operation not permitted")) {
-                kind = DenialKind.SYSCALL;
-                rule = "errno-classification: EPERM (seccomp filter or missing capability)";
-                hint = "this operation is not available in the sandbox";
             } else if (line.contains("Address family not supported")) {
                 kind = DenialKind.SYSCALL;
                 rule = "seccomp: socket family refused (AF_PACKET, AF_VSOCK, netlink other than route)";
                 hint = "network access goes through the egress guard";
             } else if (line.contains("Network is unreachable") || line.contains("Temporary failure in name resolution")
-                    || line.contains("Could not resolve host") || line.contains("Name or service not known")) {
+                    || line.contains("Could not resolve host") || line.contains("Name or service not known")
+                    || line.contains("Couldn't connect to server") || line.contains("No route to host")) {
                 kind = DenialKind.NETWORK;
                 rule = "no network: the sandbox has only loopback";
                 hint = "request capability net:HOST if this host is needed";

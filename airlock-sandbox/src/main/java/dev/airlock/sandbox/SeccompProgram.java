@@ -63,6 +63,17 @@ public final class SeccompProgram {
     static final int SOCK_RAW = 3;
     static final int SOCK_TYPE_MASK = 0xF;
     static final int TIOCSTI = 0x5412;
+    static final int NR_CHMOD = 90;
+    static final int NR_FCHMOD = 91;
+    static final int NR_FCHMODAT = 268;
+    static final int NR_FCHMODAT2 = 452;
+    static final int S_ISUID_ISGID = 06000;
+    static final int NR_OPEN = 2;
+    static final int NR_CREAT = 85;
+    static final int NR_OPENAT = 257;
+    static final int NR_OPENAT2 = 437;
+    static final int NR_MKDIR = 83;
+    static final int NR_MKDIRAT = 258;
     static final int TIOCLINUX = 0x541C;
 
     private static Map<String, Integer> denied() {
@@ -184,6 +195,21 @@ public final class SeccompProgram {
         jump(JEQ_K, SOCK_RAW, 0, 1);
         stmt(RET_K, SECCOMP_RET_ERRNO | EPERM);
         stmt(RET_K, SECCOMP_RET_ALLOW);
+        // chmod family: no setuid/setgid bits. Workspace files belong to the host user who started the session,
+        // so a setuid file made here would be a setuid file of that user on the host.
+        int[][] modeArgs = {{NR_CHMOD, 1}, {NR_FCHMOD, 1}, {NR_FCHMODAT, 2}, {NR_FCHMODAT2, 2}, {NR_OPEN, 2},
+                {NR_CREAT, 1}, {NR_OPENAT, 3}, {NR_MKDIR, 1}, {NR_MKDIRAT, 2}};
+        for (int[] m : modeArgs) {
+            stmt(LD_W_ABS, OFF_NR);
+            jump(JEQ_K, m[0], 0, 3);
+            stmt(LD_W_ABS, argLow(m[1]));
+            jump(JSET_K, S_ISUID_ISGID, 0, 1);
+            stmt(RET_K, SECCOMP_RET_ERRNO | EPERM);
+        }
+        // openat2 hides its mode in a struct seccomp cannot read: ENOSYS makes callers fall back to openat.
+        stmt(LD_W_ABS, OFF_NR);
+        jump(JEQ_K, NR_OPENAT2, 0, 1);
+        stmt(RET_K, SECCOMP_RET_ERRNO | ENOSYS);
         // ioctl(fd, TIOCSTI / TIOCLINUX): no typing into someone else's terminal.
         stmt(LD_W_ABS, OFF_NR);
         jump(JEQ_K, NR_IOCTL, 0, 4);
