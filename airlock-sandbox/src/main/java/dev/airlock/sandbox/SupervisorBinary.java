@@ -50,6 +50,11 @@ final class SupervisorBinary {
     }
 
     private static Path compile() throws SandboxUnavailableException {
+        return compileInto(cacheRoot(), System.getProperty("airlock.sandbox.cc", "gcc"));
+    }
+
+    /** Compiles (or finds) the supervisor under {@code root} with compiler {@code cc}; visible for the fail-closed test. */
+    static Path compileInto(Path root, String cc) throws SandboxUnavailableException {
         byte[] source;
         try (InputStream in = SupervisorBinary.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
@@ -60,12 +65,11 @@ final class SupervisorBinary {
             throw new SandboxUnavailableException("cannot read the supervisor source: " + e.getMessage(), e);
         }
         String hash = sha256(source).substring(0, 16);
-        Path dir = cacheRoot().resolve(hash);
+        Path dir = root.resolve(hash);
         Path binary = dir.resolve("airlock-sandboxd");
         if (Files.isExecutable(binary)) {
             return binary;
         }
-        String cc = System.getProperty("airlock.sandbox.cc", "gcc");
         try {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path src = Files.createTempFile(dir, "src", ".c");
@@ -92,7 +96,7 @@ final class SupervisorBinary {
             }
             return binary;
         } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().contains("error=2")) {
+            if (e.getMessage() != null && e.getMessage().contains("Cannot run program")) {
                 throw new SandboxUnavailableException("no C compiler '" + cc + "' on this host; the sandbox supervisor is "
                         + "compiled on first use. Install one: apt-get install -y gcc libc6-dev (bin/install-prerequisites does this)", e);
             }

@@ -368,8 +368,7 @@ static void do_exec(struct request *q) {
             if (w == pid) {
                 exited = 1;
                 /* The call is over: its process group goes with it, and so does anything that escaped the group. */
-                kill(-pid, SIGKILL);
-                if (!allow_background) kill_strays();
+                if (!allow_background) { kill(-pid, SIGKILL); kill_strays(); }
                 if (!drain_deadline) drain_deadline = now_us() + (allow_background ? 50000 : 1000000);
             }
         }
