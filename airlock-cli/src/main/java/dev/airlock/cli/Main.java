@@ -1,5 +1,9 @@
 package dev.airlock.cli;
 
+import dev.airlock.cli.proxy.ProxyCommand;
+import dev.airlock.cli.sandbox.McpCommand;
+import dev.airlock.cli.sandbox.RedTeamCommand;
+import dev.airlock.cli.sandbox.SandboxCommand;
 import dev.airlock.cli.scan.ScanCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +15,8 @@ import picocli.CommandLine.Command;
         description = "Run coding agents against real repositories without letting them leak a credential or push code.",
         subcommands = {
                 ScanCommand.class,
-                dev.airlock.cli.proxy.ProxyCommand.class,
+                ProxyCommand.class,
+                SandboxCommand.class, RedTeamCommand.class, McpCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,9 @@
+package dev.airlock.cli.sandbox;
+
+import picocli.CommandLine.ArgGroup;
+
+/** Picocli mixin carrying {@link SandboxOptions}. */
+public final class SandboxOptionsMixin {
+    @ArgGroup(exclusive = false, heading = "Sandbox options%n")
+    SandboxOptions opts = new SandboxOptions();
+}

@@ -1,0 +1,138 @@
+package dev.airlock.sandbox;
+
+import dev.airlock.core.event.DenialEvent;
+import dev.airlock.core.event.DenialKind;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns what the supervisor observed into denial events. Precise where the kernel tells us (file tools get the errno
+ * and path; a SIGSYS death is seccomp's foreign-ABI kill; cgroup counters say OOM kill and pids.max), heuristic for
+ * commands: seccomp's EPERM and Landlock's EACCES are only visible as the error text the program printed, so stderr
+ * lines carrying those messages become events with rule {@code errno-classification}. See SECURITY.md for the list.
+ */
+final class DenialClassifier {
+    static final int SIGSYS = 31;
+    static final int SIGKILL = 9;
+    private static final int MAX_STDERR_EVENTS = 5;
+    private static final int MAX_TARGET = 160;
+
+    private DenialClassifier() {
+    }
+
+    static List<DenialEvent> forExec(String session, String call, List<String> argv, int signal, boolean timedOut,
+                                     Duration timeout, boolean truncated, int limit, byte[] stderr, int execErrno,
+                                     long oomKills, long pidsMaxHits, Instant now) {
+        List<DenialEvent> out = new ArrayList<>();
+        String program = argv.getFirst();
+        if (signal == SIGSYS) {
+            out.add(new DenialEvent(now, session, call, DenialKind.SYSCALL, "syscall", program,
+                    "seccomp: foreign syscall ABI (i386/x32) or forbidden syscall killed the process",
+                    "only native x86_64 syscalls are allowed"));
+        }
+        if (timedOut) {
+            out.add(new DenialEvent(now, session, call, DenialKind.RESOURCE, "wall-clock", program,
+                    "call timeout " + timeout.toSeconds() + "s; process group killed",
+                    "request capability budget:time:+SECONDS if the command legitimately needs longer"));
+        }
+        if (oomKills > 0) {
+            out.add(new DenialEvent(now, session, call, DenialKind.RESOURCE, "memory", program,
+                    "session memory limit reached; " + oomKills + " process(es) OOM-killed", "use less memory"));
+        }
+        if (pidsMaxHits > 0) {
+            out.add(new DenialEvent(now, session, call, DenialKind.RESOURCE, "fork", program,
+                    "session process limit reached " + pidsMaxHits + " time(s)", "run fewer processes at once"));
+        }
+        if (truncated) {
+            out.add(new DenialEvent(now, session, call, DenialKind.RESOURCE, "output", program,
+                    "output capped at " + limit + " bytes per stream", "write large output to a file and read parts of it"));
+        }
+        if (execErrno == Errno.EACCES || execErrno == Errno.EPERM) {
+            out.add(new DenialEvent(now, session, call, DenialKind.FILESYSTEM, "execve", program,
+                    "not executable inside the sandbox (" + Errno.describe(execErrno) + ")", null));
+        }
+        if (execErrno == 0) {
+            classifyStderr(session, call, stderr, now, out);
+        }
+        return out;
+    }
+
+    private static void classifyStderr(String session, String call, byte[] stderr, Instant now, List<DenialEvent> out) {
+        String text = new String(stderr, 0, Math.min(stderr.length, 64 << 10), StandardCharsets.UTF_8);
+        int found = 0;
+        for (String line : text.split("\n")) {
+            if (found >= MAX_STDERR_EVENTS) {
+                break;
+            }
+            DenialKind kind = null;
+            String rule = null;
+            String hint = null;
+            if (line.contains("Read-only file system")) {
+                kind = DenialKind.FILESYSTEM;
+                rule = "read-only mount (system directory or protected path)";
+                hint = "write inside the workspace, /tmp or $HOME; protected paths (.git, .airlock) are never writable";
+            } else if (line.contains("Device or resource busy")) {
+                kind = DenialKind.FILESYSTEM;
+                rule = "mount point: protected paths and their parents cannot be moved or removed (EBUSY)";
+                hint = "protected paths (.git, .airlock, operator paths) stay where they are";
+            } else if (line.contains("Invalid cross-device link")) {
+                kind = DenialKind.FILESYSTEM;
+                rule = "EXDEV: links and renames across sandbox mounts are refused";
+                hint = "copy the file instead of linking it";
+            } else if (line.contains("must be superuser") || line.contains("Operation not permitted")) {
+                kind = DenialKind.SYSCALL;
+                rule = "errno-classification: EPERM (seccomp filter or missing capability)";
+                hint = "this operation is not available in the sandbox";
+            } else if (line.contains("Permission denied")) {
+                kind = DenialKind.FILESYSTEM;
+                rule = "errno-classification: EACCES (Landlock or file permissions)";
+                hint = "only the workspace, /tmp and $HOME are writable";
+            } else if (line.contains("Address family not supported")) {
+                kind = DenialKind.SYSCALL;
+                rule = "seccomp: socket family refused (AF_PACKET, AF_VSOCK, netlink other than route)";
+                hint = "network access goes through the egress guard";
+            } else if (line.contains("Network is unreachable") || line.contains("Temporary failure in name resolution")
+                    || line.contains("Could not resolve host") || line.contains("Name or service not known")
+                    || line.contains("Couldn't connect to server") || line.contains("No route to host")) {
+                kind = DenialKind.NETWORK;
+                rule = "no network: the sandbox has only loopback";
+                hint = "request capability net:HOST if this host is needed";
+            }
+            if (kind != null) {
+                String target = line.strip();
+                if (target.length() > MAX_TARGET) {
+                    target = target.substring(0, MAX_TARGET) + "…";
+                }
+                out.add(new DenialEvent(now, session, call, kind, "exec", target, rule, hint));
+                found++;
+            }
+        }
+    }
+
+    /** A refused file tool; {@code null} when the errno is not a refusal (ENOENT and the like). */
+    static DenialEvent forFileTool(String session, String call, String verb, String path, int errno,
+                                   List<String> protectedPaths, Instant now) {
+        if (errno != Errno.EROFS && errno != Errno.EACCES && errno != Errno.EPERM && errno != Errno.EBUSY
+                && errno != Errno.EXDEV) {
+            return null;
+        }
+        String rule;
+        String hint;
+        String rel = path.startsWith(WorkspacePaths.MOUNT + "/") ? path.substring(WorkspacePaths.MOUNT.length() + 1) : null;
+        boolean isProtected = rel != null && protectedPaths.stream().anyMatch(p -> rel.equals(p) || rel.startsWith(p + "/"));
+        if (isProtected) {
+            rule = "protected path (" + Errno.describe(errno) + ")";
+            hint = "protected paths cannot be changed from inside the sandbox; the git service commits your work";
+        } else if (errno == Errno.EROFS) {
+            rule = "read-only mount (" + Errno.describe(errno) + ")";
+            hint = "write inside the workspace, /tmp or $HOME";
+        } else {
+            rule = "Landlock or file permissions (" + Errno.describe(errno) + ")";
+            hint = "only the workspace, /tmp and $HOME are writable";
+        }
+        return new DenialEvent(now, session, call, DenialKind.FILESYSTEM, verb, path, rule, hint);
+    }
+}

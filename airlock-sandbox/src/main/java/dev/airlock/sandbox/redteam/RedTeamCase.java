@@ -1,0 +1,25 @@
+package dev.airlock.sandbox.redteam;
+
+/**
+ * One attack. {@code expectsDenial} marks cases whose refusal the sandbox can observe and must report as a denial
+ * event (see the module's SECURITY.md for what is and is not observable).
+ */
+public record RedTeamCase(char cls, String name, boolean expectsDenial, Probe probe) {
+
+    /** Runs the attack and says whether it was blocked. */
+    @FunctionalInterface
+    public interface Probe {
+        Verdict attack(RedTeamContext ctx) throws Exception;
+    }
+
+    /** The attack's outcome: {@code blocked} false is an escape. */
+    public record Verdict(boolean blocked, boolean denialSeen, String detail) {
+        static Verdict blocked(String detail) {
+            return new Verdict(true, false, detail);
+        }
+
+        static Verdict escaped(String detail) {
+            return new Verdict(false, false, detail);
+        }
+    }
+}
