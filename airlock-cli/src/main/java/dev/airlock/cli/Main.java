@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         description = "Run coding agents against real repositories without letting them leak a credential or push code.",
         subcommands = {
                 ScanCommand.class,
+                dev.airlock.cli.git.GitCommand.class,
+                dev.airlock.cli.drop.DropCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
