@@ -1,5 +1,7 @@
 package dev.airlock.cli;
 
+import dev.airlock.cli.drop.DropCommand;
+import dev.airlock.cli.git.GitCommand;
 import dev.airlock.cli.proxy.ProxyCommand;
 import dev.airlock.cli.sandbox.McpCommand;
 import dev.airlock.cli.sandbox.RedTeamCommand;
@@ -17,6 +19,8 @@ import picocli.CommandLine.Command;
                 ScanCommand.class,
                 ProxyCommand.class,
                 SandboxCommand.class, RedTeamCommand.class, McpCommand.class,
+                GitCommand.class,
+                DropCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,72 @@
+package dev.airlock.cli.git;
+
+import dev.airlock.cli.drop.DropOptions;
+import dev.airlock.drop.s3.S3ObjectStore;
+import dev.airlock.drop.store.DropKeys;
+import dev.airlock.git.ExportCommand;
+import dev.airlock.git.GitServiceException;
+import dev.airlock.git.GitToken;
+import dev.airlock.git.IsolatedGit;
+import dev.airlock.git.MirrorCommand;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.eclipse.jgit.lib.Repository;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Fetch the remote and export a snapshot of a branch (no .git, no checkout, no filters).",
+                "Writes it to --out and/or uploads it to the dead drop at runs/<run>/input/<phase>.tar.zst.",
+                "Prints the commit and the input snapshot id for the orchestrator to record."})
+public final class GitExportCommand implements Callable<Integer> {
+    @ArgGroup(exclusive = false, multiplicity = "1")
+    RepoOptions repo;
+
+    @Option(names = "--ref", defaultValue = "main", description = "Branch to export (default: ${DEFAULT-VALUE}).")
+    String ref;
+
+    @Option(names = "--out", description = "Write the snapshot to this file.")
+    Path out;
+
+    @Option(names = "--run", description = "Run id (required with --drop-endpoint).")
+    String run;
+
+    @Option(names = "--phase", defaultValue = "0", description = "Phase number (default: ${DEFAULT-VALUE}).")
+    int phase;
+
+    @Mixin
+    DropOptions drop;
+
+    @Override
+    public Integer call() throws Exception {
+        if (out == null && !drop.configured()) {
+            System.err.println("airlock git export: give --out FILE and/or --drop-endpoint URL");
+            return 2;
+        }
+        try (Repository cache = IsolatedGit.openBare(repo.cache); GitToken token = repo.token()) {
+            new MirrorCommand(cache).remote(repo.remote()).token(token).call();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ExportCommand.Result result = new ExportCommand(cache).revision("refs/remotes/origin/" + ref)
+                    .output(bytes).call();
+            if (out != null) {
+                Files.write(out, bytes.toByteArray());
+            }
+            if (drop.configured()) {
+                try (S3ObjectStore store = S3ObjectStore.open(drop.settings())) {
+                    store.put(DropKeys.input(run, phase), bytes.toByteArray());
+                }
+            }
+            System.out.println("commit " + result.commit().name());
+            System.out.println("snapshot " + result.snapshotId());
+            System.out.println("files " + result.manifest().entries().size() + " bytes " + bytes.size());
+            return 0;
+        } catch (GitServiceException e) {
+            System.err.println("airlock git export: " + e.getMessage());
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.airlock.drop.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+
+/**
+ * The default dead drop: an S3-compatible server (s3proxy) with a filesystem backend, AWS Signature V4 required,
+ * bound to 127.0.0.1 only. Credentials are random, generated on first start and kept in {@code credentials}
+ * (mode 0600) under the data directory; whoever may read that file holds the drop's full power.
+ *
+ * <pre>{@code
+ * try (EmbeddedS3Server s3 = EmbeddedS3Server.start(EmbeddedS3Server.defaultDataDir(), 0)) {
+ *     URI endpoint = s3.endpoint();
+ * }
+ * }</pre>
+ */
+public final class EmbeddedS3Server implements AutoCloseable {
+    private final S3Proxy proxy;
+    private final URI endpoint;
+    private final String accessKey;
+    private final String secretKey;
+
+    private EmbeddedS3Server(S3Proxy proxy, URI endpoint, String accessKey, String secretKey) {
+        this.proxy = proxy;
+        this.endpoint = endpoint;
+        this.accessKey = accessKey;
+        this.secretKey = secretKey;
+    }
+
+    /** {@code $XDG_DATA_HOME/airlock/drop}, or {@code ~/.local/share/airlock/drop}. */
+    public static Path defaultDataDir() {
+        String xdg = System.getenv("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".local", "share");
+        return base.resolve("airlock").resolve("drop");
+    }
+
+    /** Starts on 127.0.0.1:{@code port} (0 = ephemeral), storing objects under {@code dataDir/objects}. */
+    public static EmbeddedS3Server start(Path dataDir, int port) throws IOException {
+        Objects.requireNonNull(dataDir, "dataDir");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path objects = dataDir.resolve("objects");
+        Files.createDirectories(objects);
+        List<String> creds = credentials(dataDir.resolve("credentials"));
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(new FilesystemNio2BlobStore(objects.toString()))
+                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .awsAuthentication(AuthenticationType.AWS_V4, creds.get(0), creds.get(1))
+                .jettyMaxThreads(16)
+                .build();
+        try {
+            proxy.start();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!"STARTED".equals(proxy.getState())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("s3proxy did not start within 10 s (state " + proxy.getState() + ")");
+                }
+                Thread.sleep(5);
+            }
+        } catch (IOException e) {
+            stopQuietly(proxy);
+            throw e;
+        } catch (Exception e) {
+            stopQuietly(proxy);
+            throw new IOException("cannot start the embedded S3 store on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+        }
+        return new EmbeddedS3Server(proxy, URI.create("http://127.0.0.1:" + proxy.getPort()), creds.get(0), creds.get(1));
+    }
+
+    private static List<String> credentials(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            SecureRandom random = new SecureRandom();
+            byte[] id = new byte[10];
+            byte[] secret = new byte[30];
+            random.nextBytes(id);
+            random.nextBytes(secret);
+            String text = "AIRLOCK" + HexFormat.of().withUpperCase().formatHex(id) + "\n"
+                    + HexFormat.of().formatHex(secret) + "\n";
+            Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.size() < 2 || lines.get(0).isBlank() || lines.get(1).isBlank()) {
+            throw new IOException("malformed credentials file " + file + ": expected access key and secret key lines;"
+                    + " delete it to generate new ones");
+        }
+        return List.of(lines.get(0).strip(), lines.get(1).strip());
+    }
+
+    private static void stopQuietly(S3Proxy proxy) {
+        try {
+            proxy.stop();
+        } catch (Exception ignored) {
+            // already failing; the start error is what matters
+        }
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public int port() {
+        return endpoint.getPort();
+    }
+
+    public String accessKey() {
+        return accessKey;
+    }
+
+    /** The secret key; never print it (use {@code Redaction.redact}). */
+    public String secretKey() {
+        return secretKey;
+    }
+
+    @Override
+    public void close() {
+        stopQuietly(proxy);
+    }
+}

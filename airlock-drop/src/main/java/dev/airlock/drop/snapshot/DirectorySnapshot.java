@@ -1,0 +1,74 @@
+package dev.airlock.drop.snapshot;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes a snapshot of a directory tree: {@code .git} is skipped, anything but files, directories and in-tree
+ * symlinks is refused. */
+public final class DirectorySnapshot {
+    private DirectorySnapshot() {
+    }
+
+    /** Snapshots {@code root} into {@code out} (closed afterwards); a delta if {@code base} is not null. */
+    public static Manifest write(Path root, OutputStream out, SnapshotLimits limits, Manifest base)
+            throws IOException, SnapshotException {
+        List<Path> dirs = new ArrayList<>();
+        List<Path> others = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (!dir.equals(root) && SnapshotPaths.isGitName(dir.getFileName().toString())) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                if (!dir.equals(root)) {
+                    dirs.add(dir);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (!SnapshotPaths.isGitName(file.getFileName().toString())) {
+                    others.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        try (SnapshotWriter writer = SnapshotWriter.open(out, limits, base)) {
+            for (Path dir : dirs) {
+                writer.directory(relative(root, dir));
+            }
+            for (Path p : others) {
+                String rel = relative(root, p);
+                BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (attrs.isSymbolicLink()) {
+                    writer.symlink(rel, Files.readSymbolicLink(p).toString());
+                } else if (attrs.isRegularFile()) {
+                    if (attrs.size() > limits.maxFileBytes()) {
+                        throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.FILE_SIZE,
+                                attrs.size(), limits.maxFileBytes(), rel));
+                    }
+                    boolean exec = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)
+                            .contains(PosixFilePermission.OWNER_EXECUTE);
+                    writer.file(rel, exec, Files.readAllBytes(p));
+                } else {
+                    throw new SnapshotException(new Violation.ForbiddenType(rel, "special file (device, FIFO or socket)"));
+                }
+            }
+            return writer.finish();
+        }
+    }
+
+    private static String relative(Path root, Path p) {
+        return root.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+    }
+}

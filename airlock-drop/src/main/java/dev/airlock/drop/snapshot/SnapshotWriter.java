@@ -1,0 +1,178 @@
+package dev.airlock.drop.snapshot;
+
+import com.github.luben.zstd.ZstdOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/**
+ * Writes a snapshot: a zstd-compressed PAX tar whose last entry is the manifest. Entries are validated as they are
+ * added, so a writer never produces an archive its reader would refuse. Not thread-safe; single use.
+ *
+ * <p>Given a {@code base} manifest, the writer produces a delta: a file whose content hash is already in the base
+ * is listed in the manifest but its bytes are not written, so a phase moves only what changed.
+ *
+ * <pre>{@code
+ * try (SnapshotWriter w = SnapshotWriter.open(out, SnapshotLimits.DEFAULT, null)) {
+ *     w.file("src/App.java", false, bytes);
+ *     Manifest m = w.finish();
+ * }
+ * }</pre>
+ */
+public final class SnapshotWriter implements AutoCloseable {
+    private final TarArchiveOutputStream tar;
+    private final SnapshotLimits limits;
+    private final Manifest base;
+    private final Set<String> baseHashes = new HashSet<>();
+    private final List<ManifestEntry> entries = new ArrayList<>();
+    private final Map<String, String> folded = new HashMap<>();
+    private long totalBytes;
+    private long bytesWritten;
+    private boolean finished;
+
+    private SnapshotWriter(OutputStream out, SnapshotLimits limits, Manifest base, int level) throws IOException {
+        this.limits = limits;
+        this.base = base;
+        if (base != null) {
+            for (ManifestEntry e : base.entries()) {
+                if (e.type() == EntryType.FILE) {
+                    baseHashes.add(e.sha256());
+                }
+            }
+        }
+        ZstdOutputStream zstd = new ZstdOutputStream(out, level);
+        this.tar = new TarArchiveOutputStream(zstd, StandardCharsets.UTF_8.name());
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        tar.setAddPaxHeadersForNonAsciiNames(true);
+    }
+
+    /** A writer of a full snapshot ({@code base == null}) or of a delta against {@code base}; zstd level 1. */
+    public static SnapshotWriter open(OutputStream out, SnapshotLimits limits, Manifest base) throws IOException {
+        return new SnapshotWriter(out, limits, base, 1);
+    }
+
+    public void directory(String path) throws IOException, SnapshotException {
+        admit(path);
+        TarArchiveEntry e = new TarArchiveEntry(path + "/", TarConstants.LF_DIR, true);
+        e.setMode(040755);
+        stamp(e);
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+        entries.add(ManifestEntry.directory(path));
+    }
+
+    public void file(String path, boolean executable, byte[] content) throws IOException, SnapshotException {
+        admit(path);
+        if (content.length > limits.maxFileBytes()) {
+            throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.FILE_SIZE, content.length,
+                    limits.maxFileBytes(), path));
+        }
+        totalBytes += content.length;
+        if (totalBytes > limits.maxTotalBytes()) {
+            throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.TOTAL_SIZE, totalBytes,
+                    limits.maxTotalBytes(), path));
+        }
+        String sha = Sha256.hex(content);
+        entries.add(ManifestEntry.file(path, executable, content.length, sha));
+        if (baseHashes.contains(sha)) {
+            return;
+        }
+        TarArchiveEntry e = new TarArchiveEntry(path, TarConstants.LF_NORMAL, true);
+        e.setMode(executable ? 0100755 : 0100644);
+        e.setSize(content.length);
+        stamp(e);
+        tar.putArchiveEntry(e);
+        tar.write(content);
+        tar.closeArchiveEntry();
+        bytesWritten += content.length;
+    }
+
+    public void symlink(String path, String target) throws IOException, SnapshotException {
+        if (!limits.allowSymlinks()) {
+            throw new SnapshotException(new Violation.ForbiddenType(path, "symlink"));
+        }
+        admit(path);
+        if (SnapshotPaths.resolveInside(path, target) == null) {
+            throw new SnapshotException(new Violation.SymlinkEscape(path, target));
+        }
+        TarArchiveEntry e = new TarArchiveEntry(path, TarConstants.LF_SYMLINK, true);
+        e.setLinkName(target);
+        e.setMode(0120777);
+        stamp(e);
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+        entries.add(ManifestEntry.symlink(path, target, Sha256.hex(target.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** Writes the manifest entry, closes the archive (and the underlying stream) and returns the manifest. */
+    public Manifest finish() throws IOException, SnapshotException {
+        Manifest manifest = new Manifest(Manifest.VERSION, base == null ? null : base.id(), entries);
+        Violation structural = SnapshotStructure.check(manifest);
+        if (structural != null) {
+            throw new SnapshotException(structural);
+        }
+        byte[] json = manifest.canonicalJson();
+        TarArchiveEntry e = new TarArchiveEntry(SnapshotPaths.MANIFEST_ENTRY, TarConstants.LF_NORMAL, true);
+        e.setMode(0100644);
+        e.setSize(json.length);
+        stamp(e);
+        tar.putArchiveEntry(e);
+        tar.write(json);
+        tar.closeArchiveEntry();
+        tar.finish();
+        tar.close();
+        finished = true;
+        return manifest;
+    }
+
+    /** Content bytes actually written (less than the workspace size for a delta). */
+    public long contentBytesWritten() {
+        return bytesWritten;
+    }
+
+    private void admit(String path) throws SnapshotException {
+        if (finished) {
+            throw new IllegalStateException("writer already finished");
+        }
+        Violation v = SnapshotPaths.check(path, limits.maxPathBytes());
+        if (v != null) {
+            throw new SnapshotException(v);
+        }
+        if (entries.size() + 1 > limits.maxEntries()) {
+            throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.FILE_COUNT, entries.size() + 1L,
+                    limits.maxEntries(), path));
+        }
+        String previous = folded.putIfAbsent(SnapshotPaths.foldKey(path), path);
+        if (previous != null) {
+            throw new SnapshotException(previous.equals(path) ? new Violation.DuplicatePath(path)
+                    : new Violation.CaseCollision(previous, path));
+        }
+    }
+
+    private static void stamp(TarArchiveEntry e) {
+        // Reproducible archives: no times, owners or names from the machine that wrote them.
+        e.setModTime(0);
+        e.setUserId(0);
+        e.setGroupId(0);
+        e.setUserName("");
+        e.setGroupName("");
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!finished) {
+            finished = true;
+            tar.close();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.airlock.drop.transfer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * The agent side of the dead drop: downloads its input and uploads its output through presigned URLs with the
+ * JDK's HTTP client. Holds no credentials and depends on nothing but the JDK. Redirects are never followed (a
+ * redirect could carry the signed query to another host).
+ */
+public final class PresignedTransfer {
+    private final HttpClient http;
+    private final Duration timeout;
+
+    public PresignedTransfer(Duration timeout) {
+        this.http = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(timeout)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        this.timeout = timeout;
+    }
+
+    /** Downloads into {@code out}, refusing more than {@code maxBytes}. Returns the byte count. */
+    public long download(PresignedUrl url, OutputStream out, long maxBytes) throws IOException {
+        require(url, "GET");
+        HttpRequest req = HttpRequest.newBuilder(url.uri()).timeout(timeout).GET().build();
+        HttpResponse<InputStream> resp = send(req, HttpResponse.BodyHandlers.ofInputStream(), url);
+        try (InputStream in = resp.body()) {
+            if (resp.statusCode() != 200) {
+                throw new TransferException(url, resp.statusCode());
+            }
+            byte[] buffer = new byte[256 * 1024];
+            long total = 0;
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                total += n;
+                if (total > maxBytes) {
+                    throw new IOException("download of " + url.key() + " exceeds " + maxBytes + " bytes");
+                }
+                out.write(buffer, 0, n);
+            }
+            return total;
+        }
+    }
+
+    /** Downloads the whole object into memory (bounded by {@code maxBytes}). */
+    public byte[] download(PresignedUrl url, long maxBytes) throws IOException {
+        var out = new java.io.ByteArrayOutputStream();
+        download(url, out, maxBytes);
+        return out.toByteArray();
+    }
+
+    public void upload(PresignedUrl url, byte[] content) throws IOException {
+        require(url, "PUT");
+        HttpRequest req = HttpRequest.newBuilder(url.uri()).timeout(timeout)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build();
+        HttpResponse<String> resp = send(req, HttpResponse.BodyHandlers.ofString(), url);
+        if (resp.statusCode() != 200) {
+            throw new TransferException(url, resp.statusCode());
+        }
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler, PresignedUrl url)
+            throws IOException {
+        try {
+            return http.send(req, handler);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted during " + url, e);
+        }
+    }
+
+    private static void require(PresignedUrl url, String method) {
+        if (!url.method().equals(method)) {
+            throw new IllegalArgumentException(url + " is not a " + method + " URL");
+        }
+    }
+
+    /** The store refused (403 for a tampered or expired URL, 404 for a missing object). */
+    public static final class TransferException extends IOException {
+        private final int status;
+
+        TransferException(PresignedUrl url, int status) {
+            super(url + " answered HTTP " + status);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+}
