@@ -26,7 +26,7 @@ final class BwrapArguments {
     private BwrapArguments() {
     }
 
-    static List<String> build(SandboxPolicy policy, Path ws, Path sessionDir, Path supervisor) {
+    static List<String> build(SandboxPolicy policy, Path ws, Path sessionDir, Path supervisor, GuardEndpoint guard) {
         List<String> a = new ArrayList<>(List.of(
                 "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup",
                 "--uid", Integer.toString(SandboxSession.SANDBOX_UID), "--gid", Integer.toString(SandboxSession.SANDBOX_UID),
@@ -83,11 +83,17 @@ final class BwrapArguments {
                 a.addAll(List.of("--ro-bind", ws.resolve(rel).toString(), WorkspacePaths.MOUNT + "/" + rel));
             }
         }
-        a.addAll(List.of("--ro-bind", supervisor.toString(), SUPERVISOR,
-                "--remount-ro", "/",
-                "--seccomp", "@SECCOMP_FD@",
-                "--chdir", WorkspacePaths.MOUNT,
-                SUPERVISOR, "serve", WorkspacePaths.MOUNT, "/tmp", SandboxSession.HOME));
+        a.addAll(List.of("--ro-bind", supervisor.toString(), SUPERVISOR));
+        List<String> serve = new ArrayList<>(List.of(SUPERVISOR, "serve"));
+        if (guard != null) {
+            a.addAll(List.of("--bind", guard.socket().toString(), GuardEndpoint.SOCKET_INSIDE,
+                    "--ro-bind", guard.caCertificate().toString(), GuardEndpoint.CA_INSIDE,
+                    "--ro-bind", sessionDir.resolve("guard-truststore.p12").toString(), GuardEndpoint.TRUSTSTORE_INSIDE));
+            serve.addAll(List.of("--bridge", Integer.toString(guard.port()), GuardEndpoint.SOCKET_INSIDE));
+        }
+        serve.addAll(List.of(WorkspacePaths.MOUNT, "/tmp", SandboxSession.HOME));
+        a.addAll(List.of("--remount-ro", "/", "--seccomp", "@SECCOMP_FD@", "--chdir", WorkspacePaths.MOUNT));
+        a.addAll(serve);
         return a;
     }
 }

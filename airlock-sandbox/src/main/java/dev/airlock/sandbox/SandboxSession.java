@@ -57,6 +57,7 @@ public final class SandboxSession implements AutoCloseable {
     private final SessionEventLog log;
     private final CapabilityGrants grants;
     private final GrantDecider decider;
+    private final GuardEndpoint guard;
     private final Canaries canaries;
     private final int landlockAbi;
     private final Clock clock = Clock.systemUTC();
@@ -78,6 +79,7 @@ public final class SandboxSession implements AutoCloseable {
         this.log = b.log;
         this.grants = new CapabilityGrants(log, clock);
         this.decider = b.decider;
+        this.guard = b.guard;
         this.canaries = b.policy.canaries() ? Canaries.generate() : Canaries.none();
         this.landlockAbi = landlockAbi;
         this.bwrapStderr = bwrapStderr;
@@ -99,6 +101,7 @@ public final class SandboxSession implements AutoCloseable {
         private SessionId id = SessionId.random();
         private SessionEventLog log = new SessionEventLog();
         private GrantDecider decider = GrantDecider.REFUSE_ALL;
+        private GuardEndpoint guard;
 
         private Builder(SandboxPolicy policy, Path workspace) {
             this.policy = Objects.requireNonNull(policy, "policy");
@@ -108,6 +111,8 @@ public final class SandboxSession implements AutoCloseable {
         public Builder id(SessionId v) { id = Objects.requireNonNull(v); return this; }
         public Builder eventLog(SessionEventLog v) { log = Objects.requireNonNull(v); return this; }
         public Builder grantDecider(GrantDecider v) { decider = Objects.requireNonNull(v); return this; }
+        /** Connects the session to the egress guard; without it the sandbox has only loopback. */
+        public Builder guard(GuardEndpoint v) { guard = Objects.requireNonNull(v); return this; }
 
         public SandboxSession open() throws SandboxException {
             return SandboxSession.start(this);
@@ -140,6 +145,9 @@ public final class SandboxSession implements AutoCloseable {
             Files.setPosixFilePermissions(sessionDir, PosixFilePermissions.fromString("rwx--x--x"));
             Path seccomp = sessionDir.resolve("seccomp.bpf");
             Files.write(seccomp, SeccompProgram.build());
+            if (b.guard != null) {
+                GuardTrustStore.write(b.guard.caCertificate(), sessionDir.resolve("guard-truststore.p12"));
+            }
             for (Map.Entry<String, String> e : syntheticEtc().entrySet()) {
                 Files.writeString(sessionDir.resolve(e.getKey()), e.getValue());
             }
@@ -164,7 +172,7 @@ public final class SandboxSession implements AutoCloseable {
             argv.addAll(procs);
             argv.add("--");
             argv.add(bwrap.toString());
-            argv.addAll(BwrapArguments.build(b.policy, ws, sessionDir, supervisor));
+            argv.addAll(BwrapArguments.build(b.policy, ws, sessionDir, supervisor, b.guard));
             ProcessBuilder pb = new ProcessBuilder(argv);
             pb.environment().clear(); // the host environment never reaches bwrap, let alone the sandbox
             process = pb.start();
@@ -177,6 +185,10 @@ public final class SandboxSession implements AutoCloseable {
             if (abi == 0 && b.policy.landlock() == SandboxPolicy.Requirement.REQUIRED) {
                 throw new SandboxUnavailableException("Landlock is not available in this kernel (" + text(hello.get(3))
                         + "); enable it (CONFIG_SECURITY_LANDLOCK=y and lsm=landlock,...) or set \"landlock\": \"IF_AVAILABLE\" in the policy");
+            }
+            if (b.guard != null && (hello.size() < 6 || !text(hello.get(5)).equals("1"))) {
+                throw new SandboxUnavailableException("the egress bridge could not listen on 127.0.0.1:" + b.guard.port()
+                        + " inside the sandbox; refusing to run without the guard");
             }
             if (Integer.parseInt(text(hello.get(4))) == 0) {
                 throw new SandboxUnavailableException("the sandbox supervisor runs as uid 0; refusing");
@@ -337,6 +349,9 @@ public final class SandboxSession implements AutoCloseable {
                 throw new IllegalArgumentException("environment variable " + k + " may not be set by a call");
             }
             env.put(k, e.getValue());
+        }
+        if (guard != null) {
+            env.putAll(guard.environment());
         }
         env.put("HOME", HOME);
         env.put("USER", "agent");

@@ -30,7 +30,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -75,6 +78,7 @@ struct ll_path_beneath { uint64_t allowed_access; int32_t parent_fd; } __attribu
 static int landlock_abi = 0;
 static const char *landlock_error = "";
 static int allow_background = 0;
+static pid_t bridge_pid = 0;
 
 /* ---------- framing ---------- */
 
@@ -245,7 +249,7 @@ static int kill_strays(void) {
     while ((e = readdir(d)) != NULL) {
         char *end;
         long pid = strtol(e->d_name, &end, 10);
-        if (*end || pid <= 1 || pid == self) continue;
+        if (*end || pid <= 1 || pid == self || pid == bridge_pid) continue;
         if (kill((pid_t) pid, SIGKILL) == 0) killed++;
     }
     closedir(d);
@@ -473,6 +477,73 @@ static void do_list(struct request *q) {
     send_reply(&r);
 }
 
+/* ---------- egress bridge ---------- */
+
+/*
+ * The sandbox's only way out: 127.0.0.1:PORT inside the network namespace, relayed byte for byte to the egress
+ * guard's Unix socket bind-mounted at GUARD_SOCKET. One process, poll-based, at most MAX_PAIRS connections; it
+ * lives in the supervisor's Landlock domain, so calls (nested domains) cannot signal it.
+ */
+#define MAX_PAIRS 64
+struct pair { int a, b; };
+
+static void bridge_loop(int listener, const char *guard_path) {
+    struct pair pairs[MAX_PAIRS];
+    int npairs = 0;
+    char buf[65536];
+    for (;;) {
+        struct pollfd p[1 + 2 * MAX_PAIRS];
+        int n = 0;
+        p[n].fd = npairs < MAX_PAIRS ? listener : -1; p[n].events = POLLIN; n++;
+        for (int i = 0; i < npairs; i++) {
+            p[n].fd = pairs[i].a; p[n].events = POLLIN; n++;
+            p[n].fd = pairs[i].b; p[n].events = POLLIN; n++;
+        }
+        if (poll(p, (nfds_t) n, -1) < 0) { if (errno == EINTR) continue; _exit(1); }
+        if (p[0].revents & POLLIN) {
+            int c = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+            if (c >= 0) {
+                int u = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+                struct sockaddr_un sa = { .sun_family = AF_UNIX };
+                strncpy(sa.sun_path, guard_path, sizeof sa.sun_path - 1);
+                if (u < 0 || connect(u, (struct sockaddr *) &sa, sizeof sa)) { close(c); if (u >= 0) close(u); }
+                else { pairs[npairs].a = c; pairs[npairs].b = u; npairs++; }
+            }
+        }
+        for (int i = 0, k = 1; i < npairs; i++, k += 2) {
+            int dead = 0;
+            for (int side = 0; side < 2 && !dead; side++) {
+                short ev = p[k + side].revents;
+                if (!ev) continue;
+                int from = side ? pairs[i].b : pairs[i].a, to = side ? pairs[i].a : pairs[i].b;
+                ssize_t r = read(from, buf, sizeof buf);
+                if (r <= 0 || write_all(to, buf, (size_t) r)) dead = 1;
+            }
+            if (dead) {
+                close(pairs[i].a); close(pairs[i].b);
+                pairs[i] = pairs[npairs - 1];
+                npairs--;
+                /* the pollfd indices no longer match; finish this round and poll again */
+                break;
+            }
+        }
+    }
+}
+
+static int start_bridge(int port, const char *guard_path) {
+    int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t) port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    if (l < 0 || bind(l, (struct sockaddr *) &sa, sizeof sa) || listen(l, 64)) return -1;
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) { close(0); close(1); bridge_loop(l, guard_path); _exit(0); }
+    close(l);
+    bridge_pid = pid;
+    return 0;
+}
+
 /* ---------- modes ---------- */
 
 static int serve(int argc, char **argv) {
@@ -483,15 +554,23 @@ static int serve(int argc, char **argv) {
     }
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     signal(SIGPIPE, SIG_IGN);
-    int first = 2;
-    if (argc > 2 && !strcmp(argv[2], "--background")) { allow_background = 1; first = 3; }
+    int first = 2, bridge_port = 0;
+    const char *guard_path = NULL;
+    if (argc > 4 && !strcmp(argv[2], "--bridge")) {
+        bridge_port = atoi(argv[3]);
+        guard_path = argv[4];
+        first = 5;
+    }
     int ll = landlock_filesystem(argc - first, argv + first);
+    /* Started after Landlock, so the bridge is confined like the supervisor and outside every call's domain. */
+    int bridge_ok = guard_path ? start_bridge(bridge_port, guard_path) == 0 : 1;
     struct reply hello = {0};
     reply_str(&hello, "ok");
     reply_str(&hello, "airlock-sandboxd/1");
     reply_long(&hello, ll == 0 ? landlock_abi : 0);
     reply_str(&hello, ll == 0 ? "" : landlock_error);
     reply_long(&hello, getuid());
+    reply_long(&hello, bridge_ok);
     send_reply(&hello);
 
     for (;;) {
