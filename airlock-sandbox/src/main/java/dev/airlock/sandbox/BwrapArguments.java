@@ -22,6 +22,7 @@ final class BwrapArguments {
             "magic", "magic.mime", "manpath.config", "environment", "login.defs", "debian_version", "os-release",
             "lsb-release", "terminfo", "gitconfig", "npmrc", "perl", "xdg");
     static final String SUPERVISOR = "/run/airlock/sandboxd";
+    static final String NOTIFY_FILTER = "/run/airlock/seccomp-notify.bpf";
 
     private BwrapArguments() {
     }
@@ -85,6 +86,10 @@ final class BwrapArguments {
         }
         a.addAll(List.of("--ro-bind", supervisor.toString(), SUPERVISOR));
         List<String> serve = new ArrayList<>(List.of(SUPERVISOR, "serve"));
+        if (policy.seccompNotify()) {
+            a.addAll(List.of("--ro-bind", sessionDir.resolve("seccomp-notify.bpf").toString(), NOTIFY_FILTER));
+            serve.addAll(List.of("--notify", NOTIFY_FILTER));
+        }
         if (guard != null) {
             a.addAll(List.of("--bind", guard.socket().toString(), GuardEndpoint.SOCKET_INSIDE,
                     "--ro-bind", guard.caCertificate().toString(), GuardEndpoint.CA_INSIDE,

@@ -144,7 +144,11 @@ public final class SandboxSession implements AutoCloseable {
             // Every path of the sandbox is world-readable to the sandbox user; the directory itself is 0700 on the host.
             Files.setPosixFilePermissions(sessionDir, PosixFilePermissions.fromString("rwx--x--x"));
             Path seccomp = sessionDir.resolve("seccomp.bpf");
-            Files.write(seccomp, SeccompProgram.build());
+            boolean notify = b.policy.seccompNotify();
+            Files.write(seccomp, notify ? SeccompProgram.baseline() : SeccompProgram.build());
+            if (notify) {
+                Files.write(sessionDir.resolve("seccomp-notify.bpf"), SeccompProgram.buildNotifying());
+            }
             if (b.guard != null) {
                 GuardTrustStore.write(b.guard.caCertificate(), sessionDir.resolve("guard-truststore.p12"));
             }
@@ -185,6 +189,11 @@ public final class SandboxSession implements AutoCloseable {
             if (abi == 0 && b.policy.landlock() == SandboxPolicy.Requirement.REQUIRED) {
                 throw new SandboxUnavailableException("Landlock is not available in this kernel (" + text(hello.get(3))
                         + "); enable it (CONFIG_SECURITY_LANDLOCK=y and lsm=landlock,...) or set \"landlock\": \"IF_AVAILABLE\" in the policy");
+            }
+            if (b.policy.seccompNotify() && (hello.size() < 7 || !text(hello.get(6)).equals("1"))) {
+                throw new SandboxUnavailableException("the supervisor could not install the seccomp filter "
+                        + "(SECCOMP_FILTER_FLAG_NEW_LISTENER needs Linux 5.0+); set \"seccompNotify\": false in the policy to let "
+                        + "bubblewrap install it without denial events");
             }
             if (b.guard != null && (hello.size() < 6 || !text(hello.get(5)).equals("1"))) {
                 throw new SandboxUnavailableException("the egress bridge could not listen on 127.0.0.1:" + b.guard.port()
@@ -322,6 +331,13 @@ public final class SandboxSession implements AutoCloseable {
         Duration wall = Duration.ofNanos(Long.parseLong(text(r.get(7))) * 1000);
         byte[] stdout = r.get(8);
         byte[] stderr = r.get(9);
+        List<String> syscallDenials = new ArrayList<>();
+        if (r.size() > 10) {
+            int n = Integer.parseInt(text(r.get(10)));
+            for (int i = 0; i < n && 11 + i < r.size(); i++) {
+                syscallDenials.add(text(r.get(11 + i)));
+            }
+        }
         if (execErrno != 0) {
             stderr = utf8("airlock: cannot run " + req.argv().getFirst() + ": " + Errno.describe(execErrno) + "\n");
         }
@@ -329,6 +345,8 @@ public final class SandboxSession implements AutoCloseable {
                 outTrunc || errTrunc, limit, stderr, execErrno,
                 cgroups == null ? 0 : cgroups.oomKills() - before.oom(),
                 cgroups == null ? 0 : cgroups.pidsMaxHits() - before.pidsMax(), clock.instant());
+        denials = new ArrayList<>(denials);
+        denials.addAll(0, DenialClassifier.forSeccompNotifications(id.value(), call, req.argv(), syscallDenials, clock.instant()));
         for (DenialEvent d : denials) {
             log.append(new SessionEvent.Denied(d));
         }

@@ -30,7 +30,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -75,6 +79,8 @@ struct ll_path_beneath { uint64_t allowed_access; int32_t parent_fd; } __attribu
 #define LL_SCOPE_ABSTRACT_UNIX (1ULL << 0)
 #define LL_SCOPE_SIGNAL (1ULL << 1)
 
+struct reply;
+static void reply_denials(struct reply *r);
 static int landlock_abi = 0;
 static const char *landlock_error = "";
 static int allow_background = 0;
@@ -399,6 +405,7 @@ static void do_exec(struct request *q) {
     reply_long(&r, elapsed);
     reply_field(&r, co.data.p ? co.data.p : "", co.data.len);
     reply_field(&r, ce.data.p ? ce.data.p : "", ce.data.len);
+    reply_denials(&r);
     send_reply(&r);
     free(co.data.p); free(ce.data.p); free(argv); free(envp);
 }
@@ -475,6 +482,73 @@ static void do_list(struct request *q) {
     }
     closedir(d);
     send_reply(&r);
+}
+
+/* ---------- seccomp user notification: exact syscall denial events ---------- */
+
+#define MAX_DENIALS 64
+static pthread_mutex_t denial_lock = PTHREAD_MUTEX_INITIALIZER;
+static char denials[MAX_DENIALS][64];
+static int ndenials = 0;
+static long dropped_denials = 0;
+
+/* Answers every notification with an error: the notifying filter only ever matches denied syscalls. */
+static void *notify_loop(void *arg) {
+    int fd = (int) (long) arg;
+    struct seccomp_notif_sizes sizes;
+    if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes)) return NULL;
+    struct seccomp_notif *req = calloc(1, sizes.seccomp_notif > sizeof *req ? sizes.seccomp_notif : sizeof *req);
+    struct seccomp_notif_resp *resp = calloc(1, sizes.seccomp_notif_resp > sizeof *resp ? sizes.seccomp_notif_resp : sizeof *resp);
+    for (;;) {
+        memset(req, 0, sizes.seccomp_notif);
+        if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req)) {
+            if (errno == EINTR || errno == ENOENT) continue;
+            return NULL;
+        }
+        int nr = req->data.nr;
+        long a0 = (long) req->data.args[0];
+        int err = EPERM;
+        if ((nr == 41 || nr == 53) && (a0 == 16 || a0 == 17 || a0 == 40)) err = EAFNOSUPPORT;
+        memset(resp, 0, sizes.seccomp_notif_resp);
+        resp->id = req->id;
+        resp->error = -err;
+        ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
+        pthread_mutex_lock(&denial_lock);
+        if (ndenials < MAX_DENIALS) {
+            snprintf(denials[ndenials++], sizeof denials[0], "%d %ld %ld %u", nr, a0, (long) req->data.args[1], req->pid);
+        } else {
+            dropped_denials++;
+        }
+        pthread_mutex_unlock(&denial_lock);
+    }
+}
+
+/* Installs the Java-generated notifying filter on ourselves (inherited by every call) and starts the answering thread. */
+static int install_notify_filter(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    static char prog_buf[65536];
+    ssize_t n = read(fd, prog_buf, sizeof prog_buf);
+    close(fd);
+    if (n <= 0 || n % 8) return -1;
+    struct sock_fprog prog = { .len = (unsigned short) (n / 8), .filter = (struct sock_filter *) prog_buf };
+    int listener = (int) syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+    if (listener < 0) return -1;
+    fcntl(listener, F_SETFD, FD_CLOEXEC);
+    pthread_t t;
+    if (pthread_create(&t, NULL, notify_loop, (void *) (long) listener)) return -1;
+    pthread_detach(t);
+    return 0;
+}
+
+static void reply_denials(struct reply *r) {
+    pthread_mutex_lock(&denial_lock);
+    reply_long(r, ndenials);
+    for (int i = 0; i < ndenials; i++) reply_str(r, denials[i]);
+    reply_long(r, dropped_denials);
+    ndenials = 0;
+    dropped_denials = 0;
+    pthread_mutex_unlock(&denial_lock);
 }
 
 /* ---------- egress bridge ---------- */
@@ -555,12 +629,17 @@ static int serve(int argc, char **argv) {
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     signal(SIGPIPE, SIG_IGN);
     int first = 2, bridge_port = 0;
-    const char *guard_path = NULL;
-    if (argc > 4 && !strcmp(argv[2], "--bridge")) {
-        bridge_port = atoi(argv[3]);
-        guard_path = argv[4];
-        first = 5;
+    const char *guard_path = NULL, *notify_path = NULL;
+    if (argc > first + 1 && !strcmp(argv[first], "--notify")) {
+        notify_path = argv[first + 1];
+        first += 2;
     }
+    if (argc > first + 2 && !strcmp(argv[first], "--bridge")) {
+        bridge_port = atoi(argv[first + 1]);
+        guard_path = argv[first + 2];
+        first += 3;
+    }
+    int notify_ok = notify_path ? install_notify_filter(notify_path) == 0 : 1;
     int ll = landlock_filesystem(argc - first, argv + first);
     /* Started after Landlock, so the bridge is confined like the supervisor and outside every call's domain. */
     int bridge_ok = guard_path ? start_bridge(bridge_port, guard_path) == 0 : 1;
@@ -571,6 +650,7 @@ static int serve(int argc, char **argv) {
     reply_str(&hello, ll == 0 ? "" : landlock_error);
     reply_long(&hello, getuid());
     reply_long(&hello, bridge_ok);
+    reply_long(&hello, notify_ok);
     send_reply(&hello);
 
     for (;;) {
