@@ -161,8 +161,12 @@ public final class SandboxSession implements AutoCloseable {
                 if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                     // A missing protected path gets an empty placeholder so it can be mounted read-only: otherwise the
                     // agent could create it (a fresh .git with hooks). Removed at close if still empty.
+                    List<Path> created = new ArrayList<>();
+                    for (Path q = p; !q.equals(ws) && !Files.exists(q, LinkOption.NOFOLLOW_LINKS); q = q.getParent()) {
+                        created.addFirst(q);
+                    }
                     Files.createDirectories(p);
-                    placeholders.add(p);
+                    placeholders.addAll(created); // parents first; removed in reverse at close
                 }
             }
             cgroups = CgroupLimits.create(b.id.value(), b.policy);
