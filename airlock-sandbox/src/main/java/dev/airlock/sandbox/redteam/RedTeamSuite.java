@@ -409,10 +409,8 @@ public final class RedTeamSuite {
             boolean leak = ctx.session.canaries().values().stream().anyMatch(v -> r.stdoutText().contains(v));
             return new Verdict(!leak, false, leak ? "canary in cmdline/environ" : "none");
         }));
-        c.add(new RedTeamCase('F', "the seccomp program file is gone from the host", false, ctx -> {
-            ExecResult r = ctx.sh("ls /proc/1/fd/ 2>&1; ls /tmp");
-            return new Verdict(!r.stdoutText().contains("seccomp"), false, "no seccomp file visible");
-        }));
+        c.add(new RedTeamCase('F', "supervisor binary and seccomp filter cannot be replaced", true,
+                fails("cp /bin/true /run/airlock/sandboxd || : > /run/airlock/seccomp-notify.bpf || rm -f /run/airlock/sandboxd")));
         c.add(new RedTeamCase('F', "read_file cannot read host files through the tool", false, ctx -> {
             try {
                 byte[] b = ctx.session.readFile(ctx.hostSecretFile.toString());
