@@ -22,11 +22,12 @@ final class BwrapArguments {
             "magic", "magic.mime", "manpath.config", "environment", "login.defs", "debian_version", "os-release",
             "lsb-release", "terminfo", "gitconfig", "npmrc", "perl", "xdg");
     static final String SUPERVISOR = "/run/airlock/sandboxd";
+    static final String NOTIFY_FILTER = "/run/airlock/seccomp-notify.bpf";
 
     private BwrapArguments() {
     }
 
-    static List<String> build(SandboxPolicy policy, Path ws, Path sessionDir, Path supervisor) {
+    static List<String> build(SandboxPolicy policy, Path ws, Path sessionDir, Path supervisor, GuardEndpoint guard) {
         List<String> a = new ArrayList<>(List.of(
                 "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup",
                 "--uid", Integer.toString(SandboxSession.SANDBOX_UID), "--gid", Integer.toString(SandboxSession.SANDBOX_UID),
@@ -83,11 +84,21 @@ final class BwrapArguments {
                 a.addAll(List.of("--ro-bind", ws.resolve(rel).toString(), WorkspacePaths.MOUNT + "/" + rel));
             }
         }
-        a.addAll(List.of("--ro-bind", supervisor.toString(), SUPERVISOR,
-                "--remount-ro", "/",
-                "--seccomp", "@SECCOMP_FD@",
-                "--chdir", WorkspacePaths.MOUNT,
-                SUPERVISOR, "serve", WorkspacePaths.MOUNT, "/tmp", SandboxSession.HOME));
+        a.addAll(List.of("--ro-bind", supervisor.toString(), SUPERVISOR));
+        List<String> serve = new ArrayList<>(List.of(SUPERVISOR, "serve"));
+        if (policy.seccompNotify()) {
+            a.addAll(List.of("--ro-bind", sessionDir.resolve("seccomp-notify.bpf").toString(), NOTIFY_FILTER));
+            serve.addAll(List.of("--notify", NOTIFY_FILTER));
+        }
+        if (guard != null) {
+            a.addAll(List.of("--bind", guard.socket().toString(), GuardEndpoint.SOCKET_INSIDE,
+                    "--ro-bind", guard.caCertificate().toString(), GuardEndpoint.CA_INSIDE,
+                    "--ro-bind", sessionDir.resolve("guard-truststore.p12").toString(), GuardEndpoint.TRUSTSTORE_INSIDE));
+            serve.addAll(List.of("--bridge", Integer.toString(guard.port()), GuardEndpoint.SOCKET_INSIDE));
+        }
+        serve.addAll(List.of(WorkspacePaths.MOUNT, "/tmp", SandboxSession.HOME));
+        a.addAll(List.of("--remount-ro", "/", "--seccomp", "@SECCOMP_FD@", "--chdir", WorkspacePaths.MOUNT));
+        a.addAll(serve);
         return a;
     }
 }

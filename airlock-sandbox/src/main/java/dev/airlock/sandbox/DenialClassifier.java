@@ -112,6 +112,46 @@ final class DenialClassifier {
         }
     }
 
+    /** Names of the argument-checked syscalls, which are not on the plain deny list. */
+    private static String syscallName(int nr, long a0, long a1) {
+        String n = SeccompProgram.nameOf(nr);
+        if (n != null) {
+            return n;
+        }
+        return switch (nr) {
+            case 56 -> "clone(namespace flags 0x" + Long.toHexString(a0 & SeccompProgram.CLONE_NS_FLAGS) + ")";
+            case 41, 53 -> (nr == 41 ? "socket" : "socketpair") + "(" + switch ((int) a0) {
+                case 16 -> "AF_NETLINK";
+                case 17 -> "AF_PACKET";
+                case 40 -> "AF_VSOCK";
+                default -> "family " + a0 + ", SOCK_RAW";
+            } + ")";
+            case 16 -> "ioctl(" + (a1 == SeccompProgram.TIOCSTI ? "TIOCSTI" : "TIOCLINUX") + ")";
+            case 135 -> "personality(0x" + Long.toHexString(a0) + ")";
+            case 90, 91, 268, 452 -> "chmod(setuid/setgid)";
+            case 2, 257, 85 -> "open(setuid/setgid mode)";
+            case 83, 258 -> "mkdir(setuid/setgid mode)";
+            default -> "syscall " + nr;
+        };
+    }
+
+    /** Exact events from the supervisor's seccomp notifications ("nr arg0 arg1 pid" each). */
+    static List<DenialEvent> forSeccompNotifications(String session, String call, List<String> argv, List<String> raw, Instant now) {
+        List<DenialEvent> out = new ArrayList<>();
+        for (String line : raw) {
+            String[] f = line.split(" ");
+            if (f.length != 4) {
+                continue;
+            }
+            int nr = Integer.parseInt(f[0]);
+            String name = syscallName(nr, Long.parseLong(f[1]), Long.parseLong(f[2]));
+            out.add(new DenialEvent(now, session, call, DenialKind.SYSCALL, name, argv.getFirst() + " (pid " + f[3] + " in the sandbox)",
+                    "seccomp: " + name + " is not allowed in the sandbox",
+                    "this kernel interface is closed to agents; find another way or ask the operator"));
+        }
+        return out;
+    }
+
     /** A refused file tool; {@code null} when the errno is not a refusal (ENOENT and the like). */
     static DenialEvent forFileTool(String session, String call, String verb, String path, int errno,
                                    List<String> protectedPaths, Instant now) {

@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param landlock         whether a kernel without Landlock refuses the session ({@code REQUIRED}) or not
  * @param cgroups          whether a host without usable cgroups refuses the session ({@code REQUIRED}) or not
  * @param canaries         plant per-session canary credentials in {@code $HOME}
+ * @param seccompNotify    deliver seccomp denials as user notifications to the supervisor (exact denial events);
+ *                         false puts the whole filter into bwrap as plain ERRNO rules (no syscall events)
  * @param autoGrants       capability patterns granted without asking, e.g. {@code budget:time:*}
  * @param grantTtl         lifetime of a grant
  */
@@ -49,6 +51,7 @@ public record SandboxPolicy(
         @JsonProperty("landlock") Requirement landlock,
         @JsonProperty("cgroups") Requirement cgroups,
         @JsonProperty("canaries") Boolean canaries,
+        @JsonProperty("seccompNotify") Boolean seccompNotify,
         @JsonProperty("autoGrants") List<String> autoGrants,
         @JsonProperty("grantTtl") Duration grantTtl) {
 
@@ -83,6 +86,7 @@ public record SandboxPolicy(
         landlock = landlock == null ? Requirement.REQUIRED : landlock;
         cgroups = cgroups == null ? Requirement.REQUIRED : cgroups;
         canaries = canaries == null ? Boolean.TRUE : canaries;
+        seccompNotify = seccompNotify == null ? Boolean.TRUE : seccompNotify;
         autoGrants = List.copyOf(autoGrants == null ? List.of() : autoGrants);
         grantTtl = grantTtl == null ? Duration.ofMinutes(30) : grantTtl;
         for (String p : protectedPaths) {
@@ -135,7 +139,7 @@ public record SandboxPolicy(
         b.bwrap = bwrap; b.protectedPaths = new ArrayList<>(protectedPaths); b.extraReadOnly = new ArrayList<>(extraReadOnly);
         b.env = new LinkedHashMap<>(env); b.memoryBytes = memoryBytes; b.pids = pids; b.cpuPercent = cpuPercent;
         b.callTimeout = callTimeout; b.outputLimit = outputLimit; b.tmpfsBytes = tmpfsBytes; b.landlock = landlock;
-        b.cgroups = cgroups; b.canaries = canaries; b.autoGrants = new ArrayList<>(autoGrants); b.grantTtl = grantTtl;
+        b.cgroups = cgroups; b.canaries = canaries; b.seccompNotify = seccompNotify; b.autoGrants = new ArrayList<>(autoGrants); b.grantTtl = grantTtl;
         return b;
     }
 
@@ -154,6 +158,7 @@ public record SandboxPolicy(
         private Requirement landlock;
         private Requirement cgroups;
         private boolean canaries = true;
+        private boolean seccompNotify = true;
         private List<String> autoGrants = new ArrayList<>();
         private Duration grantTtl;
 
@@ -171,12 +176,13 @@ public record SandboxPolicy(
         public Builder landlock(Requirement v) { landlock = v; return this; }
         public Builder cgroups(Requirement v) { cgroups = v; return this; }
         public Builder canaries(boolean v) { canaries = v; return this; }
+        public Builder seccompNotify(boolean v) { seccompNotify = v; return this; }
         public Builder autoGrant(String pattern) { autoGrants.add(pattern); return this; }
         public Builder grantTtl(Duration v) { grantTtl = v; return this; }
 
         public SandboxPolicy build() {
             return new SandboxPolicy(bwrap, protectedPaths, extraReadOnly, env, memoryBytes, pids, cpuPercent,
-                    callTimeout, outputLimit, tmpfsBytes, landlock, cgroups, canaries, autoGrants, grantTtl);
+                    callTimeout, outputLimit, tmpfsBytes, landlock, cgroups, canaries, seccompNotify, autoGrants, grantTtl);
         }
     }
 }

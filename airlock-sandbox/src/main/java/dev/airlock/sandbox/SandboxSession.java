@@ -57,6 +57,7 @@ public final class SandboxSession implements AutoCloseable {
     private final SessionEventLog log;
     private final CapabilityGrants grants;
     private final GrantDecider decider;
+    private final GuardEndpoint guard;
     private final Canaries canaries;
     private final int landlockAbi;
     private final Clock clock = Clock.systemUTC();
@@ -78,6 +79,7 @@ public final class SandboxSession implements AutoCloseable {
         this.log = b.log;
         this.grants = new CapabilityGrants(log, clock);
         this.decider = b.decider;
+        this.guard = b.guard;
         this.canaries = b.policy.canaries() ? Canaries.generate() : Canaries.none();
         this.landlockAbi = landlockAbi;
         this.bwrapStderr = bwrapStderr;
@@ -99,6 +101,7 @@ public final class SandboxSession implements AutoCloseable {
         private SessionId id = SessionId.random();
         private SessionEventLog log = new SessionEventLog();
         private GrantDecider decider = GrantDecider.REFUSE_ALL;
+        private GuardEndpoint guard;
 
         private Builder(SandboxPolicy policy, Path workspace) {
             this.policy = Objects.requireNonNull(policy, "policy");
@@ -108,6 +111,8 @@ public final class SandboxSession implements AutoCloseable {
         public Builder id(SessionId v) { id = Objects.requireNonNull(v); return this; }
         public Builder eventLog(SessionEventLog v) { log = Objects.requireNonNull(v); return this; }
         public Builder grantDecider(GrantDecider v) { decider = Objects.requireNonNull(v); return this; }
+        /** Connects the session to the egress guard; without it the sandbox has only loopback. */
+        public Builder guard(GuardEndpoint v) { guard = Objects.requireNonNull(v); return this; }
 
         public SandboxSession open() throws SandboxException {
             return SandboxSession.start(this);
@@ -139,7 +144,14 @@ public final class SandboxSession implements AutoCloseable {
             // Every path of the sandbox is world-readable to the sandbox user; the directory itself is 0700 on the host.
             Files.setPosixFilePermissions(sessionDir, PosixFilePermissions.fromString("rwx--x--x"));
             Path seccomp = sessionDir.resolve("seccomp.bpf");
-            Files.write(seccomp, SeccompProgram.build());
+            boolean notify = b.policy.seccompNotify();
+            Files.write(seccomp, notify ? SeccompProgram.baseline() : SeccompProgram.build());
+            if (notify) {
+                Files.write(sessionDir.resolve("seccomp-notify.bpf"), SeccompProgram.buildNotifying());
+            }
+            if (b.guard != null) {
+                GuardTrustStore.write(b.guard.caCertificate(), sessionDir.resolve("guard-truststore.p12"));
+            }
             for (Map.Entry<String, String> e : syntheticEtc().entrySet()) {
                 Files.writeString(sessionDir.resolve(e.getKey()), e.getValue());
             }
@@ -149,8 +161,12 @@ public final class SandboxSession implements AutoCloseable {
                 if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                     // A missing protected path gets an empty placeholder so it can be mounted read-only: otherwise the
                     // agent could create it (a fresh .git with hooks). Removed at close if still empty.
+                    List<Path> created = new ArrayList<>();
+                    for (Path q = p; !q.equals(ws) && !Files.exists(q, LinkOption.NOFOLLOW_LINKS); q = q.getParent()) {
+                        created.addFirst(q);
+                    }
                     Files.createDirectories(p);
-                    placeholders.add(p);
+                    placeholders.addAll(created); // parents first; removed in reverse at close
                 }
             }
             cgroups = CgroupLimits.create(b.id.value(), b.policy);
@@ -164,7 +180,7 @@ public final class SandboxSession implements AutoCloseable {
             argv.addAll(procs);
             argv.add("--");
             argv.add(bwrap.toString());
-            argv.addAll(BwrapArguments.build(b.policy, ws, sessionDir, supervisor));
+            argv.addAll(BwrapArguments.build(b.policy, ws, sessionDir, supervisor, b.guard));
             ProcessBuilder pb = new ProcessBuilder(argv);
             pb.environment().clear(); // the host environment never reaches bwrap, let alone the sandbox
             process = pb.start();
@@ -177,6 +193,15 @@ public final class SandboxSession implements AutoCloseable {
             if (abi == 0 && b.policy.landlock() == SandboxPolicy.Requirement.REQUIRED) {
                 throw new SandboxUnavailableException("Landlock is not available in this kernel (" + text(hello.get(3))
                         + "); enable it (CONFIG_SECURITY_LANDLOCK=y and lsm=landlock,...) or set \"landlock\": \"IF_AVAILABLE\" in the policy");
+            }
+            if (b.policy.seccompNotify() && (hello.size() < 7 || !text(hello.get(6)).equals("1"))) {
+                throw new SandboxUnavailableException("the supervisor could not install the seccomp filter "
+                        + "(SECCOMP_FILTER_FLAG_NEW_LISTENER needs Linux 5.0+); set \"seccompNotify\": false in the policy to let "
+                        + "bubblewrap install it without denial events");
+            }
+            if (b.guard != null && (hello.size() < 6 || !text(hello.get(5)).equals("1"))) {
+                throw new SandboxUnavailableException("the egress bridge could not listen on 127.0.0.1:" + b.guard.port()
+                        + " inside the sandbox; refusing to run without the guard");
             }
             if (Integer.parseInt(text(hello.get(4))) == 0) {
                 throw new SandboxUnavailableException("the sandbox supervisor runs as uid 0; refusing");
@@ -310,6 +335,13 @@ public final class SandboxSession implements AutoCloseable {
         Duration wall = Duration.ofNanos(Long.parseLong(text(r.get(7))) * 1000);
         byte[] stdout = r.get(8);
         byte[] stderr = r.get(9);
+        List<String> syscallDenials = new ArrayList<>();
+        if (r.size() > 10) {
+            int n = Integer.parseInt(text(r.get(10)));
+            for (int i = 0; i < n && 11 + i < r.size(); i++) {
+                syscallDenials.add(text(r.get(11 + i)));
+            }
+        }
         if (execErrno != 0) {
             stderr = utf8("airlock: cannot run " + req.argv().getFirst() + ": " + Errno.describe(execErrno) + "\n");
         }
@@ -317,6 +349,8 @@ public final class SandboxSession implements AutoCloseable {
                 outTrunc || errTrunc, limit, stderr, execErrno,
                 cgroups == null ? 0 : cgroups.oomKills() - before.oom(),
                 cgroups == null ? 0 : cgroups.pidsMaxHits() - before.pidsMax(), clock.instant());
+        denials = new ArrayList<>(denials);
+        denials.addAll(0, DenialClassifier.forSeccompNotifications(id.value(), call, req.argv(), syscallDenials, clock.instant()));
         for (DenialEvent d : denials) {
             log.append(new SessionEvent.Denied(d));
         }
@@ -337,6 +371,9 @@ public final class SandboxSession implements AutoCloseable {
                 throw new IllegalArgumentException("environment variable " + k + " may not be set by a call");
             }
             env.put(k, e.getValue());
+        }
+        if (guard != null) {
+            env.putAll(guard.environment());
         }
         env.put("HOME", HOME);
         env.put("USER", "agent");

@@ -142,12 +142,44 @@ public final class SeccompProgram {
 
     private final List<long[]> insns = new ArrayList<>();
 
-    private SeccompProgram() {
+    static final int SECCOMP_RET_USER_NOTIF = 0x7FC00000;
+
+    /** What a matching rule returns: the errno directly, or a user notification the supervisor answers with it. */
+    private final boolean notify;
+
+    private SeccompProgram(boolean notify) {
+        this.notify = notify;
     }
 
-    /** Builds the program; the result is what bwrap's {@code --seccomp} reads. */
+    /** The full filter with every denial as {@code ERRNO}: for bwrap's {@code --seccomp} when notification is off. */
     public static byte[] build() {
-        return new SeccompProgram().assemble();
+        return new SeccompProgram(false).assemble();
+    }
+
+    /**
+     * The full filter with every denial as {@code USER_NOTIF}: installed by the supervisor, which answers each
+     * notification with the rule's errno and records a denial event. If the supervisor is gone the kernel answers
+     * ENOSYS, so the syscall stays denied.
+     */
+    public static byte[] buildNotifying() {
+        return new SeccompProgram(true).assemble();
+    }
+
+    /** Only the ABI checks (foreign arch, x32 → kill): bwrap's filter when the supervisor installs the notifying one. */
+    public static byte[] baseline() {
+        SeccompProgram p = new SeccompProgram(false);
+        p.stmt(LD_W_ABS, OFF_ARCH);
+        p.jump(JEQ_K, AUDIT_ARCH_X86_64, 1, 0);
+        p.stmt(RET_K, SECCOMP_RET_KILL_PROCESS);
+        p.stmt(LD_W_ABS, OFF_NR);
+        p.jump(JGE_K, X32_SYSCALL_BIT, 0, 1);
+        p.stmt(RET_K, SECCOMP_RET_KILL_PROCESS);
+        p.stmt(RET_K, SECCOMP_RET_ALLOW);
+        return p.bytes();
+    }
+
+    private int deny(int errno) {
+        return notify ? SECCOMP_RET_USER_NOTIF : SECCOMP_RET_ERRNO | errno;
     }
 
     private void stmt(short code, int k) {
@@ -169,7 +201,7 @@ public final class SeccompProgram {
         stmt(RET_K, SECCOMP_RET_KILL_PROCESS);
         for (int nr : DENIED.values().stream().sorted().toList()) {
             jump(JEQ_K, nr, 0, 1);
-            stmt(RET_K, SECCOMP_RET_ERRNO | EPERM);
+            stmt(RET_K, deny(EPERM));
         }
         jump(JEQ_K, NR_CLONE3, 0, 1);
         stmt(RET_K, SECCOMP_RET_ERRNO | ENOSYS);
@@ -177,7 +209,7 @@ public final class SeccompProgram {
         jump(JEQ_K, NR_CLONE, 0, 4);
         stmt(LD_W_ABS, argLow(0));
         jump(JSET_K, CLONE_NS_FLAGS, 0, 1);
-        stmt(RET_K, SECCOMP_RET_ERRNO | EPERM);
+        stmt(RET_K, deny(EPERM));
         stmt(RET_K, SECCOMP_RET_ALLOW);
         // socket/socketpair(domain, type, protocol); offsets are relative (target = next + offset).
         jump(JEQ_K, NR_SOCKET, 1, 0);
@@ -189,11 +221,11 @@ public final class SeccompProgram {
         // AF_NETLINK: only NETLINK_ROUTE (protocol 0), which getaddrinfo/getifaddrs use on this netns' loopback.
         stmt(LD_W_ABS, argLow(2));
         jump(JEQ_K, 0, 5, 0);
-        stmt(RET_K, SECCOMP_RET_ERRNO | EAFNOSUPPORT);
+        stmt(RET_K, deny(EAFNOSUPPORT));
         stmt(LD_W_ABS, argLow(1));
         stmt(AND_K, SOCK_TYPE_MASK);
         jump(JEQ_K, SOCK_RAW, 0, 1);
-        stmt(RET_K, SECCOMP_RET_ERRNO | EPERM);
+        stmt(RET_K, deny(EPERM));
         stmt(RET_K, SECCOMP_RET_ALLOW);
         // chmod family: no setuid/setgid bits. Workspace files belong to the host user who started the session,
         // so a setuid file made here would be a setuid file of that user on the host.
@@ -204,7 +236,7 @@ public final class SeccompProgram {
             jump(JEQ_K, m[0], 0, 3);
             stmt(LD_W_ABS, argLow(m[1]));
             jump(JSET_K, S_ISUID_ISGID, 0, 1);
-            stmt(RET_K, SECCOMP_RET_ERRNO | EPERM);
+            stmt(RET_K, deny(EPERM));
         }
         // openat2 hides its mode in a struct seccomp cannot read: ENOSYS makes callers fall back to openat.
         stmt(LD_W_ABS, OFF_NR);
@@ -216,16 +248,20 @@ public final class SeccompProgram {
         stmt(LD_W_ABS, argLow(1));
         jump(JEQ_K, TIOCSTI, 1, 0);
         jump(JEQ_K, TIOCLINUX, 0, 1);
-        stmt(RET_K, SECCOMP_RET_ERRNO | EPERM);
+        stmt(RET_K, deny(EPERM));
         // personality: only the query (0xffffffff) and PER_LINUX (0); no ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC.
         stmt(LD_W_ABS, OFF_NR);
         jump(JEQ_K, NR_PERSONALITY, 0, 4);
         stmt(LD_W_ABS, argLow(0));
         jump(JEQ_K, 0, 2, 0);
         jump(JEQ_K, 0xFFFFFFFF, 1, 0);
-        stmt(RET_K, SECCOMP_RET_ERRNO | EPERM);
+        stmt(RET_K, deny(EPERM));
         stmt(RET_K, SECCOMP_RET_ALLOW);
 
+        return bytes();
+    }
+
+    private byte[] bytes() {
         ByteBuffer out = ByteBuffer.allocate(insns.size() * 8).order(ByteOrder.LITTLE_ENDIAN);
         for (long[] i : insns) {
             out.putShort((short) i[0]).put((byte) i[1]).put((byte) i[2]).putInt((int) i[3]);

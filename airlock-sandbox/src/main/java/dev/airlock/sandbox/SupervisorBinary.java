@@ -75,7 +75,7 @@ final class SupervisorBinary {
             Path src = Files.createTempFile(dir, "src", ".c");
             Files.write(src, source);
             Path out = Files.createTempFile(dir, "bin", ".tmp");
-            Process p = new ProcessBuilder(List.of(cc, "-O2", "-Wall", "-o", out.toString(), src.toString()))
+            Process p = new ProcessBuilder(List.of(cc, "-O2", "-Wall", "-pthread", "-o", out.toString(), src.toString()))
                     .redirectErrorStream(true).start();
             byte[] log = p.getInputStream().readNBytes(64 << 10);
             if (!p.waitFor(120, TimeUnit.SECONDS)) {

@@ -30,7 +30,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -72,9 +79,12 @@ struct ll_path_beneath { uint64_t allowed_access; int32_t parent_fd; } __attribu
 #define LL_SCOPE_ABSTRACT_UNIX (1ULL << 0)
 #define LL_SCOPE_SIGNAL (1ULL << 1)
 
+struct reply;
+static void reply_denials(struct reply *r);
 static int landlock_abi = 0;
 static const char *landlock_error = "";
 static int allow_background = 0;
+static pid_t bridge_pid = 0;
 
 /* ---------- framing ---------- */
 
@@ -245,7 +255,7 @@ static int kill_strays(void) {
     while ((e = readdir(d)) != NULL) {
         char *end;
         long pid = strtol(e->d_name, &end, 10);
-        if (*end || pid <= 1 || pid == self) continue;
+        if (*end || pid <= 1 || pid == self || pid == bridge_pid) continue;
         if (kill((pid_t) pid, SIGKILL) == 0) killed++;
     }
     closedir(d);
@@ -395,6 +405,7 @@ static void do_exec(struct request *q) {
     reply_long(&r, elapsed);
     reply_field(&r, co.data.p ? co.data.p : "", co.data.len);
     reply_field(&r, ce.data.p ? ce.data.p : "", ce.data.len);
+    reply_denials(&r);
     send_reply(&r);
     free(co.data.p); free(ce.data.p); free(argv); free(envp);
 }
@@ -473,6 +484,140 @@ static void do_list(struct request *q) {
     send_reply(&r);
 }
 
+/* ---------- seccomp user notification: exact syscall denial events ---------- */
+
+#define MAX_DENIALS 64
+static pthread_mutex_t denial_lock = PTHREAD_MUTEX_INITIALIZER;
+static char denials[MAX_DENIALS][64];
+static int ndenials = 0;
+static long dropped_denials = 0;
+
+/* Answers every notification with an error: the notifying filter only ever matches denied syscalls. */
+static void *notify_loop(void *arg) {
+    int fd = (int) (long) arg;
+    struct seccomp_notif_sizes sizes;
+    if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes)) return NULL;
+    struct seccomp_notif *req = calloc(1, sizes.seccomp_notif > sizeof *req ? sizes.seccomp_notif : sizeof *req);
+    struct seccomp_notif_resp *resp = calloc(1, sizes.seccomp_notif_resp > sizeof *resp ? sizes.seccomp_notif_resp : sizeof *resp);
+    for (;;) {
+        memset(req, 0, sizes.seccomp_notif);
+        if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req)) {
+            if (errno == EINTR || errno == ENOENT) continue;
+            return NULL;
+        }
+        int nr = req->data.nr;
+        long a0 = (long) req->data.args[0];
+        int err = EPERM;
+        if ((nr == 41 || nr == 53) && (a0 == 16 || a0 == 17 || a0 == 40)) err = EAFNOSUPPORT;
+        memset(resp, 0, sizes.seccomp_notif_resp);
+        resp->id = req->id;
+        resp->error = -err;
+        ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
+        pthread_mutex_lock(&denial_lock);
+        if (ndenials < MAX_DENIALS) {
+            snprintf(denials[ndenials++], sizeof denials[0], "%d %ld %ld %u", nr, a0, (long) req->data.args[1], req->pid);
+        } else {
+            dropped_denials++;
+        }
+        pthread_mutex_unlock(&denial_lock);
+    }
+}
+
+/* Installs the Java-generated notifying filter on ourselves (inherited by every call) and starts the answering thread. */
+static int install_notify_filter(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    static char prog_buf[65536];
+    ssize_t n = read(fd, prog_buf, sizeof prog_buf);
+    close(fd);
+    if (n <= 0 || n % 8) return -1;
+    struct sock_fprog prog = { .len = (unsigned short) (n / 8), .filter = (struct sock_filter *) prog_buf };
+    int listener = (int) syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+    if (listener < 0) return -1;
+    fcntl(listener, F_SETFD, FD_CLOEXEC);
+    pthread_t t;
+    if (pthread_create(&t, NULL, notify_loop, (void *) (long) listener)) return -1;
+    pthread_detach(t);
+    return 0;
+}
+
+static void reply_denials(struct reply *r) {
+    pthread_mutex_lock(&denial_lock);
+    reply_long(r, ndenials);
+    for (int i = 0; i < ndenials; i++) reply_str(r, denials[i]);
+    reply_long(r, dropped_denials);
+    ndenials = 0;
+    dropped_denials = 0;
+    pthread_mutex_unlock(&denial_lock);
+}
+
+/* ---------- egress bridge ---------- */
+
+/*
+ * The sandbox's only way out: 127.0.0.1:PORT inside the network namespace, relayed byte for byte to the egress
+ * guard's Unix socket bind-mounted at GUARD_SOCKET. One process, poll-based, at most MAX_PAIRS connections; it
+ * lives in the supervisor's Landlock domain, so calls (nested domains) cannot signal it.
+ */
+#define MAX_PAIRS 64
+struct pair { int a, b; };
+
+static void bridge_loop(int listener, const char *guard_path) {
+    struct pair pairs[MAX_PAIRS];
+    int npairs = 0;
+    char buf[65536];
+    for (;;) {
+        struct pollfd p[1 + 2 * MAX_PAIRS];
+        int n = 0;
+        p[n].fd = npairs < MAX_PAIRS ? listener : -1; p[n].events = POLLIN; n++;
+        for (int i = 0; i < npairs; i++) {
+            p[n].fd = pairs[i].a; p[n].events = POLLIN; n++;
+            p[n].fd = pairs[i].b; p[n].events = POLLIN; n++;
+        }
+        if (poll(p, (nfds_t) n, -1) < 0) { if (errno == EINTR) continue; _exit(1); }
+        if (p[0].revents & POLLIN) {
+            int c = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+            if (c >= 0) {
+                int u = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+                struct sockaddr_un sa = { .sun_family = AF_UNIX };
+                strncpy(sa.sun_path, guard_path, sizeof sa.sun_path - 1);
+                if (u < 0 || connect(u, (struct sockaddr *) &sa, sizeof sa)) { close(c); if (u >= 0) close(u); }
+                else { pairs[npairs].a = c; pairs[npairs].b = u; npairs++; }
+            }
+        }
+        for (int i = 0, k = 1; i < npairs; i++, k += 2) {
+            int dead = 0;
+            for (int side = 0; side < 2 && !dead; side++) {
+                short ev = p[k + side].revents;
+                if (!ev) continue;
+                int from = side ? pairs[i].b : pairs[i].a, to = side ? pairs[i].a : pairs[i].b;
+                ssize_t r = read(from, buf, sizeof buf);
+                if (r <= 0 || write_all(to, buf, (size_t) r)) dead = 1;
+            }
+            if (dead) {
+                close(pairs[i].a); close(pairs[i].b);
+                pairs[i] = pairs[npairs - 1];
+                npairs--;
+                /* the pollfd indices no longer match; finish this round and poll again */
+                break;
+            }
+        }
+    }
+}
+
+static int start_bridge(int port, const char *guard_path) {
+    int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t) port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    if (l < 0 || bind(l, (struct sockaddr *) &sa, sizeof sa) || listen(l, 64)) return -1;
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) { close(0); close(1); bridge_loop(l, guard_path); _exit(0); }
+    close(l);
+    bridge_pid = pid;
+    return 0;
+}
+
 /* ---------- modes ---------- */
 
 static int serve(int argc, char **argv) {
@@ -483,15 +628,29 @@ static int serve(int argc, char **argv) {
     }
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     signal(SIGPIPE, SIG_IGN);
-    int first = 2;
-    if (argc > 2 && !strcmp(argv[2], "--background")) { allow_background = 1; first = 3; }
+    int first = 2, bridge_port = 0;
+    const char *guard_path = NULL, *notify_path = NULL;
+    if (argc > first + 1 && !strcmp(argv[first], "--notify")) {
+        notify_path = argv[first + 1];
+        first += 2;
+    }
+    if (argc > first + 2 && !strcmp(argv[first], "--bridge")) {
+        bridge_port = atoi(argv[first + 1]);
+        guard_path = argv[first + 2];
+        first += 3;
+    }
+    int notify_ok = notify_path ? install_notify_filter(notify_path) == 0 : 1;
     int ll = landlock_filesystem(argc - first, argv + first);
+    /* Started after Landlock, so the bridge is confined like the supervisor and outside every call's domain. */
+    int bridge_ok = guard_path ? start_bridge(bridge_port, guard_path) == 0 : 1;
     struct reply hello = {0};
     reply_str(&hello, "ok");
     reply_str(&hello, "airlock-sandboxd/1");
     reply_long(&hello, ll == 0 ? landlock_abi : 0);
     reply_str(&hello, ll == 0 ? "" : landlock_error);
     reply_long(&hello, getuid());
+    reply_long(&hello, bridge_ok);
+    reply_long(&hello, notify_ok);
     send_reply(&hello);
 
     for (;;) {

@@ -81,4 +81,12 @@ class CapabilityGrantTest {
         Files.writeString(f, "{\"memoryByte\": 1}");
         assertThatThrownBy(() -> SandboxPolicy.load(f)).hasMessageContaining("memoryByte");
     }
+
+    @Test
+    void examplePolicyLoads() throws Exception {
+        SandboxPolicy p = SandboxPolicy.load(Path.of("../examples/sandbox/policy.json"));
+        assertThat(p.protectedPaths()).containsExactly(".git", ".airlock", "deploy/prod.env");
+        assertThat(p.autoGrants()).containsExactly("budget:time:+*");
+        assertThat(p.seccompNotify()).isTrue();
+    }
 }

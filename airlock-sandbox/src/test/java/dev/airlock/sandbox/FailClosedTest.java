@@ -62,4 +62,17 @@ class FailClosedTest {
         assertThatThrownBy(() -> SandboxSession.open(p, ws))
                 .isInstanceOf(SandboxException.class).hasMessageContaining("symlink");
     }
+
+    @Test
+    void missingProtectedPathsArePlaceholdersThatCannotBeCreatedAndVanishAtClose() throws Exception {
+        SandboxPolicy p = SandboxPolicy.builder().addProtectedPath("deploy/prod.env").build();
+        try (SandboxSession s = SandboxSession.open(p, ws)) {
+            ExecResult r = s.exec("sh", "-c", "echo hook > .git/hooks; mkdir -p .git/hooks; echo x > deploy/prod.env/x; mv deploy d2");
+            assertThat(r.succeeded()).isFalse();
+            assertThat(ws.resolve(".git")).isEmptyDirectory();
+            assertThat(ws.resolve("deploy/prod.env")).isEmptyDirectory();
+        }
+        assertThat(ws.resolve(".git")).doesNotExist();
+        assertThat(ws.resolve("deploy")).doesNotExist();
+    }
 }

@@ -72,14 +72,18 @@ public final class RedTeamContext implements AutoCloseable {
         return session.exec(new ExecRequest(argv, null, java.util.Map.of(), null, Duration.ofSeconds(20), -1));
     }
 
-    /** Calls a raw syscall inside the sandbox; returns errno (0 when the call succeeded). */
-    int syscall(long nr, long... args) throws SandboxException {
+    /** Calls a raw syscall inside the sandbox; the result's stdout is "RET ERRNO". */
+    ExecResult syscall(long nr, long... args) throws SandboxException {
         String[] a = new String[args.length + 1];
         a[0] = Long.toString(nr);
         for (int i = 0; i < args.length; i++) {
             a[i + 1] = Long.toString(args[i]);
         }
-        ExecResult r = py(SYSCALL_PY, a);
+        return py(SYSCALL_PY, a);
+    }
+
+    /** errno of a {@link #syscall} result, 0 when the call succeeded. */
+    static int errnoOf(ExecResult r) {
         String[] f = r.stdoutText().strip().split(" ");
         if (f.length != 2) {
             throw new IllegalStateException("syscall probe failed: " + r.stderrText());

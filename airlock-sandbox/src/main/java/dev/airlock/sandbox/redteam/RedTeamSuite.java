@@ -71,8 +71,10 @@ public final class RedTeamSuite {
     /** A raw syscall that must fail with {@code errno}. */
     private static RedTeamCase.Probe errno(int expected, long nr, long... args) {
         return ctx -> {
-            int e = ctx.syscall(nr, args);
-            return new Verdict(e == expected, false, "errno " + e);
+            ExecResult r = ctx.syscall(nr, args);
+            int e = RedTeamContext.errnoOf(r);
+            boolean seen = r.denials().stream().anyMatch(d -> d.kind() == DenialKind.SYSCALL);
+            return new Verdict(e == expected, seen, "errno " + e + (seen ? "; " + r.denials().getFirst().summary() : ""));
         };
     }
 
@@ -190,28 +192,28 @@ public final class RedTeamSuite {
         }));
         c.add(new RedTeamCase('B', "/proc/sys not writable", false, fails("echo 1 > /proc/sys/kernel/sysrq")));
         // ---------------- C. Processes and kernel
-        c.add(new RedTeamCase('C', "ptrace of the supervisor refused", false, errno(EPERM, 101, 16 /* PTRACE_ATTACH */, 2)));
+        c.add(new RedTeamCase('C', "ptrace of the supervisor refused", true, errno(EPERM, 101, 16 /* PTRACE_ATTACH */, 2)));
         c.add(new RedTeamCase('C', "nested user namespace refused (unshare -U)", true, fails("unshare -U true")));
         c.add(new RedTeamCase('C', "mount namespace refused (unshare -m)", true, fails("unshare -m true")));
-        c.add(new RedTeamCase('C', "clone(CLONE_NEWUSER) refused", false, errno(EPERM, 56, 0x10000000L | 17, 0, 0, 0, 0)));
+        c.add(new RedTeamCase('C', "clone(CLONE_NEWUSER) refused", true, errno(EPERM, 56, 0x10000000L | 17, 0, 0, 0, 0)));
         c.add(new RedTeamCase('C', "clone3 is ENOSYS (libc falls back to clone)", false, errno(ENOSYS, 435, 0, 0)));
-        c.add(new RedTeamCase('C', "setns refused", false, errno(EPERM, 308, 0, 0)));
-        c.add(new RedTeamCase('C', "io_uring_setup refused", false, errno(EPERM, 425, 8, 0)));
-        c.add(new RedTeamCase('C', "bpf refused", false, errno(EPERM, 321, 0, 0, 0)));
-        c.add(new RedTeamCase('C', "perf_event_open refused", false, errno(EPERM, 298, 0, 0, -1, -1, 0)));
-        c.add(new RedTeamCase('C', "keyctl refused", false, errno(EPERM, 250, 0, 0)));
-        c.add(new RedTeamCase('C', "add_key refused", false, errno(EPERM, 248, 0, 0, 0, 0, 0)));
-        c.add(new RedTeamCase('C', "init_module refused", false, errno(EPERM, 175, 0, 0, 0)));
-        c.add(new RedTeamCase('C', "finit_module refused", false, errno(EPERM, 313, 0, 0, 0)));
-        c.add(new RedTeamCase('C', "process_vm_readv refused", false, errno(EPERM, 310, 2, 0, 0, 0, 0, 0)));
-        c.add(new RedTeamCase('C', "userfaultfd refused", false, errno(EPERM, 323, 0)));
-        c.add(new RedTeamCase('C', "open_by_handle_at refused", false, errno(EPERM, 304, 0, 0, 0)));
-        c.add(new RedTeamCase('C', "kexec_load refused", false, errno(EPERM, 246, 0, 0, 0, 0)));
-        c.add(new RedTeamCase('C', "personality(ADDR_NO_RANDOMIZE) refused", false, errno(EPERM, 135, 0x0040000)));
+        c.add(new RedTeamCase('C', "setns refused", true, errno(EPERM, 308, 0, 0)));
+        c.add(new RedTeamCase('C', "io_uring_setup refused", true, errno(EPERM, 425, 8, 0)));
+        c.add(new RedTeamCase('C', "bpf refused", true, errno(EPERM, 321, 0, 0, 0)));
+        c.add(new RedTeamCase('C', "perf_event_open refused", true, errno(EPERM, 298, 0, 0, -1, -1, 0)));
+        c.add(new RedTeamCase('C', "keyctl refused", true, errno(EPERM, 250, 0, 0)));
+        c.add(new RedTeamCase('C', "add_key refused", true, errno(EPERM, 248, 0, 0, 0, 0, 0)));
+        c.add(new RedTeamCase('C', "init_module refused", true, errno(EPERM, 175, 0, 0, 0)));
+        c.add(new RedTeamCase('C', "finit_module refused", true, errno(EPERM, 313, 0, 0, 0)));
+        c.add(new RedTeamCase('C', "process_vm_readv refused", true, errno(EPERM, 310, 2, 0, 0, 0, 0, 0)));
+        c.add(new RedTeamCase('C', "userfaultfd refused", true, errno(EPERM, 323, 0)));
+        c.add(new RedTeamCase('C', "open_by_handle_at refused", true, errno(EPERM, 304, 0, 0, 0)));
+        c.add(new RedTeamCase('C', "kexec_load refused", true, errno(EPERM, 246, 0, 0, 0, 0)));
+        c.add(new RedTeamCase('C', "personality(ADDR_NO_RANDOMIZE) refused", true, errno(EPERM, 135, 0x0040000)));
         c.add(new RedTeamCase('C', "mount(2) refused", true, fails("mkdir -p /tmp/m && mount -t tmpfs none /tmp/m")));
-        c.add(new RedTeamCase('C', "TIOCSTI refused", false, ctx -> {
+        c.add(new RedTeamCase('C', "TIOCSTI refused", true, ctx -> {
             ExecResult r = ctx.py("import fcntl,sys\ntry:\n  fcntl.ioctl(1,0x5412,b'x'); print('ok')\nexcept OSError as e:\n  print(e.errno)");
-            return new Verdict(r.stdoutText().strip().equals("1"), false, "errno " + r.stdoutText().strip());
+            return new Verdict(r.stdoutText().strip().equals("1"), !r.denials().isEmpty(), "errno " + r.stdoutText().strip());
         }));
         c.add(new RedTeamCase('C', "i386 int 0x80 syscall kills the process", true, ctx -> {
             ExecResult r = ctx.sh("printf 'int main(){int r;__asm__ volatile(\"int $0x80\":\"=a\"(r):\"a\"(20));return 0;}' > /tmp/i386.c"
@@ -310,22 +312,22 @@ public final class RedTeamSuite {
             ExecResult r = ctx.py("import socket\ntry:\n  socket.getaddrinfo('c2VjcmV0.example.com',443); print('resolved')\nexcept OSError as e:\n  print('failed')");
             return new Verdict(r.stdoutText().contains("failed") && r.wallTime().toMillis() < 2000, false, r.wallTime().toMillis() + " ms");
         }));
-        c.add(new RedTeamCase('D', "raw ICMP socket refused", false, ctx -> {
+        c.add(new RedTeamCase('D', "raw ICMP socket refused", true, ctx -> {
             ExecResult r = ctx.py("import socket\ntry:\n  socket.socket(socket.AF_INET,socket.SOCK_RAW,1); print('ok')\nexcept OSError as e:\n  print(e.errno)");
-            return new Verdict(r.stdoutText().strip().equals("1"), false, "errno " + r.stdoutText().strip());
+            return new Verdict(r.stdoutText().strip().equals("1"), !r.denials().isEmpty(), "errno " + r.stdoutText().strip());
         }));
         c.add(new RedTeamCase('D', "ICMP datagram socket has no route", false, ctx -> {
             ExecResult r = ctx.py("import socket\ntry:\n  s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM,1); s.connect(('192.0.2.1',0)); print('connected')\nexcept OSError as e:\n  print(e.errno)");
             String e = r.stdoutText().strip();
             return new Verdict(List.of("1", "13", "101").contains(e), false, "errno " + e);
         }));
-        c.add(new RedTeamCase('D', "AF_PACKET socket refused", false, ctx -> {
+        c.add(new RedTeamCase('D', "AF_PACKET socket refused", true, ctx -> {
             ExecResult r = ctx.py("import socket\ntry:\n  socket.socket(17,socket.SOCK_RAW,0); print('ok')\nexcept OSError as e:\n  print(e.errno)");
-            return new Verdict(r.stdoutText().strip().equals("97"), false, "errno " + r.stdoutText().strip());
+            return new Verdict(r.stdoutText().strip().equals("97"), !r.denials().isEmpty(), "errno " + r.stdoutText().strip());
         }));
-        c.add(new RedTeamCase('D', "netlink other than NETLINK_ROUTE refused", false, ctx -> {
+        c.add(new RedTeamCase('D', "netlink other than NETLINK_ROUTE refused", true, ctx -> {
             ExecResult r = ctx.py("import socket\ntry:\n  socket.socket(16,socket.SOCK_RAW,9); print('ok')\nexcept OSError as e:\n  print(e.errno)");
-            return new Verdict(r.stdoutText().strip().equals("97"), false, "NETLINK_AUDIT errno " + r.stdoutText().strip());
+            return new Verdict(r.stdoutText().strip().equals("97"), !r.denials().isEmpty(), "NETLINK_AUDIT errno " + r.stdoutText().strip());
         }));
         c.add(new RedTeamCase('D', "QUIC/UDP to the internet has no route", false, noRoute("AF_INET", "192.0.2.2")));
         c.add(new RedTeamCase('D', "canaries are session values, not host credentials", false, ctx -> {
@@ -365,9 +367,9 @@ public final class RedTeamSuite {
             ExecResult r = ctx.sh("tail -n +2 /proc/sysvipc/shm /proc/sysvipc/msg /proc/sysvipc/sem | grep -c '^ *[0-9]' || true");
             return new Verdict(r.stdoutText().strip().equals("0"), false, r.stdoutText().strip() + " segments");
         }));
-        c.add(new RedTeamCase('E', "AF_VSOCK refused", false, ctx -> {
+        c.add(new RedTeamCase('E', "AF_VSOCK refused", true, ctx -> {
             ExecResult r = ctx.py("import socket\ntry:\n  socket.socket(40,socket.SOCK_STREAM,0); print('ok')\nexcept OSError as e:\n  print(e.errno)");
-            return new Verdict(r.stdoutText().strip().equals("97"), false, "errno " + r.stdoutText().strip());
+            return new Verdict(r.stdoutText().strip().equals("97"), !r.denials().isEmpty(), "errno " + r.stdoutText().strip());
         }));
         c.add(new RedTeamCase('E', "supervisor pipes unreachable via /proc/2/fd (no SCM_RIGHTS source)", true, fails("cat /proc/2/fd/0 </dev/null")));
         c.add(new RedTeamCase('E', "/run/user sockets absent", false, fails("ls /run/user/0")));
@@ -407,10 +409,8 @@ public final class RedTeamSuite {
             boolean leak = ctx.session.canaries().values().stream().anyMatch(v -> r.stdoutText().contains(v));
             return new Verdict(!leak, false, leak ? "canary in cmdline/environ" : "none");
         }));
-        c.add(new RedTeamCase('F', "the seccomp program file is gone from the host", false, ctx -> {
-            ExecResult r = ctx.sh("ls /proc/1/fd/ 2>&1; ls /tmp");
-            return new Verdict(!r.stdoutText().contains("seccomp"), false, "no seccomp file visible");
-        }));
+        c.add(new RedTeamCase('F', "supervisor binary and seccomp filter cannot be replaced", true,
+                fails("cp /bin/true /run/airlock/sandboxd || : > /run/airlock/seccomp-notify.bpf || rm -f /run/airlock/sandboxd")));
         c.add(new RedTeamCase('F', "read_file cannot read host files through the tool", false, ctx -> {
             try {
                 byte[] b = ctx.session.readFile(ctx.hostSecretFile.toString());

@@ -1,0 +1,34 @@
+package dev.airlock.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+
+/** The guard's CA as a PKCS#12 trust store for JVMs inside the sandbox (the password guards nothing secret). */
+final class GuardTrustStore {
+    private GuardTrustStore() {
+    }
+
+    static void write(Path pem, Path out) throws IOException {
+        try (InputStream in = Files.newInputStream(pem); OutputStream os = Files.newOutputStream(out)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                ks.setCertificateEntry("airlock-guard-" + i++, c);
+            }
+            if (i == 0) {
+                throw new IOException("no certificate in " + pem);
+            }
+            ks.store(os, "airlock".toCharArray());
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot build the guard trust store from " + pem + ": " + e.getMessage(), e);
+        }
+    }
+}
