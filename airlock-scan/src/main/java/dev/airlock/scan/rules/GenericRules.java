@@ -59,7 +59,7 @@ final class GenericRules {
                         .build(),
                 generic("generic-credential-line",
                         "Credential-named key with an unquoted value running to the end of the line (.env, YAML, properties, HTTP headers)",
-                        NAME + "[\\\\\"']?[ \\t]{0,4}(?:=|:)[ \\t]{0,4}([^\\s\"'`\\\\,;&<>(){}\\[\\]]{8,128})[ \\t]*(?:\\r?\\n|\\z)",
+                        NAME + "[\\\\\"']?[ \\t]{0,4}(?:=|:)[ \\t]{0,4}([^\\s\"'`\\\\,;&<>(){}\\[\\]]{8,128})[ \\t]{0,8}(?:\\r?\\n|\\z)",
                         200)
                         .example("DB_PASSWORD=" + f.alnum(16) + "\n")
                         .example("  api_key: " + f.alnum(24) + "\n")
