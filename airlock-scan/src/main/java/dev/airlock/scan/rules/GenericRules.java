@@ -38,12 +38,14 @@ final class GenericRules {
         return List.of(
                 generic("generic-credential-assignment",
                         "Credential-named variable or key assigned a quoted high-entropy value (code, JSON, YAML)",
-                        NAME + "[\\\\\"'\\]]{0,3}\\s{0,4}(?::=|=>|\\?=|=|:)\\s{0,4}(?:[rbuf@])?\\\\?[\"'`]" + VALUE_QUOTED
+                        NAME + "[\\\\\"'\\]]{0,3}\\s{0,4}(?::=|=>|\\?=|=|:|,|\\()\\s{0,4}(?:[rbuf@])?\\\\?[\"'`]" + VALUE_QUOTED
                                 + "\\\\?[\"'`]", 200)
                         .example("db_password = \"" + f.alnum(14) + "\"")
                         .example("{\"api_key\": \"" + f.alnum(32) + "\"}")
                         .example("const clientSecret = '" + f.alnum(24) + "';")
                         .example("<add key=\"ApiKey\" value=\"x\"/> apiToken: \"" + f.alnum(20) + "\"")
+                        .example("props.put(\"password\", \"" + f.alnum(12) + "\");")
+                        .example("builder.setApiKey(\"" + f.alnum(32) + "\")")
                         .negative("password = \"${DB_PASSWORD}\"")
                         .negative("password: \"changeme\"")
                         .negative("token = \"550e8400-e29b-41d4-a716-446655440000\"")
@@ -59,7 +61,7 @@ final class GenericRules {
                         .build(),
                 generic("generic-credential-line",
                         "Credential-named key with an unquoted value running to the end of the line (.env, YAML, properties, HTTP headers)",
-                        NAME + "[\\\\\"']?[ \\t]{0,4}(?:=|:)[ \\t]{0,4}([^\\s\"'`\\\\,;&<>(){}\\[\\]]{8,128})[ \\t]*(?:\\r?\\n|\\z)",
+                        NAME + "[\\\\\"']?[ \\t]{0,4}(?:=|:)[ \\t]{0,4}([^\\s\"'`\\\\,;&<>(){}\\[\\]]{8,128})[ \\t]{0,8}(?:\\r?\\n|\\z)",
                         200)
                         .example("DB_PASSWORD=" + f.alnum(16) + "\n")
                         .example("  api_key: " + f.alnum(24) + "\n")

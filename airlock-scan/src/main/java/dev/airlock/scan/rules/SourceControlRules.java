@@ -45,7 +45,7 @@ final class SourceControlRules {
                 .negative("glpat-xxxxxxxxxxxxxxxxxxxx\n")
                 .build());
         rules.add(Rule.builder("gitlab-pat-routable")
-                .description("GitLab routable personal access token (glpat-…​.01.…)")
+                .description("GitLab routable personal access token (glpat-….01.…)")
                 .keywords("glpat-")
                 .regex("\\b(glpat-[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{2}\\.[0-9a-z]{7,9})\\b")
                 .secretGroup(1)

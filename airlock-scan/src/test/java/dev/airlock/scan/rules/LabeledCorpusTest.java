@@ -2,6 +2,7 @@ package dev.airlock.scan.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.re2j.Matcher;
 import dev.airlock.scan.Confidence;
 import dev.airlock.scan.Finding;
 import dev.airlock.scan.Rule;
@@ -12,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,35 @@ class LabeledCorpusTest {
         System.out.printf("labeled corpus: %d positives, %d missed, recall %.4f%n", positives, misses.size(),
                 1.0 - (double) misses.size() / positives);
         assertThat(misses).as("missed positives").isEmpty();
+    }
+
+    /**
+     * The engine's contract with every rule, checked on every positive document: each match contains one of the
+     * rule's keywords (the prefilter finds it) and is no longer than {@code maxLength} (the window holds it).
+     */
+    @Test
+    void everyMatchInTheCorpusHoldsAKeywordAndFitsTheRulesWindow() {
+        Map<String, Rule> rules = BuiltinRules.all().stream().collect(Collectors.toMap(Rule::id, r -> r));
+        List<String> broken = new ArrayList<>();
+        for (Format format : CredentialFormats.all()) {
+            Rule rule = rules.get(format.ruleId());
+            for (Syntax syntax : syntaxes(format)) {
+                Fake fake = new Fake("corpus:" + format.ruleId() + ":" + syntax + ":0");
+                String document = syntax.embed(format.name(), format.valid().apply(fake));
+                Matcher m = rule.pattern().matcher(document);
+                while (m.find()) {
+                    String match = document.substring(m.start(), m.end()).toLowerCase(Locale.ROOT);
+                    if (rule.keywords().stream().noneMatch(match::contains)) {
+                        broken.add(rule.id() + " in " + syntax + ": match without keyword");
+                    }
+                    if (m.end() - m.start() > rule.maxLength()) {
+                        broken.add(rule.id() + " in " + syntax + ": match of " + (m.end() - m.start())
+                                + " > maxLength " + rule.maxLength());
+                    }
+                }
+            }
+        }
+        assertThat(broken).isEmpty();
     }
 
     @Test
