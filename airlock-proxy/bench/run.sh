@@ -22,9 +22,10 @@ cat > "$work/policy.json" <<JSON
  "sessions": [{"id": "s1", "tokenSource": "env:BENCH_TOKEN"}]}
 JSON
 guard_port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+admin_port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 "$root/airlock" --version >/dev/null   # builds the distribution if needed, outside the measurement
 BENCH_TOKEN=$token "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx512m -jar "$root/airlock-cli/target/airlock-cli.jar" \
-  proxy --policy "$work/policy.json" --ca-dir "$work/ca" --listen "127.0.0.1:$guard_port" 2> "$work/guard.log" &
+  proxy --policy "$work/policy.json" --ca-dir "$work/ca" --listen "127.0.0.1:$guard_port" --admin-port "$admin_port" 2> "$work/guard.log" &
 guard_pid=$!
 pids+=($guard_pid)
 mitm_port=0
@@ -43,3 +44,4 @@ echo "date: $(date -u +%FT%TZ)"
 echo "machine: $(nproc) cpu, $(awk '/MemTotal/{printf "%.0f GB", $2/1048576}' /proc/meminfo), $(uname -sr), $("$java" -version 2>&1 | head -1)"
 echo "mitmproxy: $(mitmdump --version 2>/dev/null | head -1 || echo none)"
 "$java" "$bench/GuardBench.java" "$guard_port" "$mitm_port" "$up" "$token" "$guard_pid" "$secs"
+curl -s "http://127.0.0.1:$admin_port/metrics" | awk '/^airlock_guard_scan_seconds_(sum|count)/{v[$1]=$2} END{printf "RESULT guard scans=%d mean_scan_ms=%.3f\n", v["airlock_guard_scan_seconds_count"], 1000*v["airlock_guard_scan_seconds_sum"]/v["airlock_guard_scan_seconds_count"]}'

@@ -93,7 +93,7 @@ public final class ScanInterceptor implements Interceptor {
             Finding f = l.finding();
             boolean known = f.ruleId().startsWith("known-secret:");
             if (known || f.confidence() != Confidence.GENERIC || policy.generic() == GenericAction.BLOCK) {
-                String hint = f.ruleId().startsWith("known-secret:credential:")
+                String hint = f.ruleId().startsWith("known-secret:credential.")
                         ? "this is a real credential the guard injects itself; send the placeholder instead"
                         : "remove the secret from the request; credentials must never leave the sandbox";
                 return new Deny(403, "secret detected in request (" + f.redacted() + ")", f.ruleId(),

@@ -76,7 +76,7 @@ class EgressGuardTest {
         HttpResponse<String> r = post("https://api.test:" + f.https.port() + "/v1/messages", "{}",
                 "x-api-key", GuardFixture.REAL_ANTHROPIC);
         assertThat(r.statusCode()).isEqualTo(403);
-        assertThat(r.body()).contains("\"rule\":\"known-secret:credential:api.test:x-api-key\"")
+        assertThat(r.body()).contains("\"rule\":\"known-secret:credential.api.test.x-api-key\"")
                 .contains("\"where\":\"header:x-api-key\"").doesNotContain(GuardFixture.REAL_ANTHROPIC);
         assertThat(f.https.received).isEmpty();
     }
