@@ -42,6 +42,6 @@ for _ in $(seq 100); do
 done
 echo "date: $(date -u +%FT%TZ)"
 echo "machine: $(nproc) cpu, $(awk '/MemTotal/{printf "%.0f GB", $2/1048576}' /proc/meminfo), $(uname -sr), $("$java" -version 2>&1 | head -1)"
-echo "mitmproxy: $(mitmdump --version 2>/dev/null | head -1 || echo none)"
+echo "mitmproxy: $( (mitmdump --version 2>/dev/null || echo none) | head -1)"
 "$java" "$bench/GuardBench.java" "$guard_port" "$mitm_port" "$up" "$token" "$guard_pid" "$secs"
 curl -s "http://127.0.0.1:$admin_port/metrics" | awk '/^airlock_guard_scan_seconds_(sum|count)/{v[$1]=$2} END{printf "RESULT guard scans=%d mean_scan_ms=%.3f\n", v["airlock_guard_scan_seconds_count"], 1000*v["airlock_guard_scan_seconds_sum"]/v["airlock_guard_scan_seconds_count"]}'
