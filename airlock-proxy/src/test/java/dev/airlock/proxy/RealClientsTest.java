@@ -104,12 +104,15 @@ class RealClientsTest {
     void curlKeepAliveReusesTheConnectionForSeveralRequests() throws Exception {
         f.http.received.clear();
         int dials = f.connector.dials.size();
+        long lookups = f.resolver.queries.stream().filter("api.test"::equals).count();
         String u = "http://api.test:" + f.http.port() + "/a";
         CurlResult r = curl(u, u, u);
         assertThat(r.body().split("\\{\"ok\":true}", -1)).hasSize(4);
         assertThat(f.http.received).hasSize(3);
         // One client connection kept alive, hence one upstream connection reused for all three requests.
         assertThat(f.connector.dials).hasSize(dials + 1);
+        // Resolved once per connection and host; later requests reuse the checked address.
+        assertThat(f.resolver.queries.stream().filter("api.test"::equals).count()).isEqualTo(lookups + 1);
     }
 
     @Test

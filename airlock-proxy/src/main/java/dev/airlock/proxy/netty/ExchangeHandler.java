@@ -49,6 +49,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private static final Set<String> DROP = Set.of("connection", "keep-alive", "proxy-authorization", "proxy-connection",
             "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "expect", "host");
 
+    /** Bodies up to this size are inspected on the event loop when no DNS lookup is needed. */
+    static final int INLINE_MAX_BODY = 64 * 1024;
+
     private final GuardContext g;
     private final ConnectionState st;
 
@@ -84,13 +87,34 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 }
             }
             byte[] body = ByteBufUtil.getBytes(req.content());
+            Destination known = st.tunnel;
+            if (known == null && st.lastDestination != null && st.lastDestination.host().equals(head.host())
+                    && st.lastDestination.port() == head.port()) {
+                known = st.lastDestination;
+            }
             request = new GuardRequest(head.requestId(), st.session.id(), st.session.policy(), head.method(),
-                    head.scheme(), head.host(), head.port(), head.target(), headers, body,
-                    st.tunnel);
+                    head.scheme(), head.host(), head.port(), head.target(), headers, body, known);
         } finally {
             req.release();
         }
         ctx.channel().config().setAutoRead(false);
+        if (request.destination() != null && request.body().length <= INLINE_MAX_BODY) {
+            // Nothing left that blocks (the address is already pinned) and the scan is small: inspecting right here
+            // saves two thread hand-offs. Larger bodies and first requests (DNS) go to the workers.
+            Verdict v;
+            try {
+                v = InterceptorChain.run(g.interceptors(), request);
+            } catch (RuntimeException e) {
+                v = new Deny(403, "request inspection failed; refused (fail closed)", "inspection-failed", null, null,
+                        "retry with a smaller request", DenialKind.POLICY);
+            }
+            switch (v) {
+                case Deny d -> Responses.refuse(ctx, g, st, d, head.requestId(), head.method(),
+                        head.host().value(), head.port(), head.target(), head.startNanos());
+                case Verdict.Allow a -> forward(ctx, head, a);
+            }
+            return;
+        }
         CompletableFuture.supplyAsync(() -> InterceptorChain.run(g.interceptors(), request), g.workers())
                 .orTimeout(g.scanBackstop().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((verdict, error) -> ctx.executor().execute(() -> {
@@ -110,6 +134,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private void forward(ChannelHandlerContext ctx, ConnectionState.Head head, Verdict.Allow allow) {
         GuardRequest r = allow.request();
         Destination d = r.destination();
+        if (st.tunnel == null) {
+            st.lastDestination = d;
+        }
         FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(r.method()),
                 r.target(), Unpooled.wrappedBuffer(r.body()));
         String hostHeader = d.port() == ("https".equals(r.scheme()) ? 443 : 80) ? d.host().value() : d.host().value() + ":" + d.port();
