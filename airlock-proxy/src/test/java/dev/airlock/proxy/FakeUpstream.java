@@ -73,7 +73,11 @@ final class FakeUpstream implements AutoCloseable {
             req.headers().forEach(e -> headers.merge(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue(), (a, b) -> a + "," + b));
             received.add(new Received(req.method().name(), req.uri(), headers, ByteBufUtil.getBytes(req.content())));
             FullHttpResponse resp;
-            if (req.uri().startsWith("/redirect?to=")) {
+            if (req.uri().contains("/private/") && req.headers().get(HttpHeaderNames.AUTHORIZATION) == null) {
+                // Like a git host: ask for credentials first, so clients (git) send them on the retry.
+                resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED, Unpooled.EMPTY_BUFFER);
+                resp.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"git\"");
+            } else if (req.uri().startsWith("/redirect?to=")) {
                 resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FOUND, Unpooled.EMPTY_BUFFER);
                 resp.headers().set(HttpHeaderNames.LOCATION, req.uri().substring("/redirect?to=".length()));
             } else {

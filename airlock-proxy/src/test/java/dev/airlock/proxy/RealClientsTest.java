@@ -194,4 +194,30 @@ class RealClientsTest {
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(pem).isEqualTo(f.ca.certificatePem());
     }
+
+    @Test
+    void gitOverHttpsGetsTheRealCredentialInjectedIntoBasicAuth() throws Exception {
+        f.gitHttps.received.clear();
+        Path home = Files.createTempDirectory(f.dir, "git-home");
+        ProcessBuilder pb = new ProcessBuilder("git", "-c", "http.proxy=http://s1:" + GuardFixture.TOKEN + "@127.0.0.1:" + f.port(),
+                "-c", "http.sslCAInfo=" + caPem, "-c", "credential.helper=", "-c", "http.proxyAuthMethod=basic",
+                "ls-remote", "https://x-access-token:" + GuardFixture.GIT_PLACEHOLDER + "@git.test:" + f.gitHttps.port() + "/private/repo.git")
+                .redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.toLowerCase().endsWith("_proxy") || k.startsWith("GIT_"));
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("GIT_TERMINAL_PROMPT", "0");
+        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        // The fake upstream is no git server, so git fails after the exchange; what matters is what reached it.
+        FakeUpstream.Received first = f.gitHttps.received.poll(5, TimeUnit.SECONDS);
+        FakeUpstream.Received retry = f.gitHttps.received.poll(5, TimeUnit.SECONDS);
+        assertThat(first).as(out).isNotNull();
+        assertThat(first.uri()).startsWith("/private/repo.git/info/refs");
+        assertThat(retry).as(out).isNotNull();
+        String decoded = new String(Base64.getDecoder().decode(retry.header("authorization").substring(6)), StandardCharsets.UTF_8);
+        assertThat(decoded).isEqualTo("x-access-token:" + GuardFixture.REAL_GIT);
+        assertThat(out).doesNotContain(GuardFixture.REAL_GIT);
+    }
 }
