@@ -77,6 +77,10 @@ final class FakeUpstream implements AutoCloseable {
                 // Like a git host: ask for credentials first, so clients (git) send them on the retry.
                 resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED, Unpooled.EMPTY_BUFFER);
                 resp.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"git\"");
+            } else if (req.uri().startsWith("/large")) {
+                byte[] big = new byte[4 << 20];
+                java.util.Arrays.fill(big, (byte) 'z');
+                resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(big));
             } else if (req.uri().startsWith("/redirect?to=")) {
                 resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FOUND, Unpooled.EMPTY_BUFFER);
                 resp.headers().set(HttpHeaderNames.LOCATION, req.uri().substring("/redirect?to=".length()));

@@ -220,6 +220,16 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Channel up = st.upstream;
+        if (ctx.channel().isWritable() && up != null && !up.config().isAutoRead()) {
+            up.config().setAutoRead(true);
+            up.read();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (st.upstream != null) {
             st.upstream.close();

@@ -86,8 +86,13 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
             if (msg instanceof HttpContent) {
                 e.client().flush();
             }
+            if (!e.client().channel().isWritable()) {
+                // Slow reader: stop reading upstream until the client drains (ExchangeHandler resumes it).
+                ctx.channel().config().setAutoRead(false);
+            }
             return;
         }
+        ctx.channel().config().setAutoRead(true);
         current = null;
         // Audit before the client can see the end of the response: the record exists once the request is done.
         e.g().metrics().request(e.decision());
