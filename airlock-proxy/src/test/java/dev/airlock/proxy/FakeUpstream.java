@@ -91,9 +91,18 @@ final class FakeUpstream implements AutoCloseable {
             }
             resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
             HttpUtil.setKeepAlive(resp, HttpUtil.isKeepAlive(req));
-            var f = ctx.writeAndFlush(resp);
-            if (!HttpUtil.isKeepAlive(req)) {
-                f.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            FullHttpResponse answer = resp;
+            Runnable send = () -> {
+                var f = ctx.writeAndFlush(answer);
+                if (!keepAlive) {
+                    f.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                }
+            };
+            if (req.uri().startsWith("/slow?ms=")) {
+                ctx.executor().schedule(send, Long.parseLong(req.uri().substring(9)), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                send.run();
             }
         }
     }

@@ -51,6 +51,10 @@ final class GuardFixture implements AutoCloseable {
     final EgressGuard guard;
 
     GuardFixture(String extraPolicy) throws Exception {
+        this(extraPolicy, Duration.ofSeconds(5));
+    }
+
+    GuardFixture(String extraPolicy, Duration idleTimeout) throws Exception {
         dir = Files.createTempDirectory("airlock-guard-test");
         ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"));
         upstreamCa = CertificateAuthority.loadOrCreate(dir.resolve("upstream-ca"));
@@ -93,7 +97,7 @@ final class GuardFixture implements AutoCloseable {
                 .unixSocket(dir.resolve("s1.sock"), new SessionId("s1"))
                 .adminPort(0)
                 .requestTimeout(Duration.ofSeconds(2))
-                .idleTimeout(Duration.ofSeconds(5))
+                .idleTimeout(idleTimeout)
                 .maxHeaderBytes(8 * 1024)
                 .eventLoopThreads(1)
                 .build()

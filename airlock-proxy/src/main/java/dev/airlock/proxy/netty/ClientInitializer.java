@@ -41,7 +41,7 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
         long idle = g.idleTimeout().toMillis();
         ch.pipeline()
                 .addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
-                .addLast("idle-close", new IdleCloser())
+                .addLast("idle-close", new IdleCloser(st))
                 .addLast("deadline", new RequestDeadline(g.requestTimeout().toMillis()))
                 .addLast("codec", codec(g))
                 .addLast("gate", new RequestHeadGate(g, st))
@@ -59,11 +59,23 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
         return new HttpObjectAggregator((int) Math.min(Integer.MAX_VALUE, g.maxBodyBytes()), true);
     }
 
-    /** Closes connections that stay idle (no reads or writes) too long: bounds slowloris. */
+    /**
+     * Closes connections that stay idle (no reads or writes) too long. Not while a request is in flight: an LLM
+     * API may think for minutes before its first byte; that wait is bounded by the upstream read timeout instead.
+     */
     static final class IdleCloser extends ChannelDuplexHandler {
+        private final ConnectionState st;
+
+        IdleCloser(ConnectionState st) {
+            this.st = st;
+        }
+
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof IdleStateEvent) {
+                if (st.inFlight) {
+                    return;
+                }
                 ctx.close();
                 return;
             }

@@ -19,6 +19,8 @@ final class ConnectionState {
     String tunnelRequestId;
     long tunnelStartNanos;
     Head pending;
+    /** A request is being inspected or answered: idleness is then the upstream's, not the client's. */
+    boolean inFlight;
     Channel upstream;
     String upstreamKey;
     boolean sniChecked;

@@ -51,6 +51,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     /** Bodies up to this size are inspected on the event loop when no DNS lookup is needed. */
     static final int INLINE_MAX_BODY = 64 * 1024;
+    /** An upstream silent this long mid-exchange is dropped (LLM APIs can think for minutes before answering). */
+    static final long UPSTREAM_READ_TIMEOUT_SECONDS = 600;
 
     private final GuardContext g;
     private final ConnectionState st;
@@ -67,6 +69,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ConnectionState.Head head = st.pending;
+        st.inFlight = true;
         RequestDeadline deadline = ctx.pipeline().get(RequestDeadline.class);
         if (deadline != null) {
             deadline.disarm();
@@ -182,7 +185,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                             ch.pipeline().addLast("tls", ssl);
                         }
                         ch.pipeline().addLast("codec", new HttpClientCodec(8192, 64 * 1024, 16 * 1024));
-                        ch.pipeline().addLast("timeout", new ReadTimeoutHandler(g.idleTimeout().toSeconds() * 4, TimeUnit.SECONDS));
+                        ch.pipeline().addLast("timeout", new ReadTimeoutHandler(UPSTREAM_READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
                         ch.pipeline().addLast("relay", relay);
                     }
                 });

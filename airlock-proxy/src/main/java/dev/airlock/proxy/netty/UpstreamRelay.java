@@ -94,6 +94,7 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
         }
         ctx.channel().config().setAutoRead(true);
         current = null;
+        e.st().inFlight = false;
         // Audit before the client can see the end of the response: the record exists once the request is done.
         e.g().metrics().request(e.decision());
         e.g().audit().record(new AuditRecord(Instant.now(), e.st().session.id().value(), e.head().requestId(), "request",
