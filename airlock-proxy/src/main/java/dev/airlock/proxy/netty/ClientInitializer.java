@@ -45,7 +45,7 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
                 .addLast("deadline", new RequestDeadline(g.requestTimeout().toMillis()))
                 .addLast("codec", codec(g))
                 .addLast("gate", new RequestHeadGate(g, st))
-                .addLast("aggregator", aggregator(g))
+                .addLast("aggregator", aggregator(g, st))
                 .addLast("exchange", new ExchangeHandler(g, st));
     }
 
@@ -54,9 +54,21 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
                 new HttpResponseEncoder());
     }
 
-    static ChannelHandler aggregator(GuardContext g) {
+    static ChannelHandler aggregator(GuardContext g, ConnectionState st) {
         // Bodies are buffered so they can be scanned before a single byte goes upstream; the cap bounds memory.
-        return new HttpObjectAggregator((int) Math.min(Integer.MAX_VALUE, g.maxBodyBytes()), true);
+        return new HttpObjectAggregator((int) Math.min(Integer.MAX_VALUE, g.maxBodyBytes()), true) {
+            @Override
+            protected void handleOversizedMessage(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage oversized) {
+                // A chunked body that outgrew the cap: same JSON refusal, event and audit line as every other block.
+                ConnectionState.Head h = st.pending;
+                Responses.refuse(ctx, g, st, new dev.airlock.proxy.Deny(413, "request body exceeds the scan cap of "
+                        + g.maxBodyBytes() + " bytes", "body-too-large", null, "body",
+                        "send at most " + g.maxBodyBytes() + " bytes per request", dev.airlock.core.event.DenialKind.RESOURCE),
+                        h == null ? RequestHeadGate.newRequestId() : h.requestId(), h == null ? null : h.method(),
+                        h == null ? null : h.host().value(), h == null ? -1 : h.port(), h == null ? null : h.target(),
+                        h == null ? System.nanoTime() : h.startNanos());
+            }
+        };
     }
 
     /**
