@@ -220,4 +220,20 @@ class RealClientsTest {
         assertThat(decoded).isEqualTo("x-access-token:" + GuardFixture.REAL_GIT);
         assertThat(out).doesNotContain(GuardFixture.REAL_GIT);
     }
+
+    @Test
+    void curlOverTheSessionUnixSocketSendsOriginFormAndIsPolicedByHost() throws Exception {
+        f.http.received.clear();
+        Process p = new ProcessBuilder("curl", "-sS", "--max-time", "10", "--unix-socket", f.dir.resolve("s1.sock").toString(),
+                "-w", "\n%{http_code}", "http://api.test:" + f.http.port() + "/via-socket").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).endsWith("200");
+        assertThat(f.http.received.poll(5, TimeUnit.SECONDS).uri()).isEqualTo("/via-socket");
+        Process denied = new ProcessBuilder("curl", "-sS", "--max-time", "10", "--unix-socket", f.dir.resolve("s1.sock").toString(),
+                "-w", "\n%{http_code}", "http://pastebin.com/raw/x").redirectErrorStream(true).start();
+        String deniedOut = new String(denied.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(denied.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(deniedOut).endsWith("403").contains("deny:pastebin.com");
+    }
 }
