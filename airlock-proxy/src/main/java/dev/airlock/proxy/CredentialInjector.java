@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Swaps a rule's placeholder for the real credential, only in that rule's header and only on requests to that
@@ -52,9 +51,5 @@ public final class CredentialInjector implements Interceptor {
             return "Basic " + Base64.getEncoder().encodeToString(swapped.getBytes(StandardCharsets.UTF_8));
         }
         return value.replace(rule.placeholder(), rule.value());
-    }
-
-    static boolean isAuthorization(String header) {
-        return header.toLowerCase(Locale.ROOT).equals("authorization");
     }
 }

@@ -93,7 +93,7 @@ public final class ScanInterceptor implements Interceptor {
             Finding f = l.finding();
             boolean known = f.ruleId().startsWith("known-secret:");
             if (known || f.confidence() != Confidence.GENERIC || policy.generic() == GenericAction.BLOCK) {
-                String hint = f.ruleId().startsWith("known-secret:credential:")
+                String hint = f.ruleId().startsWith("known-secret:credential.")
                         ? "this is a real credential the guard injects itself; send the placeholder instead"
                         : "remove the secret from the request; credentials must never leave the sandbox";
                 return new Deny(403, "secret detected in request (" + f.redacted() + ")", f.ruleId(),
@@ -154,14 +154,33 @@ public final class ScanInterceptor implements Interceptor {
         line(out, wheres, "query", new String(PercentDecoder.decode(query.getBytes(StandardCharsets.UTF_8), true), StandardCharsets.UTF_8));
         for (Header h : r.headers()) {
             String where = "header:" + h.name().toLowerCase(Locale.ROOT);
-            line(out, wheres, where, h.name() + ": " + h.value());
+            String placeholder = placeholderFor(r, h);
             String basic = decodedBasic(h.value());
+            if (placeholder != null) {
+                // A header the guard will fill in: the placeholder itself is no secret (and may look like one to a
+                // rule, e.g. a Basic credential); everything else in the header is still scanned.
+                line(out, wheres, where, h.name() + ": " + (basic != null ? basic : h.value()).replace(placeholder, ""));
+                continue;
+            }
+            line(out, wheres, where, h.name() + ": " + h.value());
             if (basic != null) {
                 // Basic credentials are base64: scan the decoded user:password too, or a real token walks out encoded.
                 line(out, wheres, where, basic);
             }
         }
         return out.toByteArray();
+    }
+
+    private static String placeholderFor(GuardRequest r, Header h) {
+        for (dev.airlock.proxy.policy.CredentialRule rule : r.policy().credentials()) {
+            if (rule.host().equals(r.host()) && h.is(rule.header()) && h.value().length() < 8192) {
+                String basic = decodedBasic(h.value());
+                if ((basic != null ? basic : h.value()).contains(rule.placeholder())) {
+                    return rule.placeholder();
+                }
+            }
+        }
+        return null;
     }
 
     private static String decodedBasic(String value) {

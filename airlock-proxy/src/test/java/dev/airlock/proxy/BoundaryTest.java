@@ -179,7 +179,8 @@ class BoundaryTest {
         assertThat(declared).startsWith("HTTP/1.1 413");
         String chunked = f.raw("POST " + url("api.test") + "/ HTTP/1.1\r\nHost: api.test:" + f.http.port() + "\r\n" + auth
                 + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(big.length()) + "\r\n" + big + "\r\n0\r\n\r\n");
-        assertThat(chunked).startsWith("HTTP/1.1 413");
+        assertThat(chunked).startsWith("HTTP/1.1 413").contains("\"rule\":\"body-too-large\"");
+        assertThat(f.auditText().lines().filter(l -> l.contains("body-too-large")).count()).isGreaterThanOrEqualTo(2);
         assertThat(f.http.received).isEmpty();
     }
 

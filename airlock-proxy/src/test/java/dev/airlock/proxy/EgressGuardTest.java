@@ -76,7 +76,7 @@ class EgressGuardTest {
         HttpResponse<String> r = post("https://api.test:" + f.https.port() + "/v1/messages", "{}",
                 "x-api-key", GuardFixture.REAL_ANTHROPIC);
         assertThat(r.statusCode()).isEqualTo(403);
-        assertThat(r.body()).contains("\"rule\":\"known-secret:credential:api.test:x-api-key\"")
+        assertThat(r.body()).contains("\"rule\":\"known-secret:credential.api.test.x-api-key\"")
                 .contains("\"where\":\"header:x-api-key\"").doesNotContain(GuardFixture.REAL_ANTHROPIC);
         assertThat(f.https.received).isEmpty();
     }
@@ -141,5 +141,29 @@ class EgressGuardTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(r.body()).contains("upstream-tls");
+    }
+
+    @Test
+    void largeResponseIsRelayedIntactToASlowReader() throws Exception {
+        HttpResponse<java.io.InputStream> r = client.send(HttpRequest.newBuilder(
+                URI.create("http://api.test:" + f.http.port() + "/large")).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        long total = 0;
+        byte[] buf = new byte[64 * 1024];
+        try (java.io.InputStream in = r.body()) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] != 'z') {
+                        throw new AssertionError("corrupted byte at " + (total + i));
+                    }
+                }
+                total += n;
+                if (total < (1 << 20)) {
+                    Thread.sleep(5); // read the first MiB slowly so the guard's client side becomes unwritable
+                }
+            }
+        }
+        assertThat(total).isEqualTo(4 << 20);
     }
 }

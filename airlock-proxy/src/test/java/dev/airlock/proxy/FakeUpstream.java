@@ -73,7 +73,15 @@ final class FakeUpstream implements AutoCloseable {
             req.headers().forEach(e -> headers.merge(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue(), (a, b) -> a + "," + b));
             received.add(new Received(req.method().name(), req.uri(), headers, ByteBufUtil.getBytes(req.content())));
             FullHttpResponse resp;
-            if (req.uri().startsWith("/redirect?to=")) {
+            if (req.uri().contains("/private/") && req.headers().get(HttpHeaderNames.AUTHORIZATION) == null) {
+                // Like a git host: ask for credentials first, so clients (git) send them on the retry.
+                resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED, Unpooled.EMPTY_BUFFER);
+                resp.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"git\"");
+            } else if (req.uri().startsWith("/large")) {
+                byte[] big = new byte[4 << 20];
+                java.util.Arrays.fill(big, (byte) 'z');
+                resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(big));
+            } else if (req.uri().startsWith("/redirect?to=")) {
                 resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FOUND, Unpooled.EMPTY_BUFFER);
                 resp.headers().set(HttpHeaderNames.LOCATION, req.uri().substring("/redirect?to=".length()));
             } else {
@@ -83,9 +91,18 @@ final class FakeUpstream implements AutoCloseable {
             }
             resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
             HttpUtil.setKeepAlive(resp, HttpUtil.isKeepAlive(req));
-            var f = ctx.writeAndFlush(resp);
-            if (!HttpUtil.isKeepAlive(req)) {
-                f.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            FullHttpResponse answer = resp;
+            Runnable send = () -> {
+                var f = ctx.writeAndFlush(answer);
+                if (!keepAlive) {
+                    f.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                }
+            };
+            if (req.uri().startsWith("/slow?ms=")) {
+                ctx.executor().schedule(send, Long.parseLong(req.uri().substring(9)), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                send.run();
             }
         }
     }

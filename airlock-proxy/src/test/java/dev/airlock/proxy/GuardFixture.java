@@ -39,6 +39,8 @@ final class GuardFixture implements AutoCloseable {
     final CertificateAuthority upstreamCa;
     final FakeUpstream http;
     final FakeUpstream https;
+    /** HTTPS upstream presenting a certificate for git.test (git over HTTPS). */
+    final FakeUpstream gitHttps;
     /** HTTPS upstream whose certificate (for api.test) comes from a CA the guard does not trust. */
     final FakeUpstream rogue;
     final FakeResolver resolver = new FakeResolver();
@@ -49,11 +51,16 @@ final class GuardFixture implements AutoCloseable {
     final EgressGuard guard;
 
     GuardFixture(String extraPolicy) throws Exception {
+        this(extraPolicy, Duration.ofSeconds(5));
+    }
+
+    GuardFixture(String extraPolicy, Duration idleTimeout) throws Exception {
         dir = Files.createTempDirectory("airlock-guard-test");
         ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"));
         upstreamCa = CertificateAuthority.loadOrCreate(dir.resolve("upstream-ca"));
         http = new FakeUpstream(null);
         https = new FakeUpstream(upstreamCa.serverContext("api.test"));
+        gitHttps = new FakeUpstream(upstreamCa.serverContext("git.test"));
         rogue = new FakeUpstream(CertificateAuthority.loadOrCreate(dir.resolve("rogue-ca")).serverContext("api.test"));
         resolver.map("api.test", "127.0.0.1").map("other.test", "127.0.0.1").map("git.test", "127.0.0.1")
                 .map("metadata.test", "169.254.169.254").map("mixed.test", "127.0.0.1", "10.1.2.3")
@@ -62,7 +69,7 @@ final class GuardFixture implements AutoCloseable {
                 {
                   "allow": ["api.test", "other.test", "git.test", "metadata.test", "mixed.test", "mapped.test",
                             "get-only.test", "pastebin.com"],
-                  "ports": [%d, %d, %d],
+                  "ports": [%d, %d, %d, %d],
                   "methods": {"get-only.test": ["GET", "HEAD"]},
                   "maxBodyBytes": 65536,
                   "credentials": [
@@ -72,7 +79,7 @@ final class GuardFixture implements AutoCloseable {
                   "knownSecrets": {"canary": "env:CANARY"},
                   "testOnlyAllowLoopbackUpstream": true%s
                 }
-                """.formatted(http.port(), https.port(), rogue.port(), PLACEHOLDER, GIT_PLACEHOLDER, extraPolicy);
+                """.formatted(http.port(), https.port(), rogue.port(), gitHttps.port(), PLACEHOLDER, GIT_PLACEHOLDER, extraPolicy);
         var loaded = new PolicyLoader(SecretSource.of(Map.of("ANTHROPIC_KEY", REAL_ANTHROPIC, "GIT_TOKEN", REAL_GIT,
                 "CANARY", "canary-7f3a9c1e5b2d")))
                 .parse(policy.getBytes(StandardCharsets.UTF_8), "test");
@@ -90,7 +97,7 @@ final class GuardFixture implements AutoCloseable {
                 .unixSocket(dir.resolve("s1.sock"), new SessionId("s1"))
                 .adminPort(0)
                 .requestTimeout(Duration.ofSeconds(2))
-                .idleTimeout(Duration.ofSeconds(5))
+                .idleTimeout(idleTimeout)
                 .maxHeaderBytes(8 * 1024)
                 .eventLoopThreads(1)
                 .build()
@@ -147,6 +154,7 @@ final class GuardFixture implements AutoCloseable {
         http.close();
         https.close();
         rogue.close();
+        gitHttps.close();
         audit.close();
     }
 }

@@ -97,4 +97,13 @@ class InterceptorsTest {
         assertThat(ok).isInstanceOfSatisfying(Verdict.Allow.class,
                 a -> assertThat(a.request().destination().address().getHostAddress()).isEqualTo("93.184.216.34"));
     }
+
+    @Test
+    void aPlaceholderHeaderIsStillScannedForEverythingElse() throws Exception {
+        GuardPolicy p = policy("");
+        String sneaky = "Basic " + Base64.getEncoder().encodeToString(
+                ("airlock-placeholder-x:AKIAZ3MSJV4WWNKWW5FG").getBytes(StandardCharsets.UTF_8));
+        Verdict v = InterceptorChain.run(chain(InterceptorsTest::scanner), request(p, List.of(new Header("Authorization", sneaky)), ""));
+        assertThat(v).isInstanceOfSatisfying(Deny.class, d -> assertThat(d.rule()).isEqualTo("aws-access-key-id"));
+    }
 }

@@ -104,12 +104,15 @@ class RealClientsTest {
     void curlKeepAliveReusesTheConnectionForSeveralRequests() throws Exception {
         f.http.received.clear();
         int dials = f.connector.dials.size();
+        long lookups = f.resolver.queries.stream().filter("api.test"::equals).count();
         String u = "http://api.test:" + f.http.port() + "/a";
         CurlResult r = curl(u, u, u);
         assertThat(r.body().split("\\{\"ok\":true}", -1)).hasSize(4);
         assertThat(f.http.received).hasSize(3);
         // One client connection kept alive, hence one upstream connection reused for all three requests.
         assertThat(f.connector.dials).hasSize(dials + 1);
+        // Resolved once per connection and host; later requests reuse the checked address.
+        assertThat(f.resolver.queries.stream().filter("api.test"::equals).count()).isEqualTo(lookups + 1);
     }
 
     @Test
@@ -190,5 +193,47 @@ class RealClientsTest {
         String pem = plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.getPort() + "/ca.pem")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(pem).isEqualTo(f.ca.certificatePem());
+    }
+
+    @Test
+    void gitOverHttpsGetsTheRealCredentialInjectedIntoBasicAuth() throws Exception {
+        f.gitHttps.received.clear();
+        Path home = Files.createTempDirectory(f.dir, "git-home");
+        ProcessBuilder pb = new ProcessBuilder("git", "-c", "http.proxy=http://s1:" + GuardFixture.TOKEN + "@127.0.0.1:" + f.port(),
+                "-c", "http.sslCAInfo=" + caPem, "-c", "credential.helper=", "-c", "http.proxyAuthMethod=basic",
+                "ls-remote", "https://x-access-token:" + GuardFixture.GIT_PLACEHOLDER + "@git.test:" + f.gitHttps.port() + "/private/repo.git")
+                .redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.toLowerCase().endsWith("_proxy") || k.startsWith("GIT_"));
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("GIT_TERMINAL_PROMPT", "0");
+        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        // The fake upstream is no git server, so git fails after the exchange; what matters is what reached it.
+        FakeUpstream.Received first = f.gitHttps.received.poll(5, TimeUnit.SECONDS);
+        FakeUpstream.Received retry = f.gitHttps.received.poll(5, TimeUnit.SECONDS);
+        assertThat(first).as(out).isNotNull();
+        assertThat(first.uri()).startsWith("/private/repo.git/info/refs");
+        assertThat(retry).as(out).isNotNull();
+        String decoded = new String(Base64.getDecoder().decode(retry.header("authorization").substring(6)), StandardCharsets.UTF_8);
+        assertThat(decoded).isEqualTo("x-access-token:" + GuardFixture.REAL_GIT);
+        assertThat(out).doesNotContain(GuardFixture.REAL_GIT);
+    }
+
+    @Test
+    void curlOverTheSessionUnixSocketSendsOriginFormAndIsPolicedByHost() throws Exception {
+        f.http.received.clear();
+        Process p = new ProcessBuilder("curl", "-sS", "--max-time", "10", "--unix-socket", f.dir.resolve("s1.sock").toString(),
+                "-w", "\n%{http_code}", "http://api.test:" + f.http.port() + "/via-socket").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).endsWith("200");
+        assertThat(f.http.received.poll(5, TimeUnit.SECONDS).uri()).isEqualTo("/via-socket");
+        Process denied = new ProcessBuilder("curl", "-sS", "--max-time", "10", "--unix-socket", f.dir.resolve("s1.sock").toString(),
+                "-w", "\n%{http_code}", "http://pastebin.com/raw/x").redirectErrorStream(true).start();
+        String deniedOut = new String(denied.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(denied.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(deniedOut).endsWith("403").contains("deny:pastebin.com");
     }
 }

@@ -41,11 +41,11 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
         long idle = g.idleTimeout().toMillis();
         ch.pipeline()
                 .addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
-                .addLast("idle-close", new IdleCloser())
+                .addLast("idle-close", new IdleCloser(st))
                 .addLast("deadline", new RequestDeadline(g.requestTimeout().toMillis()))
                 .addLast("codec", codec(g))
                 .addLast("gate", new RequestHeadGate(g, st))
-                .addLast("aggregator", aggregator(g))
+                .addLast("aggregator", aggregator(g, st))
                 .addLast("exchange", new ExchangeHandler(g, st));
     }
 
@@ -54,16 +54,40 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
                 new HttpResponseEncoder());
     }
 
-    static ChannelHandler aggregator(GuardContext g) {
+    static ChannelHandler aggregator(GuardContext g, ConnectionState st) {
         // Bodies are buffered so they can be scanned before a single byte goes upstream; the cap bounds memory.
-        return new HttpObjectAggregator((int) Math.min(Integer.MAX_VALUE, g.maxBodyBytes()), true);
+        return new HttpObjectAggregator((int) Math.min(Integer.MAX_VALUE, g.maxBodyBytes()), true) {
+            @Override
+            protected void handleOversizedMessage(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage oversized) {
+                // A chunked body that outgrew the cap: same JSON refusal, event and audit line as every other block.
+                ConnectionState.Head h = st.pending;
+                Responses.refuse(ctx, g, st, new dev.airlock.proxy.Deny(413, "request body exceeds the scan cap of "
+                        + g.maxBodyBytes() + " bytes", "body-too-large", null, "body",
+                        "send at most " + g.maxBodyBytes() + " bytes per request", dev.airlock.core.event.DenialKind.RESOURCE),
+                        h == null ? RequestHeadGate.newRequestId() : h.requestId(), h == null ? null : h.method(),
+                        h == null ? null : h.host().value(), h == null ? -1 : h.port(), h == null ? null : h.target(),
+                        h == null ? System.nanoTime() : h.startNanos());
+            }
+        };
     }
 
-    /** Closes connections that stay idle (no reads or writes) too long: bounds slowloris. */
+    /**
+     * Closes connections that stay idle (no reads or writes) too long. Not while a request is in flight: an LLM
+     * API may think for minutes before its first byte; that wait is bounded by the upstream read timeout instead.
+     */
     static final class IdleCloser extends ChannelDuplexHandler {
+        private final ConnectionState st;
+
+        IdleCloser(ConnectionState st) {
+            this.st = st;
+        }
+
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof IdleStateEvent) {
+                if (st.inFlight) {
+                    return;
+                }
                 ctx.close();
                 return;
             }

@@ -14,9 +14,13 @@ final class ConnectionState {
     /** Set when the session came from the socket itself (a per-session Unix socket); no header needed. */
     boolean boundToSocket;
     Destination tunnel;
+    /** The last checked destination of an absolute-form request: reused (not re-resolved) for the same host:port. */
+    Destination lastDestination;
     String tunnelRequestId;
     long tunnelStartNanos;
     Head pending;
+    /** A request is being inspected or answered: idleness is then the upstream's, not the client's. */
+    boolean inFlight;
     Channel upstream;
     String upstreamKey;
     boolean sniChecked;

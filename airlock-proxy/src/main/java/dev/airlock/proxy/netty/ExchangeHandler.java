@@ -49,6 +49,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private static final Set<String> DROP = Set.of("connection", "keep-alive", "proxy-authorization", "proxy-connection",
             "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "expect", "host");
 
+    /** Bodies up to this size are inspected on the event loop when no DNS lookup is needed. */
+    static final int INLINE_MAX_BODY = 64 * 1024;
+    /** An upstream silent this long mid-exchange is dropped (LLM APIs can think for minutes before answering). */
+    static final long UPSTREAM_READ_TIMEOUT_SECONDS = 600;
+
     private final GuardContext g;
     private final ConnectionState st;
 
@@ -64,6 +69,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ConnectionState.Head head = st.pending;
+        st.inFlight = true;
         RequestDeadline deadline = ctx.pipeline().get(RequestDeadline.class);
         if (deadline != null) {
             deadline.disarm();
@@ -84,13 +90,34 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 }
             }
             byte[] body = ByteBufUtil.getBytes(req.content());
+            Destination known = st.tunnel;
+            if (known == null && st.lastDestination != null && st.lastDestination.host().equals(head.host())
+                    && st.lastDestination.port() == head.port()) {
+                known = st.lastDestination;
+            }
             request = new GuardRequest(head.requestId(), st.session.id(), st.session.policy(), head.method(),
-                    head.scheme(), head.host(), head.port(), head.target(), headers, body,
-                    st.tunnel);
+                    head.scheme(), head.host(), head.port(), head.target(), headers, body, known);
         } finally {
             req.release();
         }
         ctx.channel().config().setAutoRead(false);
+        if (request.destination() != null && request.body().length <= INLINE_MAX_BODY) {
+            // Nothing left that blocks (the address is already pinned) and the scan is small: inspecting right here
+            // saves two thread hand-offs. Larger bodies and first requests (DNS) go to the workers.
+            Verdict v;
+            try {
+                v = InterceptorChain.run(g.interceptors(), request);
+            } catch (RuntimeException e) {
+                v = new Deny(403, "request inspection failed; refused (fail closed)", "inspection-failed", null, null,
+                        "retry with a smaller request", DenialKind.POLICY);
+            }
+            switch (v) {
+                case Deny d -> Responses.refuse(ctx, g, st, d, head.requestId(), head.method(),
+                        head.host().value(), head.port(), head.target(), head.startNanos());
+                case Verdict.Allow a -> forward(ctx, head, a);
+            }
+            return;
+        }
         CompletableFuture.supplyAsync(() -> InterceptorChain.run(g.interceptors(), request), g.workers())
                 .orTimeout(g.scanBackstop().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((verdict, error) -> ctx.executor().execute(() -> {
@@ -110,6 +137,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private void forward(ChannelHandlerContext ctx, ConnectionState.Head head, Verdict.Allow allow) {
         GuardRequest r = allow.request();
         Destination d = r.destination();
+        if (st.tunnel == null) {
+            st.lastDestination = d;
+        }
         FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(r.method()),
                 r.target(), Unpooled.wrappedBuffer(r.body()));
         String hostHeader = d.port() == ("https".equals(r.scheme()) ? 443 : 80) ? d.host().value() : d.host().value() + ":" + d.port();
@@ -155,7 +185,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                             ch.pipeline().addLast("tls", ssl);
                         }
                         ch.pipeline().addLast("codec", new HttpClientCodec(8192, 64 * 1024, 16 * 1024));
-                        ch.pipeline().addLast("timeout", new ReadTimeoutHandler(g.idleTimeout().toSeconds() * 4, TimeUnit.SECONDS));
+                        ch.pipeline().addLast("timeout", new ReadTimeoutHandler(UPSTREAM_READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
                         ch.pipeline().addLast("relay", relay);
                     }
                 });
@@ -190,6 +220,16 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
         String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
         return m.length() > 200 ? m.substring(0, 200) : m;
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Channel up = st.upstream;
+        if (ctx.channel().isWritable() && up != null && !up.config().isAutoRead()) {
+            up.config().setAutoRead(true);
+            up.read();
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

@@ -134,6 +134,12 @@ final class RequestHeadGate extends ChannelInboundHandlerAdapter {
 
     private void absoluteForm(ChannelHandlerContext ctx, HttpRequest req, String requestId, long start) {
         String uri = req.uri();
+        String hostHeader = req.headers().get(HttpHeaderNames.HOST);
+        if (uri.startsWith("/") && hostHeader != null) {
+            // Origin-form with a Host header (curl --unix-socket, transparent use): the Host names the destination,
+            // which then goes through exactly the same policy as an absolute URL would.
+            uri = "http://" + hostHeader + uri;
+        }
         if (!uri.regionMatches(true, 0, "http://", 0, 7)) {
             String why = uri.regionMatches(true, 0, "https://", 0, 8)
                     ? "https URLs must be tunnelled with CONNECT" : "a proxy request needs an absolute http:// URL";

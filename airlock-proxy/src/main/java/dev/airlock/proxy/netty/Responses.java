@@ -50,8 +50,6 @@ final class Responses {
         if (d.status() == 407) {
             resp.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, "Basic realm=\"airlock\"");
         }
-        ctx.channel().config().setAutoRead(false);
-        ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
         String session = st.session == null ? "-" : st.session.id().value();
         boolean secretInTarget = "request-line".equals(d.where()) || "path".equals(d.where()) || "query".equals(d.where());
         String path = secretInTarget ? AuditPaths.WITHHELD : AuditPaths.redact(target);
@@ -64,5 +62,8 @@ final class Responses {
         g.audit().record(new AuditRecord(Instant.now(), session, requestId, "CONNECT".equals(method) ? "tunnel" : "request",
                 method, host, port, path, d.status(), 0, 0,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), "deny", d.rule()));
+        // Answer last, so the event and the audit record exist by the time the client sees the refusal.
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
     }
 }

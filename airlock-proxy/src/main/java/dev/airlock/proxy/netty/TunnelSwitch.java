@@ -65,7 +65,7 @@ final class TunnelSwitch {
         p.addAfter("tls-gate", "sni", new SniHandler(certificates));
         p.addAfter("sni", "https-codec", ClientInitializer.codec(g));
         p.addAfter("https-codec", "https-gate", new RequestHeadGate(g, st));
-        p.addAfter("https-gate", "https-aggregator", ClientInitializer.aggregator(g));
+        p.addAfter("https-gate", "https-aggregator", ClientInitializer.aggregator(g, st));
         p.addAfter("https-aggregator", "https-exchange", new ExchangeHandler(g, st));
         p.remove("gate");
         p.remove("aggregator");

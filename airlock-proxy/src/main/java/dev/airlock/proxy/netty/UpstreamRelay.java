@@ -86,14 +86,21 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
             if (msg instanceof HttpContent) {
                 e.client().flush();
             }
+            if (!e.client().channel().isWritable()) {
+                // Slow reader: stop reading upstream until the client drains (ExchangeHandler resumes it).
+                ctx.channel().config().setAutoRead(false);
+            }
             return;
         }
+        ctx.channel().config().setAutoRead(true);
         current = null;
-        var done = e.client().writeAndFlush(msg);
+        e.st().inFlight = false;
+        // Audit before the client can see the end of the response: the record exists once the request is done.
         e.g().metrics().request(e.decision());
         e.g().audit().record(new AuditRecord(Instant.now(), e.st().session.id().value(), e.head().requestId(), "request",
                 e.head().method(), e.head().host().value(), e.head().port(), e.auditPath(), status, e.bytesIn(), bytesOut,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - e.head().startNanos()), e.decision(), e.rule()));
+        var done = e.client().writeAndFlush(msg);
         if (upstreamClose) {
             ctx.close();
         }

@@ -10,6 +10,12 @@ import java.util.Locale;
 public record CredentialRule(HostName host, String header, String placeholder, String source, String value) {
     public CredentialRule {
         header = header.toLowerCase(Locale.ROOT);
+        for (int i = 0; i < header.length(); i++) {
+            char c = header.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+                throw new PolicyException("credential header '" + header + "' must be a plain header name [a-z0-9-]");
+            }
+        }
         if (placeholder.length() < 8) {
             throw new PolicyException("credential placeholder for " + host + " must be at least 8 characters");
         }
@@ -18,9 +24,9 @@ public record CredentialRule(HostName host, String header, String placeholder, S
         }
     }
 
-    /** The rule's name in known-secret findings: {@code credential:HOST:HEADER}. */
+    /** The rule's name in known-secret findings: {@code credential.HOST.HEADER} (the scanner's name alphabet). */
     public String name() {
-        return "credential:" + host + ":" + header;
+        return "credential." + host + "." + header;
     }
 
     @Override

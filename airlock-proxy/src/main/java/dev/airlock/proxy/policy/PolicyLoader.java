@@ -110,7 +110,13 @@ public final class PolicyLoader {
         }
         Map<String, String> known = new LinkedHashMap<>();
         if (f.knownSecrets() != null) {
-            f.knownSecrets().forEach((name, spec) -> known.put(name, secrets.resolve(spec)));
+            f.knownSecrets().forEach((name, spec) -> {
+                if (!isSecretName(name) || name.startsWith("credential.")) {
+                    throw new PolicyException("knownSecrets: name '" + name + "' must be 1-64 of [A-Za-z0-9_.-] "
+                            + "and must not start with 'credential.' (reserved for credential rules)");
+                }
+                known.put(name, secrets.resolve(spec));
+            });
         }
         List<CredentialRule> creds = new ArrayList<>();
         for (Credential c : nullToEmpty(f.credentials())) {
@@ -164,6 +170,20 @@ public final class PolicyLoader {
         } catch (IllegalArgumentException e) {
             throw new PolicyException(key + ": '" + raw + "' is not a host pattern: " + e.getMessage());
         }
+    }
+
+    /** The scanner's alphabet for known-secret names: 1–64 of {@code [A-Za-z0-9_.-]}. */
+    private static boolean isSecretName(String name) {
+        if (name.isEmpty() || name.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static <T> List<T> nullToEmpty(List<T> list) {

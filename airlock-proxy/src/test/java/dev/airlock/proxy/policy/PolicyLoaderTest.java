@@ -50,7 +50,7 @@ class PolicyLoaderTest {
                 """);
         GuardPolicy p = loaded.defaults();
         assertThat(p.credentials().getFirst().header()).isEqualTo("x-api-key");
-        assertThat(p.knownSecrets()).containsEntry("credential:api.anthropic.com:x-api-key", "sk-real-value-123456");
+        assertThat(p.knownSecrets()).containsEntry("credential.api.anthropic.com.x-api-key", "sk-real-value-123456");
         assertThat(p.warnings()).anyMatch(w -> w.contains("failMode = open"));
         assertThat(p.credentials().getFirst().toString()).doesNotContain("sk-real-value-123456");
         assertThat(loaded.sessions()).hasSize(1);
