@@ -6,10 +6,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -18,8 +16,9 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * Writes a snapshot: a zstd-compressed PAX tar whose last entry is the manifest. Entries are validated as they are
  * added, so a writer never produces an archive its reader would refuse. Not thread-safe; single use.
  *
- * <p>Given a {@code base} manifest, the writer produces a delta: a file whose content hash is already in the base
- * is listed in the manifest but its bytes are not written, so a phase moves only what changed.
+ * <p>Given a {@code base} manifest, the writer produces a delta: a file whose path and content hash are unchanged
+ * from the base is listed in the manifest but its bytes are not written, so a phase moves only what changed (and
+ * the receiver, which holds the base, finds the content at the same path).
  *
  * <pre>{@code
  * try (SnapshotWriter w = SnapshotWriter.open(out, SnapshotLimits.DEFAULT, null)) {
@@ -32,7 +31,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private final TarArchiveOutputStream tar;
     private final SnapshotLimits limits;
     private final Manifest base;
-    private final Set<String> baseHashes = new HashSet<>();
+    private final Map<String, String> baseHashes = new HashMap<>();
     private final List<ManifestEntry> entries = new ArrayList<>();
     private final Map<String, String> folded = new HashMap<>();
     private long totalBytes;
@@ -45,7 +44,7 @@ public final class SnapshotWriter implements AutoCloseable {
         if (base != null) {
             for (ManifestEntry e : base.entries()) {
                 if (e.type() == EntryType.FILE) {
-                    baseHashes.add(e.sha256());
+                    baseHashes.put(e.path(), e.sha256());
                 }
             }
         }
@@ -84,7 +83,7 @@ public final class SnapshotWriter implements AutoCloseable {
         }
         String sha = Sha256.hex(content);
         entries.add(ManifestEntry.file(path, executable, content.length, sha));
-        if (baseHashes.contains(sha)) {
+        if (sha.equals(baseHashes.get(path))) {
             return;
         }
         TarArchiveEntry e = new TarArchiveEntry(path, TarConstants.LF_NORMAL, true);
