@@ -37,8 +37,11 @@ public final class DirectorySink implements SnapshotSink {
     }
 
     /** Deletes files, links and empty directories under {@code root} that {@code manifest} does not list. */
-    public static void prune(Path root, Manifest manifest) throws IOException {
+    public static void prune(Path root, Manifest manifest, Manifest base) throws IOException {
         java.util.Set<String> keep = manifest.byPath().keySet();
+        if (base != null && keep.equals(base.byPath().keySet())) {
+            return; // same paths as the workspace already holds: nothing to delete, no walk needed
+        }
         java.util.List<Path> doomed = new java.util.ArrayList<>();
         Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
             @Override

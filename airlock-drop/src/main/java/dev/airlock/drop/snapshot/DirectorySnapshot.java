@@ -21,6 +21,15 @@ public final class DirectorySnapshot {
     /** Snapshots {@code root} into {@code out} (closed afterwards); a delta if {@code base} is not null. */
     public static Manifest write(Path root, OutputStream out, SnapshotLimits limits, Manifest base)
             throws IOException, SnapshotException {
+        return write(root, out, limits, base, new FileHashCache());
+    }
+
+    /**
+     * As {@link #write(Path, OutputStream, SnapshotLimits, Manifest)}, reusing the hashes in {@code cache} for files
+     * whose size, modification time and inode are unchanged (so an unchanged file in a delta is not even read).
+     */
+    public static Manifest write(Path root, OutputStream out, SnapshotLimits limits, Manifest base,
+                                 FileHashCache cache) throws IOException, SnapshotException {
         List<Path> dirs = new ArrayList<>();
         List<Path> others = new ArrayList<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -59,7 +68,12 @@ public final class DirectorySnapshot {
                     }
                     boolean exec = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)
                             .contains(PosixFilePermission.OWNER_EXECUTE);
-                    writer.file(rel, exec, Files.readAllBytes(p));
+                    String known = cache.lookup(rel, attrs);
+                    if (known != null && writer.canCarry(rel, known)) {
+                        writer.carry(rel, exec, attrs.size(), known);
+                    } else {
+                        cache.remember(rel, attrs, writer.file(rel, exec, Files.readAllBytes(p)));
+                    }
                 } else {
                     throw new SnapshotException(new Violation.ForbiddenType(rel, "special file (device, FIFO or socket)"));
                 }

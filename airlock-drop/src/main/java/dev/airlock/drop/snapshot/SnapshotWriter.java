@@ -70,7 +70,30 @@ public final class SnapshotWriter implements AutoCloseable {
         entries.add(ManifestEntry.directory(path));
     }
 
-    public void file(String path, boolean executable, byte[] content) throws IOException, SnapshotException {
+    /** True if {@code path} with content {@code sha256} is in the base, so {@link #carry} may be used. */
+    public boolean canCarry(String path, String sha256) {
+        return sha256 != null && sha256.equals(baseHashes.get(path));
+    }
+
+    /**
+     * Lists a file the receiver already holds at the same path with the same content (see {@link #canCarry}),
+     * without reading or writing its bytes.
+     */
+    public void carry(String path, boolean executable, long size, String sha256) throws SnapshotException {
+        if (!canCarry(path, sha256)) {
+            throw new IllegalStateException("not in the base with this content: " + SnapshotPaths.printable(path));
+        }
+        admit(path);
+        totalBytes += size;
+        if (totalBytes > limits.maxTotalBytes()) {
+            throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.TOTAL_SIZE, totalBytes,
+                    limits.maxTotalBytes(), path));
+        }
+        entries.add(ManifestEntry.file(path, executable, size, sha256));
+    }
+
+    /** Adds a file and returns its SHA-256 (hex). */
+    public String file(String path, boolean executable, byte[] content) throws IOException, SnapshotException {
         admit(path);
         if (content.length > limits.maxFileBytes()) {
             throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.FILE_SIZE, content.length,
@@ -84,7 +107,7 @@ public final class SnapshotWriter implements AutoCloseable {
         String sha = Sha256.hex(content);
         entries.add(ManifestEntry.file(path, executable, content.length, sha));
         if (sha.equals(baseHashes.get(path))) {
-            return;
+            return sha;
         }
         TarArchiveEntry e = new TarArchiveEntry(path, TarConstants.LF_NORMAL, true);
         e.setMode(executable ? 0100755 : 0100644);
@@ -94,6 +117,7 @@ public final class SnapshotWriter implements AutoCloseable {
         tar.write(content);
         tar.closeArchiveEntry();
         bytesWritten += content.length;
+        return sha;
     }
 
     public void symlink(String path, String target) throws IOException, SnapshotException {

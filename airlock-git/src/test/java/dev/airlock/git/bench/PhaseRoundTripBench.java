@@ -106,6 +106,7 @@ public final class PhaseRoundTripBench {
         long bytes;
         // state carried between the phases of one run
         Path workspace;
+        dev.airlock.drop.snapshot.FileHashCache agentCache;
         Manifest agentHas;
         ExportCommand.Result lastInput;
         String lastBranchCommit;
@@ -139,12 +140,13 @@ public final class PhaseRoundTripBench {
             byte[] got = agent.download(get, 1L << 30);
             if (first) {
                 workspace = Files.createDirectories(tmp.resolve("agent-" + run));
+                agentCache = new dev.airlock.drop.snapshot.FileHashCache();
                 SnapshotReader.create().read(new ByteArrayInputStream(got), new DirectorySink(workspace));
             } else {
                 Set<String> held = agentHas.entries().stream().map(ManifestEntry::sha256).collect(Collectors.toSet());
                 var r = SnapshotReader.create().base(agentHas.id(), held::contains)
                         .read(new ByteArrayInputStream(got), DirectorySink.updating(workspace));
-                DirectorySink.prune(workspace, r.manifest());
+                DirectorySink.prune(workspace, r.manifest(), agentHas);
             }
             long t2 = System.nanoTime();
             agentHas = input.manifest();
@@ -164,7 +166,8 @@ public final class PhaseRoundTripBench {
             // upload: agent packs (full on the first phase, else delta) and PUTs through its presigned URL
             long t3 = System.nanoTime();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Manifest output = DirectorySnapshot.write(workspace, out, SnapshotLimits.DEFAULT, first ? null : agentHas);
+            Manifest output = DirectorySnapshot.write(workspace, out, SnapshotLimits.DEFAULT, first ? null : agentHas,
+                    agentCache);
             var put = signer.put(DropKeys.output(run, phase), Duration.ofMinutes(5));
             agent.upload(put, out.toByteArray());
             long t4 = System.nanoTime();
