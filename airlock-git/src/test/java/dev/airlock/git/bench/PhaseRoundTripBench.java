@@ -74,18 +74,29 @@ public final class PhaseRoundTripBench {
                     full.add(bench.phase("full-" + i, 0, true));
                     incremental.add(bench.phase("full-" + i, 1, false));
                 }
-                System.out.printf("workspace: %d files, %.1f MB%n", bench.fileCount, bench.bytes / 1e6);
+                System.out.printf("workspace: %d files, %.1f MB; load average at end: %.2f on %d cores%n",
+                        bench.fileCount, bench.bytes / 1e6,
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                        Runtime.getRuntime().availableProcessors());
                 report("full (first phase)", full);
                 report("incremental (10 files changed)", incremental);
             }
         }
     }
 
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     private static void report(String name, List<long[]> runs) {
-        long[] totals = runs.stream().mapToLong(r -> Arrays.stream(r).sum()).sorted().toArray();
+        long[] totals = runs.stream().mapToLong(r -> Arrays.stream(r, 0, STEPS.length).sum()).sorted().toArray();
+        long[] cpu = runs.stream().mapToLong(r -> r[STEPS.length]).sorted().toArray();
         long median = totals[totals.length / 2];
         System.out.printf("%s: median %.1f ms (min %.1f, max %.1f, n=%d)%n", name, median / 1e6, totals[0] / 1e6,
                 totals[totals.length - 1] / 1e6, totals.length);
+        System.out.printf("  process CPU time (all threads, incl. the in-process S3 store): median %.1f ms%n",
+                cpu[cpu.length / 2] / 1e6);
         for (int s = 0; s < STEPS.length; s++) {
             final int step = s;
             long[] xs = runs.stream().mapToLong(r -> r[step]).sorted().toArray();
@@ -122,7 +133,8 @@ public final class PhaseRoundTripBench {
 
         long[] phase(String label, int phase, boolean first) throws Exception {
             String run = first ? "bench-" + (runCounter++) : "bench-" + (runCounter - 1);
-            long[] t = new long[5];
+            long[] t = new long[6];
+            long cpu0 = cpuNanos();
             GitRemote remote = GitRemote.parse(origin.toString());
 
             // export: git service fetches, snapshots (delta against what the agent holds), uploads the input
@@ -196,6 +208,7 @@ public final class PhaseRoundTripBench {
             t[2] = t4 - t3;
             t[3] = t5 - t4;
             t[4] = t6 - t5;
+            t[5] = cpuNanos() - cpu0;
             return t;
         }
     }
