@@ -32,6 +32,7 @@ public final class DirectorySnapshot {
                                  FileHashCache cache) throws IOException, SnapshotException {
         List<Path> dirs = new ArrayList<>();
         List<Path> others = new ArrayList<>();
+        java.util.Map<Path, BasicFileAttributes> seen = new java.util.HashMap<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -48,6 +49,7 @@ public final class DirectorySnapshot {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (!SnapshotPaths.isGitName(file.getFileName().toString())) {
                     others.add(file);
+                    seen.put(file, attrs); // the walk's own lstat: no second system call per file
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -58,7 +60,7 @@ public final class DirectorySnapshot {
             }
             for (Path p : others) {
                 String rel = relative(root, p);
-                BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                BasicFileAttributes attrs = seen.get(p);
                 if (attrs.isSymbolicLink()) {
                     writer.symlink(rel, Files.readSymbolicLink(p).toString());
                 } else if (attrs.isRegularFile()) {
@@ -66,7 +68,8 @@ public final class DirectorySnapshot {
                         throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.FILE_SIZE,
                                 attrs.size(), limits.maxFileBytes(), rel));
                     }
-                    boolean exec = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)
+                    boolean exec = (attrs instanceof java.nio.file.attribute.PosixFileAttributes posix
+                            ? posix.permissions() : Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS))
                             .contains(PosixFilePermission.OWNER_EXECUTE);
                     String known = cache.lookup(rel, attrs);
                     if (known != null && writer.canCarry(rel, known)) {
