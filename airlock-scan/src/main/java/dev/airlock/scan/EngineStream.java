@@ -396,6 +396,9 @@ final class EngineStream implements ScanStream {
         if (!last && end >= len - 2 && end - start < Engine.MAX_REGION) {
             return Math.min(cutoff, start); // the run (or its padding) may continue: wait for more input
         }
+        if (end - start < Base64Decoder.MIN_RUN) {
+            return cutoff; // most runs are words: too short to hold an encoded credential
+        }
         long r = engine.decoders[BASE64].regionAround(data, start, start, len);
         if (r >= 0) {
             regions.add(new Region(BASE64, start, (int) r));
