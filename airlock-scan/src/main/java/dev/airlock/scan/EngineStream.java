@@ -325,18 +325,22 @@ final class EngineStream implements ScanStream {
         }
         final byte[] cls = CLASS;
         int b64Floor = Math.max(from, done[BASE64]);
-        int runStart = -1;
         for (int i = from; i < len; i++) {
             int c = cls[data[i] & 0xFF];
             if (c == 1) {
-                if (runStart < 0 && i >= b64Floor) {
-                    runStart = i;
+                // A run of base64-alphabet bytes (most words): skip it in a tight loop, then judge it once.
+                int runStart = i;
+                do {
+                    i++;
+                } while (i < len && cls[data[i] & 0xFF] == 1);
+                int rs = Math.max(runStart, b64Floor);
+                if (rs < i && (i - rs >= Base64Decoder.MIN_RUN || (!last && i >= len - 2))) {
+                    cutoff = base64Run(data, rs, i, len, last, cutoff, regions);
                 }
-                continue;
-            }
-            if (runStart >= 0) {
-                cutoff = base64Run(data, runStart, i, len, last, cutoff, regions);
-                runStart = -1;
+                if (i >= len) {
+                    break;
+                }
+                c = cls[data[i] & 0xFF];
             }
             if (c == 0) {
                 continue;
@@ -357,9 +361,6 @@ final class EngineStream implements ScanStream {
             }
             regions.add(new Region(d, s, e));
             done[d] = e;
-        }
-        if (runStart >= 0) {
-            cutoff = base64Run(data, runStart, len, len, last, cutoff, regions);
         }
         regions.sort(java.util.Comparator.comparingInt(Region::start));
         for (Region region : regions) {
