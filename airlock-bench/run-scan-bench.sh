@@ -4,6 +4,7 @@
 #
 #   airlock-bench/run-scan-bench.sh            # quick: median of N timed passes per corpus (ITERATIONS=5)
 #   airlock-bench/run-scan-bench.sh --jmh      # also the JMH benchmark (slow: ~10 minutes)
+#   RULESETS=builtin airlock-bench/run-scan-bench.sh   # skip the (slow) builtin+gitleaks rule set
 #
 # Installs secretlint into a temporary directory with npm; removes everything it created on exit.
 set -euo pipefail
@@ -23,11 +24,17 @@ echo "# $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 cp="$root/airlock-bench/target/airlock-bench-0.1.0-SNAPSHOT.jar:$root/airlock-bench/target/lib/*"
 java=("$JAVA_HOME/bin/java" -Xmx4g -XX:+UseParallelGC -cp "$cp")
 
-unzip -q "$JAVA_HOME/lib/src.zip" 'java.base/*' -d "$work/src"
+mkdir -p "$work/src"
+if command -v unzip >/dev/null 2>&1; then
+  unzip -q "$JAVA_HOME/lib/src.zip" 'java.base/*' -d "$work/src"
+else
+  (cd "$work/src" && "$JAVA_HOME/bin/jar" xf "$JAVA_HOME/lib/src.zip" java.base)
+fi
 subset="$work/src/java.base/java/util/concurrent"
 
-"${java[@]}" dev.airlock.bench.ScanThroughput dir "$work/src/java.base" builtin "$iterations"
-"${java[@]}" dev.airlock.bench.ScanThroughput dir "$work/src/java.base" builtin+gitleaks "$iterations"
+for rules in ${RULESETS:-builtin builtin+gitleaks}; do
+  "${java[@]}" dev.airlock.bench.ScanThroughput dir "$work/src/java.base" "$rules" "$iterations"
+done
 "${java[@]}" dev.airlock.bench.ScanThroughput synthetic 100 builtin "$iterations"
 subset_line=$("${java[@]}" dev.airlock.bench.ScanThroughput dir "$subset" builtin "$iterations")
 echo "$subset_line"
