@@ -146,10 +146,11 @@ public final class RunStore implements AutoCloseable {
             List<RunEvent> out = new ArrayList<>();
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    long millis = r.getLong("millis");
+                    long raw = r.getLong("millis");
+                    Long millis = r.wasNull() ? null : raw;
                     out.add(new RunEvent(r.getLong("seq"), r.getTimestamp("at").toInstant(),
-                            RunState.valueOf(r.getString("state")), r.getString("kind"),
-                            r.wasNull() ? null : millis, r.getString("message")));
+                            RunState.valueOf(r.getString("state")), r.getString("kind"), millis,
+                            r.getString("message")));
                 }
             }
             return out;
