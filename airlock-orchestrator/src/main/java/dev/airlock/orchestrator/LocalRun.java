@@ -143,6 +143,9 @@ public final class LocalRun {
         }
         RoleResult coding = runRole(Role.AGENT, List.of("agent", "run", "--task-file", taskFile.toString(),
                 "--agent", agent, "--work-dir", runDir.resolve("agent").toString()), agentEnv);
+        // The agent's own output (bounded) stays on disk for `airlock show`; it may quote the task, never a credential
+        // (the worker holds none).
+        Files.writeString(runDir.resolve("agent.log"), coding.stderr(), StandardCharsets.UTF_8);
         List<String> denials = coding.stdout().lines().filter(l -> l.startsWith("denial "))
                 .map(l -> l.substring("denial ".length())).toList();
         for (String d : denials) {

@@ -38,6 +38,12 @@ public final class DemoCommand implements Callable<Integer> {
         RunOutcome outcome = new LocalPipeline(dataDir, System.out).run(repo.toString(), "main", TASK,
                 "script:" + agent, null);
         int code = LocalPipeline.report(outcome, System.out, System.err);
+        Path log = dataDir.resolve("runs").resolve(outcome.run()).resolve("agent.log");
+        if (Files.isRegularFile(log)) {
+            System.out.println();
+            System.out.println("agent log (inside the sandbox)");
+            Files.readAllLines(log).forEach(l -> System.out.println("  " + l));
+        }
         if (outcome instanceof RunOutcome.Published p) {
             BranchDiff.patch(repo, p.branch(), System.out);
         }
