@@ -23,11 +23,15 @@ public final class EmbeddedDrop implements AutoCloseable {
     private final Process process;
     private final URI endpoint;
     private final Path credentials;
+    private final Thread reaper;
 
     private EmbeddedDrop(Process process, URI endpoint, Path credentials) {
         this.process = process;
         this.endpoint = endpoint;
         this.credentials = credentials;
+        // An interrupted `airlock run` must not leave the store listening.
+        this.reaper = new Thread(process::destroy, "airlock-drop-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     public static EmbeddedDrop start(RoleLauncher launcher, Path dataDir) throws IOException {
@@ -97,6 +101,11 @@ public final class EmbeddedDrop implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or will run; destroying twice is harmless
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
