@@ -39,13 +39,22 @@ public final class RoleLauncher {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         return new RoleLauncher(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-                "dev.airlock.cli.Main"), homes).classDataSharing(true);
+                "dev.airlock.cli.Main"), homes).classDataSharing(isPackagedDistribution());
     }
 
     /** Use a per-role AppCDS archive under the role homes directory (only for a JVM command line). */
     public RoleLauncher classDataSharing(boolean v) {
         classDataSharing = v;
         return this;
+    }
+
+    /**
+     * AppCDS refuses class paths holding directories (a JVM started with such a path and an archive option exits),
+     * so archives are used only for the packaged distribution: the single jar {@code ./airlock} runs.
+     */
+    private static boolean isPackagedDistribution() {
+        String cp = System.getProperty("java.class.path", "");
+        return !cp.contains(java.io.File.pathSeparator) && cp.endsWith("airlock-cli.jar");
     }
 
     public RoleLauncher observer(Observer v) {

@@ -17,7 +17,8 @@ public record RoleResult(Role role, int exitCode, String stdout, String stderr, 
 
     /** The last non-blank stderr line: the role's own statement of why it refused or failed. */
     public String reason() {
-        String[] lines = stderr.strip().split("\n");
+        String text = stderr.isBlank() ? stdout : stderr;
+        String[] lines = text.strip().split("\n");
         for (int i = lines.length - 1; i >= 0; i--) {
             if (!lines[i].isBlank()) {
                 return lines[i].strip();
