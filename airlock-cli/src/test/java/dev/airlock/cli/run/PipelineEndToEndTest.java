@@ -97,9 +97,19 @@ class PipelineEndToEndTest {
                         errors.add(role + ": " + e);
                     }
                 });
-        RunOutcome outcome = pipeline.run(repo.toString(), "main", "fix it",
-                "cmd:sed -i 's/\\$1 - \\$2/$1 + $2/' calc.sh", gitToken);
-        assertThat(outcome).isInstanceOf(RunOutcome.Published.class);
+        // Hostile task text: if it were ever interpolated into a shell, it would create PWNED files.
+        String task = "fix it $(touch PWNED1) `touch PWNED2`; touch PWNED3 \"' && touch PWNED4\n";
+        RunOutcome outcome = pipeline.run(repo.toString(), "main", task,
+                "cmd:sed -i 's/\\$1 - \\$2/$1 + $2/' calc.sh && cp \"$AIRLOCK_TASK_FILE\" task-seen.md", gitToken);
+        assertThat(outcome).isInstanceOfSatisfying(RunOutcome.Published.class, p -> {
+            // The agent read the task verbatim from its file; nothing of it ran; the control directory is not output.
+            assertThat(p.changes().added()).containsExactly("task-seen.md");
+            assertThat(p.changes().modified()).containsExactly("calc.sh");
+        });
+        try (Git git = Git.open(repo.toFile())) {
+            ObjectId tip = git.getRepository().resolve("refs/heads/" + ((RunOutcome.Published) outcome).branch());
+            assertThat(read(git, tip, "task-seen.md")).isEqualTo(task);
+        }
         assertThat(errors).isEmpty();
         // One drop store, two git role processes (export, publish), one agent worker.
         assertThat(environs.get(Role.DROP)).hasSize(1);
