@@ -191,6 +191,22 @@ class PipelineEndToEndTest {
         assertNothingPushed(repo);
     }
 
+    @Test
+    void failingAgentFailsTheRunAndNothingIsPushed() throws Exception {
+        Path repo = tmp.resolve("repo");
+        DemoCommand.createRepository(repo);
+        RunOutcome outcome = new LocalPipeline(tmp.resolve("data"), new PrintStream(OutputStreamSink.INSTANCE))
+                .run(repo.toString(), "main", "try", "cmd:echo half > calc.sh; exit 3", null);
+        assertThat(outcome).isInstanceOfSatisfying(RunOutcome.Failed.class, f -> {
+            assertThat(f.phase()).isEqualTo(RunState.CODING);
+            assertThat(f.reason()).isEqualTo("the agent exited with status 3");
+        });
+        assertNothingPushed(repo);
+        try (RunStore store = RunStore.open(tmp.resolve("data").resolve("db"))) {
+            assertThat(store.get(outcome.run()).orElseThrow().state()).isEqualTo(RunState.FAILED);
+        }
+    }
+
     private static void assertNothingPushed(Path repo) throws Exception {
         try (Git git = Git.open(repo.toFile())) {
             assertThat(git.branchList().call()).extracting(Ref::getName).containsExactly("refs/heads/main");
