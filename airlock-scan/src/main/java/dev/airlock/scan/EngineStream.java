@@ -549,6 +549,6 @@ final class EngineStream implements ScanStream {
         }
         out.sort(Comparator.comparingLong(Finding::offset).thenComparing(Finding::ruleId)
                 .thenComparing(Finding::encoding));
-        return out;
+        return MostSpecificFindingWins.apply(out);
     }
 }

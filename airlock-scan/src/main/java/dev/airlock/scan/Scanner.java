@@ -88,7 +88,7 @@ public final class Scanner {
                     m -> findings.add(finding(m.rule().id(), m.confidence(), path, data, m.secretStart(), m.secret())));
         }
         findings.sort(Comparator.comparingLong(Finding::offset).thenComparing(Finding::ruleId));
-        return findings;
+        return MostSpecificFindingWins.apply(findings);
     }
 
     static Finding finding(String ruleId, Confidence confidence, String path, byte[] data, int offset, String secret) {
