@@ -73,7 +73,7 @@ public final class ScanInterceptor implements Interceptor {
                             ? new Deny(413, e.getMessage(), "body-too-large", null, "body",
                             "send a smaller body; the guard must scan all of it", DenialKind.RESOURCE)
                             : new Deny(415, e.getMessage(), "content-encoding", null, "body",
-                            "send the body uncompressed or gzip/deflate", DenialKind.POLICY);
+                            "send the body uncompressed or as gzip, deflate or br", DenialKind.POLICY);
                 }
                 String bodyIncomplete = scanBody(scanner, body, "body", found);
                 incomplete = incomplete != null ? incomplete : bodyIncomplete;
