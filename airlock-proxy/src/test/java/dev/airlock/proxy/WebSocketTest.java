@@ -93,11 +93,15 @@ class WebSocketTest {
         volatile Throwable failure;
 
         Client(String host) throws Exception {
+            this(host, true);
+        }
+
+        Client(String host, boolean mask) throws Exception {
             DefaultHttpHeaders headers = new DefaultHttpHeaders();
             headers.set(HttpHeaderNames.PROXY_AUTHORIZATION, GuardFixture.proxyAuth());
             WebSocketClientHandshaker hs = WebSocketClientHandshakerFactory.newHandshaker(
                     URI.create("ws://" + host + ":" + wsPort() + "/ws"), WebSocketVersion.V13, null, false, headers,
-                    65536, true, false, -1, true);
+                    65536, mask, false, -1, true);
             ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
@@ -192,6 +196,14 @@ class WebSocketTest {
         c.ch.writeAndFlush(new ContinuationWebSocketFrame(false, 0, chunk));
         c.ch.writeAndFlush(new ContinuationWebSocketFrame(true, 0, chunk));
         assertThat(c.closeStatus()).isEqualTo(1009);
+        assertThat(upstreamReceived).isEmpty();
+    }
+
+    @Test
+    void unmaskedClientFramesAreAProtocolError() throws Exception {
+        Client c = new Client("echo.test", false);
+        c.ch.writeAndFlush(new TextWebSocketFrame("unmasked"));
+        assertThat(c.closeStatus()).isEqualTo(1002);
         assertThat(upstreamReceived).isEmpty();
     }
 
