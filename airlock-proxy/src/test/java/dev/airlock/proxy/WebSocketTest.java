@@ -49,16 +49,32 @@ class WebSocketTest {
 
     private EventLoopGroup group;
     private Channel upstreamServer;
+    private Channel tlsServer;
     private final List<String> upstreamReceived = new CopyOnWriteArrayList<>();
     private GuardFixture f;
 
     @BeforeEach
     void start() throws Exception {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        upstreamServer = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        upstreamServer = echoServer(false);
+        // The TLS twin (wss:// through CONNECT): the guard verifies it against the fixture's upstream CA.
+        tlsServer = echoServer(true);
+        int wsPort = ((InetSocketAddress) upstreamServer.localAddress()).getPort();
+        f = new GuardFixture(", \"webSockets\": {\"allow\": [\"echo.test\"], \"maxFrameBytes\": 4096, \"maxMessageBytes\": 8192}",
+                Duration.ofSeconds(5), List.of(wsPort, ((InetSocketAddress) tlsServer.localAddress()).getPort()));
+        tlsContext = f.upstreamCa.serverContext("echo.test"); // read per connection, so set before any client dials
+    }
+
+    private volatile io.netty.handler.ssl.SslContext tlsContext;
+
+    private Channel echoServer(boolean tls) throws Exception {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls) {
+                            ch.pipeline().addLast(tlsContext.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
                                 new WebSocketServerProtocolHandler("/ws"), new WebSocketFrameAggregator(1 << 20),
                                 new SimpleChannelInboundHandler<TextWebSocketFrame>() {
@@ -70,15 +86,13 @@ class WebSocketTest {
                                 });
                     }
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        int wsPort = ((InetSocketAddress) upstreamServer.localAddress()).getPort();
-        f = new GuardFixture(", \"webSockets\": {\"allow\": [\"echo.test\"], \"maxFrameBytes\": 4096, \"maxMessageBytes\": 8192}",
-                Duration.ofSeconds(5), List.of(wsPort));
     }
 
     @AfterEach
     void stop() throws Exception {
         f.close();
         upstreamServer.close().sync();
+        tlsServer.close().sync();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
 
@@ -197,6 +211,36 @@ class WebSocketTest {
         c.ch.writeAndFlush(new ContinuationWebSocketFrame(true, 0, chunk));
         assertThat(c.closeStatus()).isEqualTo(1009);
         assertThat(upstreamReceived).isEmpty();
+    }
+
+    @Test
+    void jdkWebSocketOverWssThroughConnect() throws Exception {
+        BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+        BlockingQueue<Integer> closes = new LinkedBlockingQueue<>();
+        java.net.http.WebSocket.Listener listener = new java.net.http.WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+                texts.add(data.toString());
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int status, String reason) {
+                closes.add(status);
+                return null;
+            }
+        };
+        int port = ((InetSocketAddress) tlsServer.localAddress()).getPort();
+        java.net.http.WebSocket ws = Clients.jdk(f, java.net.http.HttpClient.Redirect.NEVER).newWebSocketBuilder()
+                .buildAsync(URI.create("wss://echo.test:" + port + "/ws"), listener).get(10, TimeUnit.SECONDS);
+        ws.sendText("hello over wss", true).get(5, TimeUnit.SECONDS);
+        assertThat(texts.poll(5, TimeUnit.SECONDS)).isEqualTo("echo:hello over wss");
+        ws.sendText("token=" + CANARY.substring(0, 9), false).get(5, TimeUnit.SECONDS);
+        ws.sendText(CANARY.substring(9), true).get(5, TimeUnit.SECONDS);
+        assertThat(closes.poll(5, TimeUnit.SECONDS)).isEqualTo(1008);
+        assertThat(upstreamReceived).containsExactly("hello over wss");
+        assertThat(f.denials).hasSize(1);
     }
 
     @Test
