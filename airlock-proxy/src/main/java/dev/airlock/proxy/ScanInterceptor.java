@@ -73,7 +73,7 @@ public final class ScanInterceptor implements Interceptor {
                             ? new Deny(413, e.getMessage(), "body-too-large", null, "body",
                             "send a smaller body; the guard must scan all of it", DenialKind.RESOURCE)
                             : new Deny(415, e.getMessage(), "content-encoding", null, "body",
-                            "send the body uncompressed or gzip/deflate", DenialKind.POLICY);
+                            "send the body uncompressed or as gzip, deflate or br", DenialKind.POLICY);
                 }
                 String bodyIncomplete = scanBody(scanner, body, "body", found);
                 incomplete = incomplete != null ? incomplete : bodyIncomplete;
@@ -111,6 +111,36 @@ public final class ScanInterceptor implements Interceptor {
             return new Verdict.Allow(a.request(), all, a.notes());
         }
         return next;
+    }
+
+    /** The session's scanner (its known secrets differ per policy), for scanning outside a request (WebSocket). */
+    public Scanner scannerFor(GuardPolicy policy) {
+        return scanners.apply(policy);
+    }
+
+    /**
+     * Judges one finished scan of data that is not an HTTP request (a WebSocket message): the same blocking rules
+     * as for requests. Returns the refusal, or {@code null} when the data may pass.
+     */
+    public Deny judge(GuardPolicy policy, ScanResult result, String where, long scanNanos) {
+        this.scanNanos.accept(scanNanos);
+        for (Finding f : result.findings()) {
+            boolean known = f.ruleId().startsWith("known-secret:");
+            if (known || f.confidence() != Confidence.GENERIC || policy.generic() == GenericAction.BLOCK) {
+                return new Deny(403, "secret detected in " + where + " (" + f.redacted() + ")", f.ruleId(),
+                        f.confidence().name().toLowerCase(Locale.ROOT), where,
+                        "remove the secret from the message; credentials must never leave the sandbox", DenialKind.POLICY);
+            }
+        }
+        if (result instanceof ScanResult.Incomplete i) {
+            if (policy.failMode() == FailMode.OPEN) {
+                LOG.warning("FAIL-OPEN: forwarding a " + where + " although its scan was incomplete: " + i.reason());
+                return null;
+            }
+            return new Deny(403, "scan incomplete: " + i.reason() + "; refused (fail closed)", "scan-incomplete", null,
+                    where, "send smaller messages; the guard never forwards what it could not scan", DenialKind.POLICY);
+        }
+        return null;
     }
 
     private Verdict failure(Chain chain, GuardRequest r, String rule, String reason) {

@@ -163,8 +163,34 @@ class BoundaryTest {
         assertThat(f.http.received).isEmpty();
     }
 
+    /** Produced by Node's zlib.brotliCompressSync (quality 11): a JSON note carrying the session canary. */
+    private static final String BROTLI_CANARY = "GykBMI3TDXdT9XQZodJ35/Wu/Q4k+c6xuSaLHJIW0WFJCxM5cGueYQB8cnstseUCFKGPFMNiOu8IVv66LvdIpXlJNTD0nwfHiDE6lwy47TOAPg==";
+    /** Produced by Node's zlib.brotliCompressSync: 2 MiB of 'a' in 14 bytes. */
+    private static final String BROTLI_BOMB = "m///H/glwuKxQCD3/gM=";
+
+    private byte[] brotliPost(byte[] body) throws Exception {
+        ByteArrayOutputStream req = new ByteArrayOutputStream();
+        req.write(("POST " + url("api.test") + "/ HTTP/1.1\r\nHost: api.test:" + f.http.port() + "\r\n" + auth
+                + "Content-Encoding: br\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        req.write(body);
+        return req.toByteArray();
+    }
+
     @Test
-    void brotliBodyIsRefusedNotForwardedUnscanned() throws Exception {
+    void secretInsideBrotliBodyIsFound() throws Exception {
+        String r = f.raw(brotliPost(java.util.Base64.getDecoder().decode(BROTLI_CANARY)));
+        assertThat(r).startsWith("HTTP/1.1 403").contains("canary");
+        assertThat(f.http.received).isEmpty();
+    }
+
+    @Test
+    void brotliBombIsRefusedWith413() throws Exception {
+        assertThat(f.raw(brotliPost(java.util.Base64.getDecoder().decode(BROTLI_BOMB)))).startsWith("HTTP/1.1 413");
+        assertThat(f.http.received).isEmpty();
+    }
+
+    @Test
+    void corruptBrotliBodyIsRefusedNotForwardedUnscanned() throws Exception {
         String r = f.raw("POST " + url("api.test") + "/ HTTP/1.1\r\nHost: api.test:" + f.http.port() + "\r\n" + auth
                 + "Content-Encoding: br\r\nContent-Length: 4\r\n\r\nabcd");
         assertThat(r).startsWith("HTTP/1.1 415");

@@ -55,6 +55,11 @@ final class GuardFixture implements AutoCloseable {
     }
 
     GuardFixture(String extraPolicy, Duration idleTimeout) throws Exception {
+        this(extraPolicy, idleTimeout, List.of());
+    }
+
+    /** @param extraPorts further upstream ports the policy allows (servers the test starts itself) */
+    GuardFixture(String extraPolicy, Duration idleTimeout, List<Integer> extraPorts) throws Exception {
         dir = Files.createTempDirectory("airlock-guard-test");
         ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"));
         upstreamCa = CertificateAuthority.loadOrCreate(dir.resolve("upstream-ca"));
@@ -64,12 +69,12 @@ final class GuardFixture implements AutoCloseable {
         rogue = new FakeUpstream(CertificateAuthority.loadOrCreate(dir.resolve("rogue-ca")).serverContext("api.test"));
         resolver.map("api.test", "127.0.0.1").map("other.test", "127.0.0.1").map("git.test", "127.0.0.1")
                 .map("metadata.test", "169.254.169.254").map("mixed.test", "127.0.0.1", "10.1.2.3")
-                .map("mapped.test", "::ffff:169.254.169.254").map("get-only.test", "127.0.0.1");
+                .map("mapped.test", "::ffff:169.254.169.254").map("get-only.test", "127.0.0.1").map("echo.test", "127.0.0.1");
         String policy = """
                 {
                   "allow": ["api.test", "other.test", "git.test", "metadata.test", "mixed.test", "mapped.test",
-                            "get-only.test", "pastebin.com"],
-                  "ports": [%d, %d, %d, %d],
+                            "get-only.test", "pastebin.com", "echo.test"],
+                  "ports": [%d, %d, %d, %d%s],
                   "methods": {"get-only.test": ["GET", "HEAD"]},
                   "maxBodyBytes": 65536,
                   "credentials": [
@@ -79,7 +84,8 @@ final class GuardFixture implements AutoCloseable {
                   "knownSecrets": {"canary": "env:CANARY"},
                   "testOnlyAllowLoopbackUpstream": true%s
                 }
-                """.formatted(http.port(), https.port(), rogue.port(), gitHttps.port(), PLACEHOLDER, GIT_PLACEHOLDER, extraPolicy);
+                """.formatted(http.port(), https.port(), rogue.port(), gitHttps.port(),
+                        extraPorts.stream().map(p -> ", " + p).collect(java.util.stream.Collectors.joining()), PLACEHOLDER, GIT_PLACEHOLDER, extraPolicy);
         var loaded = new PolicyLoader(SecretSource.of(Map.of("ANTHROPIC_KEY", REAL_ANTHROPIC, "GIT_TOKEN", REAL_GIT,
                 "CANARY", "canary-7f3a9c1e5b2d")))
                 .parse(policy.getBytes(StandardCharsets.UTF_8), "test");

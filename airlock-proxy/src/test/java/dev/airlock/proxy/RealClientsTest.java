@@ -169,11 +169,13 @@ class RealClientsTest {
 
     @Test
     void auditLogHasOneRedactedLinePerRequestAndMetricsAreExposed() throws Exception {
-        curl("http://api.test:" + f.http.port() + "/audit-me?api_key=some-value-123&x=1");
+        // A query name the scanner's generic credential rule ignores: with `api_key=` the finding (logged) makes
+        // the guard withhold the whole path, which is right but not what this test is about.
+        curl("http://api.test:" + f.http.port() + "/audit-me?page=some-value-123&x=1");
         String audit = f.auditText();
         var line = audit.lines().filter(l -> l.contains("/audit-me")).findFirst().orElseThrow();
         var json = Json.mapper().readTree(line);
-        assertThat(json.get("path").asText()).isEqualTo("/audit-me?api_key=…&x=…");
+        assertThat(json.get("path").asText()).isEqualTo("/audit-me?page=…&x=…");
         assertThat(json.get("session").asText()).isEqualTo("s1");
         assertThat(json.get("method").asText()).isEqualTo("GET");
         assertThat(json.get("status").asInt()).isEqualTo(200);

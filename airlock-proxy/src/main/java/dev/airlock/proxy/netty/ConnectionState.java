@@ -24,6 +24,8 @@ final class ConnectionState {
     Channel upstream;
     String upstreamKey;
     boolean sniChecked;
+    /** The pending request is an allowed WebSocket upgrade: forward its Upgrade and switch on a 101. */
+    boolean webSocket;
 
     /** The head of the request being processed, kept for routing, the audit record and the block response. */
     record Head(String requestId, String method, String scheme, HostName host, int port, String target,

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
@@ -146,6 +147,12 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         out.headers().set(HttpHeaderNames.HOST, hostHeader);
         for (Header h : r.headers()) {
             out.headers().add(h.name(), h.value());
+        }
+        if (st.webSocket) {
+            // Extensions are dropped so no compression is negotiated: the guard scans frame payloads as sent.
+            out.headers().remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
+            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            out.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
         }
         if (r.body().length > 0 || !(r.method().equals("GET") || r.method().equals("HEAD"))) {
             out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);

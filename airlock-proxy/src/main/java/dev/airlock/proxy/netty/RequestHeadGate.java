@@ -117,12 +117,6 @@ final class RequestHeadGate extends ChannelInboundHandlerAdapter {
                     "start a new session", DenialKind.NETWORK), requestId, req.method().name(), -1, null);
             return;
         }
-        String upgrade = req.headers().get(HttpHeaderNames.UPGRADE);
-        if (upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
-            refuse(ctx, new Deny(403, "WebSocket upgrades are refused by policy (frames cannot be scanned yet)",
-                    "websocket", null, null, "use plain HTTP requests", DenialKind.POLICY), requestId, req.method().name(), -1, null);
-            return;
-        }
         if (st.tunnel != null) {
             inTunnel(ctx, req, requestId, start);
         } else if (req.method().equals(HttpMethod.CONNECT)) {
@@ -139,6 +133,10 @@ final class RequestHeadGate extends ChannelInboundHandlerAdapter {
             // Origin-form with a Host header (curl --unix-socket, transparent use): the Host names the destination,
             // which then goes through exactly the same policy as an absolute URL would.
             uri = "http://" + hostHeader + uri;
+        }
+        if (uri.regionMatches(true, 0, "ws://", 0, 5) && isWebSocketUpgrade(req)) {
+            // Some WebSocket clients name the ws:// URL itself in absolute-form; it is the same http:// origin.
+            uri = "http://" + uri.substring(5);
         }
         if (!uri.regionMatches(true, 0, "http://", 0, 7)) {
             String why = uri.regionMatches(true, 0, "https://", 0, 8)
@@ -215,6 +213,19 @@ final class RequestHeadGate extends ChannelInboundHandlerAdapter {
                     + " bytes per request", DenialKind.RESOURCE), requestId, req.method().name(), port, target, rawHost);
             return;
         }
+        boolean webSocket = isWebSocketUpgrade(req);
+        if (webSocket && !st.session.policy().webSockets().allows(host)) {
+            refuse(ctx, new Deny(403, "WebSocket upgrades to " + host + " are refused by policy", "websocket", null, null,
+                    "use plain HTTP requests, or ask the operator to list the host under webSockets.allow",
+                    DenialKind.POLICY), requestId, req.method().name(), port, target, rawHost);
+            return;
+        }
+        if (webSocket && (!req.method().equals(HttpMethod.GET) || length > 0 || HttpUtil.isTransferEncodingChunked(req))) {
+            refuse(ctx, bad(400, "a WebSocket upgrade must be a GET without a body", "websocket"), requestId,
+                    req.method().name(), port, target, rawHost);
+            return;
+        }
+        st.webSocket = webSocket;
         st.pending = new ConnectionState.Head(requestId, req.method().name(), scheme, host, port, target,
                 HttpUtil.isKeepAlive(req), start);
         ctx.fireChannelRead(req);
@@ -259,6 +270,11 @@ final class RequestHeadGate extends ChannelInboundHandlerAdapter {
         discarding = true;
         Responses.refuse(ctx, g, st, d, requestId == null ? newRequestId() : requestId, method, host, port, target,
                 System.nanoTime());
+    }
+
+    private static boolean isWebSocketUpgrade(HttpRequest req) {
+        String upgrade = req.headers().get(HttpHeaderNames.UPGRADE);
+        return upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket");
     }
 
     private static Deny bad(int status, String error, String rule) {

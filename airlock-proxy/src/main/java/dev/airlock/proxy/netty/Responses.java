@@ -25,6 +25,23 @@ final class Responses {
     private Responses() {
     }
 
+    /** Emits the denial event, counts the block and writes the audit record of a refusal (nothing is answered). */
+    static void report(GuardContext g, ConnectionState st, Deny d, String requestId, String method, String host,
+                       int port, String target, long startNanos) {
+        String session = st.session == null ? "-" : st.session.id().value();
+        boolean secretInTarget = "request-line".equals(d.where()) || "path".equals(d.where()) || "query".equals(d.where());
+        String path = secretInTarget ? AuditPaths.WITHHELD : AuditPaths.redact(target);
+        if (st.session != null) {
+            g.denials().accept(new DenialEvent(Instant.now(), session, null, d.kind(), method == null ? "request" : method,
+                    (host == null ? "?" : host + ":" + port) + (path == null ? "" : path), d.rule(), d.hint()));
+        }
+        g.metrics().request("deny");
+        g.metrics().block(d.rule());
+        g.audit().record(new AuditRecord(Instant.now(), session, requestId, "CONNECT".equals(method) ? "tunnel" : "request",
+                method, host, port, path, d.status(), 0, 0,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), "deny", d.rule()));
+    }
+
     /** Answers {@code deny} as JSON, emits the denial event, audits and closes the connection (no desync risk). */
     static void refuse(ChannelHandlerContext ctx, GuardContext g, ConnectionState st, Deny d, String requestId,
                        String method, String host, int port, String target, long startNanos) {
@@ -50,18 +67,7 @@ final class Responses {
         if (d.status() == 407) {
             resp.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, "Basic realm=\"airlock\"");
         }
-        String session = st.session == null ? "-" : st.session.id().value();
-        boolean secretInTarget = "request-line".equals(d.where()) || "path".equals(d.where()) || "query".equals(d.where());
-        String path = secretInTarget ? AuditPaths.WITHHELD : AuditPaths.redact(target);
-        if (st.session != null) {
-            g.denials().accept(new DenialEvent(Instant.now(), session, null, d.kind(), method == null ? "request" : method,
-                    (host == null ? "?" : host + ":" + port) + (path == null ? "" : path), d.rule(), d.hint()));
-        }
-        g.metrics().request("deny");
-        g.metrics().block(d.rule());
-        g.audit().record(new AuditRecord(Instant.now(), session, requestId, "CONNECT".equals(method) ? "tunnel" : "request",
-                method, host, port, path, d.status(), 0, 0,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), "deny", d.rule()));
+        report(g, st, d, requestId, method, host, port, target, startNanos);
         // Answer last, so the event and the audit record exist by the time the client sees the refusal.
         ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);

@@ -65,6 +65,18 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
             }
             responseStarted = true;
             status = resp.status().code();
+            if (status == 101 && e.st().webSocket) {
+                String upgrade = resp.headers().get(HttpHeaderNames.UPGRADE);
+                if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+                    ReferenceCountUtil.release(msg);
+                    current = null;
+                    ctx.close();
+                    e.client().close();
+                    return;
+                }
+                e.client().write(msg); // Upgrade and Connection stay: the client must see the switch
+                return;
+            }
             upstreamClose = !HttpUtil.isKeepAlive(resp);
             var h = resp.headers();
             for (String name : new String[] {"connection", "keep-alive", "proxy-authenticate", "proxy-connection", "te", "trailer", "upgrade"}) {
@@ -100,6 +112,11 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
         e.g().audit().record(new AuditRecord(Instant.now(), e.st().session.id().value(), e.head().requestId(), "request",
                 e.head().method(), e.head().host().value(), e.head().port(), e.auditPath(), status, e.bytesIn(), bytesOut,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - e.head().startNanos()), e.decision(), e.rule()));
+        if (status == 101 && e.st().webSocket) {
+            e.client().writeAndFlush(msg);
+            WebSocketSwitch.open(e.client(), ctx, e.g(), e.st(), e.head());
+            return;
+        }
         var done = e.client().writeAndFlush(msg);
         if (upstreamClose) {
             ctx.close();

@@ -17,7 +17,7 @@ import java.util.Set;
  * @param failMode                      what a scan error or timeout does
  * @param maxBodyBytes                  request bodies are buffered up to this size for scanning; larger is 413
  * @param maxDecodedBodyBytes           cap on a body after Content-Encoding is undone; larger is 413
- * @param refuseWebSockets              refuse {@code Upgrade: websocket} (frames are not scanned yet)
+ * @param webSockets                    hosts WebSocket upgrades may go to (frames are scanned) and frame/message caps
  * @param credentials                   credential injection rules
  * @param knownSecrets                  name → value of secrets that must never leave (plus every credential value)
  * @param scanTimeout                   wall-clock limit for scanning one request
@@ -32,7 +32,7 @@ public record GuardPolicy(
         FailMode failMode,
         long maxBodyBytes,
         long maxDecodedBodyBytes,
-        boolean refuseWebSockets,
+        WebSocketPolicy webSockets,
         List<CredentialRule> credentials,
         Map<String, String> knownSecrets,
         Duration scanTimeout,
@@ -59,7 +59,7 @@ public record GuardPolicy(
 
     public GuardPolicy withAllow(List<HostPattern> newAllow) {
         return new GuardPolicy(newAllow, deny, ports, methods, generic, failMode, maxBodyBytes, maxDecodedBodyBytes,
-                refuseWebSockets, credentials, knownSecrets, scanTimeout, testOnlyAllowLoopbackUpstream);
+                webSockets, credentials, knownSecrets, scanTimeout, testOnlyAllowLoopbackUpstream);
     }
 
     /** Warnings to log at start for risky settings. */
@@ -71,8 +71,9 @@ public record GuardPolicy(
         if (testOnlyAllowLoopbackUpstream) {
             out.add("testOnlyAllowLoopbackUpstream = true: loopback upstreams are reachable; never use outside tests");
         }
-        if (!refuseWebSockets) {
-            out.add("refuseWebSockets = false is not supported yet; WebSocket upgrades are still refused");
+        if (!webSockets.allow().isEmpty()) {
+            out.add("WebSocket upgrades are allowed to " + webSockets.allow() + " (client frames are scanned; "
+                    + "compression extensions are stripped)");
         }
         return out;
     }

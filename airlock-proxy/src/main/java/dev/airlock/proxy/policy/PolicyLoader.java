@@ -41,8 +41,12 @@ public final class PolicyLoader {
 
     record File(List<String> allow, List<String> deny, List<Integer> ports, Map<String, List<String>> methods,
                 String generic, String failMode, Long maxBodyBytes, Long maxDecodedBodyBytes, Boolean refuseWebSockets,
+                WebSockets webSockets,
                 List<Credential> credentials, Map<String, String> knownSecrets, Long scanTimeoutMillis,
                 Boolean testOnlyAllowLoopbackUpstream, List<Session> sessions) {
+    }
+
+    record WebSockets(List<String> allow, Integer maxFrameBytes, Integer maxMessageBytes) {
     }
 
     record Credential(String host, String header, String placeholder, String secretSource) {
@@ -138,11 +142,24 @@ public final class PolicyLoader {
                 enumValue("failMode", f.failMode(), FailMode.CLOSED, FailMode.class),
                 maxBody,
                 f.maxDecodedBodyBytes() == null ? 4 * maxBody : f.maxDecodedBodyBytes(),
-                f.refuseWebSockets() == null || f.refuseWebSockets(),
+                webSockets(f),
                 creds,
                 known,
                 Duration.ofMillis(f.scanTimeoutMillis() == null ? 5_000 : f.scanTimeoutMillis()),
                 Boolean.TRUE.equals(f.testOnlyAllowLoopbackUpstream()));
+    }
+
+    private static WebSocketPolicy webSockets(File f) {
+        WebSockets w = f.webSockets();
+        if (w == null) {
+            return WebSocketPolicy.REFUSE_ALL;
+        }
+        // An explicit refuseWebSockets = true wins over any list: the operator said no.
+        List<HostPattern> allow = Boolean.TRUE.equals(f.refuseWebSockets()) ? List.of()
+                : patterns("webSockets.allow", nullToEmpty(w.allow()));
+        return new WebSocketPolicy(allow,
+                w.maxFrameBytes() == null ? WebSocketPolicy.DEFAULT_MAX_FRAME_BYTES : w.maxFrameBytes(),
+                w.maxMessageBytes() == null ? WebSocketPolicy.DEFAULT_MAX_MESSAGE_BYTES : w.maxMessageBytes());
     }
 
     private static <E extends Enum<E>> E enumValue(String key, String raw, E dflt, Class<E> type) {

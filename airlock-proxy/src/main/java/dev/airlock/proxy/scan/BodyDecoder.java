@@ -8,8 +8,8 @@ import java.util.zip.Inflater;
 /**
  * Undoes {@code Content-Encoding} so the scanner sees what the server will see. Output is capped: a body that
  * inflates past the cap (a zip bomb, or just too large to scan) is refused rather than scanned partially.
- * Unknown codings (including {@code br}, for which no library is on the classpath) are refused, not forwarded
- * unscanned.
+ * gzip, deflate and br (Google's pure-Java Brotli decoder) are undone; unknown codings are refused, not
+ * forwarded unscanned.
  */
 public final class BodyDecoder {
     private BodyDecoder() {
@@ -42,10 +42,29 @@ public final class BodyDecoder {
                 case "identity", "" -> data;
                 case "gzip", "x-gzip" -> inflate(gunzipPayload(data), true, cap);
                 case "deflate" -> inflateDeflate(data, cap);
+                case "br" -> unbrotli(data, cap);
                 default -> throw new DecodeException("Content-Encoding '" + coding + "' cannot be scanned", false);
             };
         }
         return data;
+    }
+
+    private static byte[] unbrotli(byte[] data, long cap) throws DecodeException {
+        try (var in = new org.brotli.dec.BrotliInputStream(new java.io.ByteArrayInputStream(data))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(data.length * 4, 1 << 20));
+            byte[] buf = new byte[16 * 1024];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                if (out.size() + (long) n > cap) {
+                    throw new DecodeException("decoded body exceeds " + cap + " bytes", true);
+                }
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } catch (java.io.IOException | IllegalStateException e) {
+            // The decoder reports corrupt and truncated streams as IOException ("Brotli decoder failed" etc.).
+            throw new DecodeException("brotli body is corrupt or truncated", false);
+        }
     }
 
     private static byte[] inflateDeflate(byte[] data, long cap) throws DecodeException {

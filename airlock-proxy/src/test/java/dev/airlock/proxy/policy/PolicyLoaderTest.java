@@ -21,7 +21,7 @@ class PolicyLoaderTest {
         assertThat(p.ports()).containsExactlyInAnyOrder(80, 443);
         assertThat(p.failMode()).isEqualTo(FailMode.CLOSED);
         assertThat(p.generic()).isEqualTo(GenericAction.LOG);
-        assertThat(p.refuseWebSockets()).isTrue();
+        assertThat(p.webSockets().allow()).isEmpty();
         assertThat(p.testOnlyAllowLoopbackUpstream()).isFalse();
         assertThat(p.deny().stream().map(Object::toString)).contains("pastebin.com", "transfer.sh", "0x0.st", "termbin.com");
         assertThat(p.warnings()).isEmpty();
