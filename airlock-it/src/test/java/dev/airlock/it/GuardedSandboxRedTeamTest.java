@@ -37,6 +37,8 @@ class GuardedSandboxRedTeamTest {
     private static EgressGuard guard;
     private static SandboxSession session;
     private static String api;
+    private static final java.util.concurrent.atomic.AtomicReference<GuardPolicy> POLICY =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,6 +57,7 @@ class GuardedSandboxRedTeamTest {
         WIRING.attach(guard, ca, dir.resolve("ca").resolve(CertificateAuthority.CERT_FILE), dir);
         Path ws = Files.createDirectories(dir.resolve("ws"));
         session = WIRING.open(SandboxPolicy.defaults(), ws, policy);
+        POLICY.set(policy);
         api = "https://api.test:" + upstream.port();
     }
 
@@ -151,6 +154,33 @@ class GuardedSandboxRedTeamTest {
     void connectHostMismatchIsRefused() throws Exception {
         int before = upstream.received.size();
         assertDenied(sh("curl -sS --fail -m 10 -H 'Host: pastebin.com' " + api + "/ok"), before, "api.test");
+    }
+
+    @Test
+    void sniThatDiffersFromTheConnectHostFailsTheHandshake() throws Exception {
+        int before = upstream.received.size();
+        int dials = CONNECTOR.dials.size();
+        ExecResult r = sh("openssl s_client -proxy 127.0.0.1:" + GuardedSandboxes.BRIDGE_PORT + " -connect api.test:"
+                + upstream.port() + " -servername pastebin.com -CAfile $SSL_CERT_FILE -verify_return_error </dev/null");
+        DenialEvent d = assertDenied(r, before, "api.test");
+        assertThat(d.operation()).isEqualTo("CONNECT");
+        assertThat(r.stdoutText()).contains("no peer certificate available").doesNotContain("BEGIN CERTIFICATE");
+        assertThat(CONNECTOR.dials).hasSize(dials);
+    }
+
+    @Test
+    void aClosedSessionsSocketIsGoneAndTheGuardForgetsIt() throws Exception {
+        Path ws = Files.createDirectories(dir.resolve("ws2"));
+        SandboxSession other = WIRING.open(SandboxPolicy.defaults(), ws, POLICY.get());
+        Path socket = dir.resolve(other.id().value() + ".sock");
+        assertThat(socket).exists();
+        ExecResult ok = other.exec("curl", "-sS", "--fail", "-m", "10", api + "/second");
+        assertThat(ok.stdoutText()).as(ok.stderrText()).isEqualTo("{\"ok\":true}");
+        WIRING.close(other);
+        assertThat(socket).doesNotExist();
+        // The first session is untouched and still gets its own denials only.
+        ExecResult r = sh("curl -sS --fail -m 10 https://pastebin.com/");
+        assertThat(r.denials()).allMatch(e -> e.session().equals(session.id().value()));
     }
 
     @Test
