@@ -69,6 +69,8 @@ public final class EgressGuard implements AutoCloseable {
     private HttpServer admin;
     private GuardMetrics metrics;
     private GuardContext ctx;
+    /** One scanner per policy object; a closed session's entry is dropped so per-session policies do not pile up. */
+    private final Map<GuardPolicy, Scanner> scanners = Collections.synchronizedMap(new IdentityHashMap<>());
     private final Map<SessionId, SessionSocket> sessionSockets = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record SessionSocket(Path path, Channel server) {
@@ -94,7 +96,6 @@ public final class EgressGuard implements AutoCloseable {
         for (String w : b.defaults.warnings()) {
             LOG.warning("WARNING: " + w);
         }
-        Map<GuardPolicy, Scanner> scanners = Collections.synchronizedMap(new IdentityHashMap<>());
         List<Interceptor> interceptors = List.of(
                 new RouteInterceptor(b.resolver),
                 new ScanInterceptor(p -> scanners.computeIfAbsent(p, EgressGuard::scannerFor), metrics::scanned),
@@ -209,7 +210,11 @@ public final class EgressGuard implements AutoCloseable {
 
     /** Ends a session opened by {@link #openSession}: its socket stops accepting, its identity is forgotten. */
     public void closeSession(SessionId id) {
+        Session gone = b.sessions.byId(id);
         b.sessions.remove(id);
+        if (gone != null && sessionSockets.containsKey(id)) {
+            scanners.remove(gone.policy());
+        }
         SessionSocket s = sessionSockets.remove(id);
         if (s != null) {
             s.server().close().syncUninterruptibly();
