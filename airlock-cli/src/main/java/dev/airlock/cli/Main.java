@@ -1,8 +1,13 @@
 package dev.airlock.cli;
 
+import dev.airlock.cli.agent.AgentCommand;
 import dev.airlock.cli.drop.DropCommand;
 import dev.airlock.cli.git.GitCommand;
 import dev.airlock.cli.proxy.ProxyCommand;
+import dev.airlock.cli.run.DemoCommand;
+import dev.airlock.cli.run.RunCommand;
+import dev.airlock.cli.run.RunsCommand;
+import dev.airlock.cli.run.ShowCommand;
 import dev.airlock.cli.sandbox.McpCommand;
 import dev.airlock.cli.sandbox.RedTeamCommand;
 import dev.airlock.cli.sandbox.SandboxCommand;
@@ -21,6 +26,8 @@ import picocli.CommandLine.Command;
                 SandboxCommand.class, RedTeamCommand.class, McpCommand.class,
                 GitCommand.class,
                 DropCommand.class,
+                AgentCommand.class,
+                DemoCommand.class, RunCommand.class, RunsCommand.class, ShowCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

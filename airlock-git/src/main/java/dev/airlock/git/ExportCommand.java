@@ -1,7 +1,6 @@
 package dev.airlock.git;
 
 import dev.airlock.drop.snapshot.Manifest;
-import dev.airlock.drop.snapshot.Sha256;
 import dev.airlock.drop.snapshot.SnapshotException;
 import dev.airlock.drop.snapshot.SnapshotLimits;
 import dev.airlock.drop.snapshot.SnapshotWriter;
@@ -83,10 +82,19 @@ public final class ExportCommand {
                             ? new String(reader.open(blob).getBytes(4096), StandardCharsets.UTF_8) : null;
                     switch (Exportability.of(path, mode, target)) {
                         case FILE, EXECUTABLE -> {
-                            byte[] content = reader.open(blob).getCachedBytes((int) Math.min(Integer.MAX_VALUE - 8,
-                                    limits.maxFileBytes()));
-                            writer.file(path, mode == FileMode.EXECUTABLE_FILE, content);
-                            index.add(Sha256.hex(content), blob);
+                            boolean exec = mode == FileMode.EXECUTABLE_FILE;
+                            BlobHashes.Known known = BlobHashes.get(blob);
+                            String sha;
+                            if (known != null && writer.canCarry(path, known.sha256())) {
+                                sha = known.sha256();
+                                writer.carry(path, exec, known.size(), sha);
+                            } else {
+                                byte[] content = reader.open(blob).getCachedBytes((int) Math.min(
+                                        Integer.MAX_VALUE - 8, limits.maxFileBytes()));
+                                sha = writer.file(path, exec, content);
+                                BlobHashes.put(blob, sha, content.length);
+                            }
+                            index.add(sha, blob);
                         }
                         case SYMLINK -> {
                             if (limits.allowSymlinks()) {

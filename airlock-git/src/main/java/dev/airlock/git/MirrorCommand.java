@@ -50,6 +50,8 @@ public final class MirrorCommand {
         try (Transport transport = Transport.open(repo, remote.uri())) {
             transport.setTimeout(timeoutSeconds);
             transport.setTagOpt(TagOpt.NO_TAGS);
+            // fsck what arrives: trees naming '.git', '..', or other path tricks are refused before they are stored.
+            transport.setCheckFetchedObjects(true);
             if (token != null) {
                 transport.setCredentialsProvider(token.credentials());
             }

@@ -101,7 +101,7 @@ public final class ValidateOutputCommand {
         if (expectedOutputId == null || expectedOutputId.isBlank()) {
             throw new GitServiceException("no expected output snapshot id: the orchestrator's record is required");
         }
-        try (ObjectInserter inserter = repo.newObjectInserter(); ObjectReader reader = repo.newObjectReader();
+        try (ObjectInserter inserter = IsolatedGit.packInserter(repo); ObjectReader reader = inserter.newReader();
              RevWalk walk = new RevWalk(reader)) {
             Map<String, DirCacheEntry> entries = new TreeMap<>();
             SnapshotReader.ReadResult read;

@@ -22,14 +22,14 @@ final class Base64Decoder implements LayerDecoder {
         return "base64";
     }
 
-    @Override
-    public boolean cannotStart(byte b, byte previous) {
-        return !ALPHABET[b & 0xFF] || ALPHABET[previous & 0xFF];
+    static boolean inAlphabet(byte b) {
+        return ALPHABET[b & 0xFF];
     }
 
+    /** {@code at} is the start of a run of alphabet characters. */
     @Override
-    public int regionEnd(byte[] data, int start, int limit) {
-        int i = start;
+    public long regionAround(byte[] data, int at, int floor, int limit) {
+        int i = at;
         boolean upper = false, lower = false, digit = false;
         while (i < limit && ALPHABET[data[i] & 0xFF]) {
             byte b = data[i];
@@ -43,7 +43,7 @@ final class Base64Decoder implements LayerDecoder {
             i++;
         }
         int classes = (upper ? 1 : 0) + (lower ? 1 : 0) + (digit ? 1 : 0);
-        return end - start >= MIN_RUN && classes >= 2 ? i : -1;
+        return end - at >= MIN_RUN && classes >= 2 ? LayerDecoder.pack(at, i) : -1;
     }
 
     @Override

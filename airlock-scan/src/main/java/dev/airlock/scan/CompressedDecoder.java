@@ -34,15 +34,11 @@ final class CompressedDecoder implements LayerDecoder {
         return cmf == 0x78 && (cmf * 256 + flg) % 31 == 0 && (flg & 0x20) == 0;
     }
 
+    /** Only tried at the start of a layer: a compressed body, or the decoded bytes of a base64 blob. */
     @Override
-    public boolean cannotStart(byte b, byte previous) {
-        return b != 0x1f && b != 0x78;
-    }
-
-    @Override
-    public int regionEnd(byte[] data, int start, int limit) {
+    public long regionAround(byte[] data, int at, int floor, int limit) {
         // The member's end is unknown until inflated; claim everything available.
-        return isGzip(data, start) || isZlib(data, start) ? limit : -1;
+        return isCompressed(data, at) ? LayerDecoder.pack(at, limit) : -1;
     }
 
     @Override

@@ -291,35 +291,78 @@ final class EngineStream implements ScanStream {
     private record Region(int decoder, int start, int end) {
     }
 
+    private static final int JSON = 0;
+    private static final int PERCENT = 1;
+    private static final int BASE64 = 2;
+    private static final int COMPRESSED = 3;
+    /** Byte classes for the region pass: 1 base64 alphabet, 2 backslash, 4 percent. */
+    private static final byte[] CLASS = new byte[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            CLASS[b] = (byte) (Base64Decoder.inAlphabet((byte) b) ? 1 : b == '\\' ? 2 : b == '%' ? 4 : 0);
+        }
+    }
+
+    /**
+     * Finds the encoded regions owned by {@code [from, cutoff)} in one pass over the layer, decodes them and scans
+     * the decoded layers. Returns the cutoff, lowered to the start of a region that may continue past {@code len}.
+     */
     private int decodeRegions(byte[] data, int lower, int from, int cutoff, int len, boolean last, int depth,
                               Origin origin) {
         boolean top = origin == null;
-        List<Region> regions = new ArrayList<>();
         LayerDecoder[] decoders = engine.decoders;
-        for (int d = 0; d < decoders.length; d++) {
-            LayerDecoder decoder = decoders[d];
-            int i = from;
-            if (top) {
-                i = (int) Math.max(from, decoderResume[d] - bufAbs);
-            }
-            int forced = top && decoderForced[d] >= 0 ? (int) (decoderForced[d] - bufAbs) : -1;
-            for (; i < cutoff; i++) {
-                byte prev = i > lower ? data[i - 1] : (byte) '\n';
-                if (i != forced && decoder.cannotStart(data[i], prev)) {
-                    continue;
-                }
-                int end = decoder.regionEnd(data, i, len);
-                if (end < 0) {
-                    continue;
-                }
-                if (!last && end >= len && end - i < Engine.MAX_REGION) {
-                    cutoff = i; // the region may continue: wait for more input
-                    break;
-                }
-                regions.add(new Region(d, i, end));
-                i = end - 1;
+        int[] done = new int[decoders.length];
+        for (int d = 0; d < done.length; d++) {
+            done[d] = top ? (int) Math.max(lower, Math.min(len, decoderResume[d] - bufAbs)) : lower;
+        }
+        List<Region> regions = new ArrayList<>();
+        if (from == lower && (!top || bufAbs == 0)) {
+            long r = decoders[COMPRESSED].regionAround(data, lower, lower, len);
+            if (r >= 0) {
+                regions.add(new Region(COMPRESSED, (int) (r >>> 32), (int) r));
             }
         }
+        final byte[] cls = CLASS;
+        int b64Floor = Math.max(from, done[BASE64]);
+        for (int i = from; i < len; i++) {
+            int c = cls[data[i] & 0xFF];
+            if (c == 1) {
+                // A run of base64-alphabet bytes (most words): skip it in a tight loop, then judge it once.
+                int runStart = i;
+                do {
+                    i++;
+                } while (i < len && cls[data[i] & 0xFF] == 1);
+                int rs = Math.max(runStart, b64Floor);
+                if (rs < i && (i - rs >= Base64Decoder.MIN_RUN || (!last && i >= len - 2))) {
+                    cutoff = base64Run(data, rs, i, len, last, cutoff, regions);
+                }
+                if (i >= len) {
+                    break;
+                }
+                c = cls[data[i] & 0xFF];
+            }
+            if (c == 0) {
+                continue;
+            }
+            int d = c == 2 ? JSON : PERCENT;
+            if (i < done[d]) {
+                continue;
+            }
+            long r = decoders[d].regionAround(data, i, Math.max(lower, done[d]), len);
+            if (r < 0) {
+                continue;
+            }
+            int s = (int) (r >>> 32);
+            int e = (int) r;
+            if (!last && e >= len && e - s < Engine.MAX_REGION) {
+                cutoff = Math.min(cutoff, s); // the region may continue: wait for more input
+                break;
+            }
+            regions.add(new Region(d, s, e));
+            done[d] = e;
+        }
+        regions.sort(java.util.Comparator.comparingInt(Region::start));
         for (Region region : regions) {
             if (region.start >= cutoff) {
                 continue;
@@ -346,6 +389,20 @@ final class EngineStream implements ScanStream {
             if (top && s >= end) {
                 decoderResume[region.decoder] = bufAbs + end;
             }
+        }
+        return cutoff;
+    }
+
+    private int base64Run(byte[] data, int start, int end, int len, boolean last, int cutoff, List<Region> regions) {
+        if (!last && end >= len - 2 && end - start < Engine.MAX_REGION) {
+            return Math.min(cutoff, start); // the run (or its padding) may continue: wait for more input
+        }
+        if (end - start < Base64Decoder.MIN_RUN) {
+            return cutoff; // most runs are words: too short to hold an encoded credential
+        }
+        long r = engine.decoders[BASE64].regionAround(data, start, start, len);
+        if (r >= 0) {
+            regions.add(new Region(BASE64, start, (int) r));
         }
         return cutoff;
     }

@@ -14,27 +14,31 @@ final class JsonStringDecoder implements LayerDecoder {
     }
 
     @Override
-    public boolean cannotStart(byte b, byte previous) {
-        return b == '"' || b == '\n' || b == '\r' || !(previous == '"' || previous == '\n' || previous == '\r');
-    }
-
-    @Override
-    public int regionEnd(byte[] data, int start, int limit) {
-        boolean escaped = false;
-        int i = start;
-        while (i < limit) {
-            byte b = data[i];
+    public long regionAround(byte[] data, int at, int floor, int limit) {
+        if (at + 1 >= limit || "nrtbf\"\\/u".indexOf(data[at + 1]) < 0) {
+            return -1;
+        }
+        int s = at;
+        while (s > floor && at - s < Engine.MAX_REGION) {
+            byte b = data[s - 1];
             if (b == '"' || b == '\n' || b == '\r') {
                 break;
             }
-            if (b == '\\' && i + 1 < limit) {
-                escaped = true;
-                i += 2;
+            s--;
+        }
+        int e = at;
+        while (e < limit) {
+            byte b = data[e];
+            if (b == '\\') {
+                e += 2;
                 continue;
             }
-            i++;
+            if (b == '"' || b == '\n' || b == '\r') {
+                break;
+            }
+            e++;
         }
-        return escaped ? Math.min(i, limit) : -1;
+        return LayerDecoder.pack(s, Math.min(e, limit));
     }
 
     @Override

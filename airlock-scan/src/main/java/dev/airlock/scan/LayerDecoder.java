@@ -1,9 +1,11 @@
 package dev.airlock.scan;
 
 /**
- * One encoding the scanner unwraps (JSON string escapes, percent-encoding, base64, gzip/deflate). A decoder finds
- * candidate encoded regions in a layer and decodes one region into a new layer, which the engine scans with the
- * same rules, one level deeper. Decoders are stateless and run only over bounded regions.
+ * One encoding the scanner unwraps (JSON string escapes, percent-encoding, base64, gzip/deflate). The engine finds
+ * trigger positions in one table-driven pass over the layer (a backslash, a {@code %}, the start of a run of
+ * base64 characters, the start of the layer); the decoder turns a trigger into a region and decodes the region
+ * into a new layer, which the engine scans with the same rules, one level deeper. Decoders are stateless and
+ * only ever run over bounded regions.
  */
 interface LayerDecoder {
 
@@ -11,17 +13,18 @@ interface LayerDecoder {
     String name();
 
     /**
-     * Returns the end (exclusive) of the encoded region starting exactly at {@code start}, or -1 if no region of
-     * this encoding starts there. A region that runs to {@code limit} may continue past it.
+     * The encoded region around the trigger at {@code at}, packed as {@code start << 32 | end}, or -1 if there is
+     * none. The region starts no earlier than {@code floor}; a region that reaches {@code limit} may continue.
      */
-    int regionEnd(byte[] data, int start, int limit);
-
-    /** True when {@code data[start]} cannot begin a region; lets the engine skip bytes cheaply. */
-    boolean cannotStart(byte b, byte previous);
+    long regionAround(byte[] data, int at, int floor, int limit);
 
     /** Decodes {@code data[start, end)}; returns null when the region does not decode to something worth scanning. */
     byte[] decode(byte[] data, int start, int end, int maxOutput);
 
-    /** Whether a region may be cut into pieces of at most this granularity when it is too long to hold. */
+    /** Granularity at which an over-long region may be cut into pieces. */
     int alignment();
+
+    static long pack(int start, int end) {
+        return ((long) start << 32) | (end & 0xFFFFFFFFL);
+    }
 }

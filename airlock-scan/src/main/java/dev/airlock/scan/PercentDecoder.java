@@ -16,22 +16,19 @@ final class PercentDecoder implements LayerDecoder {
     }
 
     @Override
-    public boolean cannotStart(byte b, byte previous) {
-        return !URL[b & 0xFF] || URL[previous & 0xFF];
-    }
-
-    @Override
-    public int regionEnd(byte[] data, int start, int limit) {
-        boolean encoded = false;
-        int i = start;
-        while (i < limit && URL[data[i] & 0xFF]) {
-            if (data[i] == '%' && i + 2 < limit && Character.digit(data[i + 1], 16) >= 0
-                    && Character.digit(data[i + 2], 16) >= 0) {
-                encoded = true;
-            }
-            i++;
+    public long regionAround(byte[] data, int at, int floor, int limit) {
+        if (at + 2 >= limit || Character.digit(data[at + 1], 16) < 0 || Character.digit(data[at + 2], 16) < 0) {
+            return -1;
         }
-        return encoded ? i : -1;
+        int s = at;
+        while (s > floor && URL[data[s - 1] & 0xFF] && at - s < Engine.MAX_REGION) {
+            s--;
+        }
+        int e = at;
+        while (e < limit && URL[data[e] & 0xFF]) {
+            e++;
+        }
+        return LayerDecoder.pack(s, e);
     }
 
     @Override

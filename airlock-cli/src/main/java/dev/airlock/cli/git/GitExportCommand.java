@@ -41,10 +41,13 @@ public final class GitExportCommand implements Callable<Integer> {
     @Mixin
     DropOptions drop;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         if (out == null && !drop.configured()) {
-            System.err.println("airlock git export: give --out FILE and/or --drop-endpoint URL");
+            spec.commandLine().getErr().println("airlock git export: give --out FILE and/or --drop-endpoint URL");
             return 2;
         }
         try (Repository cache = IsolatedGit.openBare(repo.cache); GitToken token = repo.token()) {
@@ -60,12 +63,13 @@ public final class GitExportCommand implements Callable<Integer> {
                     store.put(DropKeys.input(run, phase), bytes.toByteArray());
                 }
             }
-            System.out.println("commit " + result.commit().name());
-            System.out.println("snapshot " + result.snapshotId());
-            System.out.println("files " + result.manifest().entries().size() + " bytes " + bytes.size());
+            spec.commandLine().getOut().println("commit " + result.commit().name());
+            spec.commandLine().getOut().println("snapshot " + result.snapshotId());
+            spec.commandLine().getOut().println("files " + result.manifest().entries().size() + " bytes " + bytes.size());
+            spec.commandLine().getOut().flush();
             return 0;
         } catch (GitServiceException e) {
-            System.err.println("airlock git export: " + e.getMessage());
+            spec.commandLine().getErr().println("airlock git export: " + e.getMessage());
             return 1;
         }
     }

@@ -79,10 +79,13 @@ public final class GitPublishCommand implements Callable<Integer> {
     @Mixin
     DropOptions drop;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         if (in == null && !drop.configured()) {
-            System.err.println("airlock git publish: give --in FILE or --drop-endpoint URL");
+            spec.commandLine().getErr().println("airlock git publish: give --in FILE or --drop-endpoint URL");
             return 2;
         }
         OutputPolicy policy = new OutputPolicy(protectedGlobs == null ? ProtectedPaths.DEFAULT
@@ -101,14 +104,14 @@ public final class GitPublishCommand implements Callable<Integer> {
                 case OutputVerdict.Accepted a -> output = a.output();
                 case OutputVerdict.NeedsReview r -> {
                     if (!reviewApproved) {
-                        System.err.println("airlock git publish: needs review, protected paths changed: "
+                        spec.commandLine().getErr().println("airlock git publish: needs review, protected paths changed: "
                                 + String.join(", ", r.protectedPaths()) + " (re-run with --review-approved after review)");
                         return 3;
                     }
                     output = r.output();
                 }
                 case OutputVerdict.Rejected r -> {
-                    System.err.println("airlock git publish: rejected: " + r.reason().describe());
+                    spec.commandLine().getErr().println("airlock git publish: rejected: " + r.reason().describe());
                     return 1;
                 }
             }
@@ -116,10 +119,11 @@ public final class GitPublishCommand implements Callable<Integer> {
                     .runId(run).branch(branch).summary(message).identity(new BotIdentity(botName, botEmail))
                     .policy(new BranchPolicy(prefix, Set.of("main", "master"))).remote(repo.remote()).token(token)
                     .call();
-            System.out.println("pushed " + result.commit().name() + " to " + result.ref());
+            spec.commandLine().getOut().println("pushed " + result.commit().name() + " to " + result.ref());
+            spec.commandLine().getOut().flush();
             return 0;
         } catch (GitServiceException e) {
-            System.err.println("airlock git publish: " + e.getMessage());
+            spec.commandLine().getErr().println("airlock git publish: " + e.getMessage());
             return 1;
         }
     }

@@ -15,9 +15,55 @@ import java.nio.file.attribute.PosixFilePermissions;
  */
 public final class DirectorySink implements SnapshotSink {
     private final Path root;
+    private final boolean replace;
 
+    /** Extracts into an empty directory; an existing file is an error. */
     public DirectorySink(Path root) {
+        this(root, false);
+    }
+
+    private DirectorySink(Path root, boolean replace) {
         this.root = root.toAbsolutePath().normalize();
+        this.replace = replace;
+    }
+
+    /**
+     * Applies a delta onto a workspace that holds the base: delivered files replace what is there (the old entry is
+     * unlinked, never written through). Call {@link #prune} after a successful read to delete what the manifest
+     * no longer lists.
+     */
+    public static DirectorySink updating(Path root) {
+        return new DirectorySink(root, true);
+    }
+
+    /** Deletes files, links and empty directories under {@code root} that {@code manifest} does not list. */
+    public static void prune(Path root, Manifest manifest, Manifest base) throws IOException {
+        java.util.Set<String> keep = manifest.byPath().keySet();
+        if (base != null && keep.equals(base.byPath().keySet())) {
+            return; // same paths as the workspace already holds: nothing to delete, no walk needed
+        }
+        java.util.List<Path> doomed = new java.util.ArrayList<>();
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
+                    java.nio.file.attribute.BasicFileAttributes attrs) {
+                if (!dir.equals(root) && SnapshotPaths.isGitName(dir.getFileName().toString())) {
+                    return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a) {
+                if (!keep.contains(root.relativize(file).toString())) {
+                    doomed.add(file);
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        for (Path p : doomed) {
+            Files.deleteIfExists(p);
+        }
     }
 
     @Override
@@ -31,6 +77,9 @@ public final class DirectorySink implements SnapshotSink {
     @Override
     public void file(String path, boolean executable, InputStream content) throws IOException {
         Path file = target(path);
+        if (replace && Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(file);
+        }
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
             content.transferTo(out);
@@ -40,6 +89,9 @@ public final class DirectorySink implements SnapshotSink {
 
     @Override
     public void symlink(String path, String target) throws IOException {
+        if (replace && Files.isSymbolicLink(target(path))) {
+            Files.delete(target(path));
+        }
         Files.createSymbolicLink(target(path), Path.of(target));
     }
 

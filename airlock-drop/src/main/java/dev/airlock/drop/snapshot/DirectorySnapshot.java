@@ -21,8 +21,18 @@ public final class DirectorySnapshot {
     /** Snapshots {@code root} into {@code out} (closed afterwards); a delta if {@code base} is not null. */
     public static Manifest write(Path root, OutputStream out, SnapshotLimits limits, Manifest base)
             throws IOException, SnapshotException {
+        return write(root, out, limits, base, new FileHashCache());
+    }
+
+    /**
+     * As {@link #write(Path, OutputStream, SnapshotLimits, Manifest)}, reusing the hashes in {@code cache} for files
+     * whose size, modification time and inode are unchanged (so an unchanged file in a delta is not even read).
+     */
+    public static Manifest write(Path root, OutputStream out, SnapshotLimits limits, Manifest base,
+                                 FileHashCache cache) throws IOException, SnapshotException {
         List<Path> dirs = new ArrayList<>();
         List<Path> others = new ArrayList<>();
+        java.util.Map<Path, BasicFileAttributes> seen = new java.util.HashMap<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -39,6 +49,7 @@ public final class DirectorySnapshot {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (!SnapshotPaths.isGitName(file.getFileName().toString())) {
                     others.add(file);
+                    seen.put(file, attrs); // the walk's own lstat: no second system call per file
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -49,7 +60,7 @@ public final class DirectorySnapshot {
             }
             for (Path p : others) {
                 String rel = relative(root, p);
-                BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                BasicFileAttributes attrs = seen.get(p);
                 if (attrs.isSymbolicLink()) {
                     writer.symlink(rel, Files.readSymbolicLink(p).toString());
                 } else if (attrs.isRegularFile()) {
@@ -57,9 +68,15 @@ public final class DirectorySnapshot {
                         throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.FILE_SIZE,
                                 attrs.size(), limits.maxFileBytes(), rel));
                     }
-                    boolean exec = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)
+                    boolean exec = (attrs instanceof java.nio.file.attribute.PosixFileAttributes posix
+                            ? posix.permissions() : Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS))
                             .contains(PosixFilePermission.OWNER_EXECUTE);
-                    writer.file(rel, exec, Files.readAllBytes(p));
+                    String known = cache.lookup(rel, attrs);
+                    if (known != null && writer.canCarry(rel, known)) {
+                        writer.carry(rel, exec, attrs.size(), known);
+                    } else {
+                        cache.remember(rel, attrs, writer.file(rel, exec, Files.readAllBytes(p)));
+                    }
                 } else {
                     throw new SnapshotException(new Violation.ForbiddenType(rel, "special file (device, FIFO or socket)"));
                 }

@@ -6,10 +6,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -18,8 +16,9 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * Writes a snapshot: a zstd-compressed PAX tar whose last entry is the manifest. Entries are validated as they are
  * added, so a writer never produces an archive its reader would refuse. Not thread-safe; single use.
  *
- * <p>Given a {@code base} manifest, the writer produces a delta: a file whose content hash is already in the base
- * is listed in the manifest but its bytes are not written, so a phase moves only what changed.
+ * <p>Given a {@code base} manifest, the writer produces a delta: a file whose path and content hash are unchanged
+ * from the base is listed in the manifest but its bytes are not written, so a phase moves only what changed (and
+ * the receiver, which holds the base, finds the content at the same path).
  *
  * <pre>{@code
  * try (SnapshotWriter w = SnapshotWriter.open(out, SnapshotLimits.DEFAULT, null)) {
@@ -32,7 +31,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private final TarArchiveOutputStream tar;
     private final SnapshotLimits limits;
     private final Manifest base;
-    private final Set<String> baseHashes = new HashSet<>();
+    private final Map<String, String> baseHashes = new HashMap<>();
     private final List<ManifestEntry> entries = new ArrayList<>();
     private final Map<String, String> folded = new HashMap<>();
     private long totalBytes;
@@ -45,7 +44,7 @@ public final class SnapshotWriter implements AutoCloseable {
         if (base != null) {
             for (ManifestEntry e : base.entries()) {
                 if (e.type() == EntryType.FILE) {
-                    baseHashes.add(e.sha256());
+                    baseHashes.put(e.path(), e.sha256());
                 }
             }
         }
@@ -71,7 +70,30 @@ public final class SnapshotWriter implements AutoCloseable {
         entries.add(ManifestEntry.directory(path));
     }
 
-    public void file(String path, boolean executable, byte[] content) throws IOException, SnapshotException {
+    /** True if {@code path} with content {@code sha256} is in the base, so {@link #carry} may be used. */
+    public boolean canCarry(String path, String sha256) {
+        return sha256 != null && sha256.equals(baseHashes.get(path));
+    }
+
+    /**
+     * Lists a file the receiver already holds at the same path with the same content (see {@link #canCarry}),
+     * without reading or writing its bytes.
+     */
+    public void carry(String path, boolean executable, long size, String sha256) throws SnapshotException {
+        if (!canCarry(path, sha256)) {
+            throw new IllegalStateException("not in the base with this content: " + SnapshotPaths.printable(path));
+        }
+        admit(path);
+        totalBytes += size;
+        if (totalBytes > limits.maxTotalBytes()) {
+            throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.TOTAL_SIZE, totalBytes,
+                    limits.maxTotalBytes(), path));
+        }
+        entries.add(ManifestEntry.file(path, executable, size, sha256));
+    }
+
+    /** Adds a file and returns its SHA-256 (hex). */
+    public String file(String path, boolean executable, byte[] content) throws IOException, SnapshotException {
         admit(path);
         if (content.length > limits.maxFileBytes()) {
             throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.FILE_SIZE, content.length,
@@ -84,8 +106,8 @@ public final class SnapshotWriter implements AutoCloseable {
         }
         String sha = Sha256.hex(content);
         entries.add(ManifestEntry.file(path, executable, content.length, sha));
-        if (baseHashes.contains(sha)) {
-            return;
+        if (sha.equals(baseHashes.get(path))) {
+            return sha;
         }
         TarArchiveEntry e = new TarArchiveEntry(path, TarConstants.LF_NORMAL, true);
         e.setMode(executable ? 0100755 : 0100644);
@@ -95,6 +117,7 @@ public final class SnapshotWriter implements AutoCloseable {
         tar.write(content);
         tar.closeArchiveEntry();
         bytesWritten += content.length;
+        return sha;
     }
 
     public void symlink(String path, String target) throws IOException, SnapshotException {

@@ -88,6 +88,22 @@ class PresignedAccessTest {
     }
 
     @Test
+    void unsignedRequestsAreRefused() throws Exception {
+        store.put(DropKeys.input("run-d", 1), "d".getBytes());
+        var http = java.net.http.HttpClient.newHttpClient();
+        URI object = URI.create(server.endpoint() + "/airlock/" + DropKeys.input("run-d", 1));
+        var get = http.send(java.net.http.HttpRequest.newBuilder(object).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(403);
+        assertThat(get.body()).doesNotContain("\nd");
+        var put = http.send(java.net.http.HttpRequest.newBuilder(URI.create(server.endpoint() + "/airlock/"
+                        + DropKeys.output("run-d", 1))).PUT(java.net.http.HttpRequest.BodyPublishers.ofString("x")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(403);
+        assertThat(store.exists(DropKeys.output("run-d", 1))).isFalse();
+    }
+
+    @Test
     void keysRejectTraversal() {
         assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> DropKeys.input("../x", 1))).isNotNull();
         assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> DropKeys.output("a/b", 1))).isNotNull();

@@ -1,0 +1,153 @@
+package dev.airlock.agent;
+
+import dev.airlock.core.event.DenialEvent;
+import dev.airlock.drop.snapshot.DirectorySink;
+import dev.airlock.drop.snapshot.DirectorySnapshot;
+import dev.airlock.drop.snapshot.Manifest;
+import dev.airlock.drop.snapshot.SnapshotException;
+import dev.airlock.drop.snapshot.SnapshotLimits;
+import dev.airlock.drop.snapshot.SnapshotReader;
+import dev.airlock.drop.transfer.PresignedTransfer;
+import dev.airlock.drop.transfer.PresignedUrl;
+import dev.airlock.sandbox.ExecRequest;
+import dev.airlock.sandbox.ExecResult;
+import dev.airlock.sandbox.SandboxException;
+import dev.airlock.sandbox.SandboxPolicy;
+import dev.airlock.sandbox.SandboxSession;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One agent phase, holding no credential but two single-object capabilities: download the input through its
+ * presigned GET URL, unpack it into a fresh workspace, write the task there as a file, run the agent in a sandbox
+ * session, snapshot the workspace and upload it through the presigned PUT URL.
+ *
+ * <p>The task text is untrusted (issue bodies, review comments): it only ever reaches the agent as the file
+ * {@value #TASK_FILE}, never as part of a command line. The {@value #CONTROL_DIR} directory is protected inside the
+ * sandbox and removed before the output snapshot, so nothing the worker planted is published.
+ */
+public final class AgentWorker {
+    public static final String CONTROL_DIR = ".airlock";
+    public static final String TASK_FILE = CONTROL_DIR + "/task.md";
+    static final String SCRIPT_FILE = CONTROL_DIR + "/agent.sh";
+    private static final long MAX_INPUT_BYTES = 1L << 30;
+
+    private final PresignedUrl input;
+    private final PresignedUrl output;
+    private final AgentSpec agent;
+    private final String task;
+    private final Path workDir;
+    private SandboxPolicy policy = SandboxPolicy.defaults();
+    private Duration agentTimeout = Duration.ofMinutes(30);
+    private SnapshotLimits limits = SnapshotLimits.DEFAULT;
+
+    public AgentWorker(PresignedUrl input, PresignedUrl output, AgentSpec agent, String task, Path workDir) {
+        this.input = Objects.requireNonNull(input, "input");
+        this.output = Objects.requireNonNull(output, "output");
+        this.agent = Objects.requireNonNull(agent, "agent");
+        this.task = Objects.requireNonNull(task, "task");
+        this.workDir = Objects.requireNonNull(workDir, "workDir");
+    }
+
+    public AgentWorker policy(SandboxPolicy v) {
+        policy = Objects.requireNonNull(v);
+        return this;
+    }
+
+    public AgentWorker agentTimeout(Duration v) {
+        agentTimeout = Objects.requireNonNull(v);
+        return this;
+    }
+
+    public AgentWorker limits(SnapshotLimits v) {
+        limits = Objects.requireNonNull(v);
+        return this;
+    }
+
+    public AgentReport call() throws AgentException {
+        PresignedTransfer transfer = new PresignedTransfer(Duration.ofMinutes(2));
+        Path workspace = workDir.resolve("workspace");
+        try {
+            Files.createDirectories(workDir);
+            if (Files.exists(workspace, LinkOption.NOFOLLOW_LINKS)) {
+                throw new AgentException("workspace " + workspace + " already exists; each phase needs a fresh one");
+            }
+            Files.createDirectory(workspace);
+            byte[] archive = transfer.download(input, MAX_INPUT_BYTES);
+            SnapshotReader.ReadResult in = SnapshotReader.create().limits(limits)
+                    .read(new ByteArrayInputStream(archive), new DirectorySink(workspace));
+            Path control = workspace.resolve(CONTROL_DIR);
+            if (Files.exists(control, LinkOption.NOFOLLOW_LINKS)) {
+                throw new AgentException("the input holds a " + CONTROL_DIR + " entry, which is reserved for Airlock");
+            }
+            Files.createDirectory(control);
+            Files.writeString(control.resolve("task.md"), task, StandardCharsets.UTF_8);
+            ExecRequest request = switch (agent) {
+                case AgentSpec.Script s -> {
+                    Files.copy(s.file(), workspace.resolve(SCRIPT_FILE));
+                    yield ExecRequest.of("/bin/bash", "/workspace/" + SCRIPT_FILE);
+                }
+                case AgentSpec.Cmd c -> ExecRequest.shell(c.command());
+            };
+            request = request.withEnv(Map.of("AIRLOCK_TASK_FILE", "/workspace/" + TASK_FILE)).withTimeout(agentTimeout);
+            ExecResult result;
+            List<DenialEvent> denials = new ArrayList<>();
+            try (SandboxSession session = SandboxSession.open(policy, workspace)) {
+                result = session.exec(request);
+                denials.addAll(result.denials());
+            }
+            relay(result);
+            deleteTree(control);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Manifest manifest = DirectorySnapshot.write(workspace, out, limits, null);
+            transfer.upload(output, out.toByteArray());
+            return new AgentReport(in.id(), manifest.id(), result.timedOut() ? -1 : result.exitCode(),
+                    result.timedOut(), result.wallTime(), out.size(), denials);
+        } catch (SandboxException e) {
+            throw new AgentException("cannot run the agent in a sandbox (refusing to run unprotected): " + e.getMessage(), e);
+        } catch (SnapshotException e) {
+            throw new AgentException("snapshot refused: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new AgentException(e.getMessage(), e);
+        }
+    }
+
+    /** The agent's own output goes to our stderr, bounded by the sandbox's output limit; stdout stays the report's. */
+    private static void relay(ExecResult result) {
+        System.err.write(result.stdout(), 0, result.stdout().length);
+        System.err.write(result.stderr(), 0, result.stderr().length);
+        System.err.flush();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

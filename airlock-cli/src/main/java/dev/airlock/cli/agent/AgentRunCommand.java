@@ -1,0 +1,72 @@
+package dev.airlock.cli.agent;
+
+import dev.airlock.agent.AgentException;
+import dev.airlock.agent.AgentReport;
+import dev.airlock.agent.AgentSpec;
+import dev.airlock.agent.AgentWorker;
+import dev.airlock.core.event.DenialEvent;
+import dev.airlock.drop.transfer.PresignedUrl;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Download the input through $AIRLOCK_INPUT_URL (presigned GET), run the agent in a sandbox "
+                + "with the task as the file /workspace/.airlock/task.md, upload the output through "
+                + "$AIRLOCK_OUTPUT_URL (presigned PUT).",
+                "The URLs come from the environment, never the command line (they are bearer capabilities).",
+                "Prints 'input ID', 'output ID', 'exit N', 'agent-millis N' and one 'denial …' line per refusal."})
+public final class AgentRunCommand implements Callable<Integer> {
+    @Option(names = "--task-file", required = true, description = "The task text (untrusted; never interpolated).")
+    Path taskFile;
+
+    @Option(names = "--agent", required = true, description = "script:FILE or cmd:COMMAND.")
+    String agent;
+
+    @Option(names = "--work-dir", required = true, description = "A directory for the fresh workspace.")
+    Path workDir;
+
+    @Option(names = "--timeout", defaultValue = "PT30M", description = "Agent wall-time budget (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        String input = System.getenv("AIRLOCK_INPUT_URL");
+        String output = System.getenv("AIRLOCK_OUTPUT_URL");
+        if (input == null || output == null) {
+            System.err.println("airlock agent run: AIRLOCK_INPUT_URL and AIRLOCK_OUTPUT_URL must be set (presigned URLs)");
+            return 2;
+        }
+        AgentSpec spec;
+        try {
+            spec = AgentSpec.parse(agent);
+        } catch (IllegalArgumentException e) {
+            System.err.println("airlock agent run: " + e.getMessage());
+            return 2;
+        }
+        Instant expiry = Instant.now().plus(Duration.ofHours(1));
+        AgentWorker worker = new AgentWorker(new PresignedUrl("GET", URI.create(input), "input", expiry),
+                new PresignedUrl("PUT", URI.create(output), "output", expiry), spec,
+                Files.readString(taskFile, StandardCharsets.UTF_8), workDir).agentTimeout(timeout);
+        try {
+            AgentReport report = worker.call();
+            System.out.println("input " + report.inputId());
+            System.out.println("output " + report.outputId());
+            System.out.println("exit " + report.exitCode());
+            System.out.println("agent-millis " + report.agentTime().toMillis());
+            for (DenialEvent d : report.denials()) {
+                System.out.println("denial " + d.summary().replace('\n', ' '));
+            }
+            return 0;
+        } catch (AgentException e) {
+            System.err.println("airlock agent run: " + e.getMessage());
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.airlock.cli.run;
+
+import dev.airlock.orchestrator.EmbeddedDrop;
+import dev.airlock.orchestrator.LocalRun;
+import dev.airlock.orchestrator.RoleLauncher;
+import dev.airlock.orchestrator.RunListener;
+import dev.airlock.orchestrator.RunOutcome;
+import dev.airlock.orchestrator.RunState;
+import dev.airlock.orchestrator.RunStore;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/** Runs one pipeline on embedded defaults: the drop store as a role process, the run database, the role launcher. */
+public final class LocalPipeline {
+    private final Path dataDir;
+    private final PrintStream out;
+    private RoleLauncher.Observer observer = RoleLauncher.Observer.NONE;
+
+    public LocalPipeline(Path dataDir, PrintStream out) {
+        this.dataDir = dataDir;
+        this.out = out;
+    }
+
+    public LocalPipeline observer(RoleLauncher.Observer v) {
+        observer = v;
+        return this;
+    }
+
+    public RunOutcome run(String repo, String ref, String task, String agent, String gitToken) throws Exception {
+        RoleLauncher launcher = RoleLauncher.sameDistribution(dataDir.resolve("roles")).observer(observer);
+        long t0 = System.nanoTime();
+        try (RunStore store = RunStore.open(dataDir.resolve("db"));
+             EmbeddedDrop drop = EmbeddedDrop.start(launcher, dataDir.resolve("drop"))) {
+            out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
+            return new LocalRun(store, launcher, drop, dataDir).repo(repo).ref(ref).task(task).agent(agent)
+                    .gitToken(gitToken).listener(new PlainProgress(out)).call();
+        }
+    }
+
+    /** Prints the outcome; returns the exit code (0 pushed, 1 refused or failed). */
+    public static int report(RunOutcome outcome, PrintStream out, PrintStream err) {
+        switch (outcome) {
+            case RunOutcome.Published p -> {
+                out.println();
+                out.println("run       " + p.run() + ": done");
+                out.println("branch    " + p.branch() + " (commit " + p.commit().substring(0, 12) + ")");
+                out.println("changes   " + p.changes().describe());
+                p.changes().added().forEach(f -> out.println("  A " + f));
+                p.changes().modified().forEach(f -> out.println("  M " + f));
+                p.changes().deleted().forEach(f -> out.println("  D " + f));
+                printDenials(p.denials(), out);
+                out.println("timing    " + timings(p.phases()) + "; agent " + p.agentTime().toMillis() + " ms");
+                return 0;
+            }
+            case RunOutcome.Refused r -> {
+                err.println();
+                err.println("run       " + r.run() + ": refused in " + r.phase().label() + ", nothing pushed");
+                err.println("reason    " + r.reason());
+                printDenials(r.denials(), err);
+                return 1;
+            }
+            case RunOutcome.Failed f -> {
+                err.println();
+                err.println("run       " + f.run() + ": failed in " + f.phase().label() + ", nothing pushed");
+                err.println("reason    " + f.reason());
+                return 1;
+            }
+        }
+    }
+
+    private static void printDenials(java.util.List<String> denials, PrintStream out) {
+        out.println("denials   " + (denials.isEmpty() ? "none" : denials.size()));
+        denials.forEach(d -> out.println("  " + d));
+    }
+
+    static String timings(Map<RunState, Duration> phases) {
+        StringBuilder sb = new StringBuilder();
+        phases.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ", ").append(k.label()).append(' ')
+                .append(v.toMillis()).append(" ms"));
+        return sb.toString();
+    }
+
+    static String millis(long nanos) {
+        return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
+
+    /** One plain line per phase boundary: readable in a terminal, a CI log or a pipe. */
+    record PlainProgress(PrintStream out) implements RunListener {
+        @Override
+        public void phaseStarted(String run, RunState phase) {
+            out.printf(Locale.ROOT, "%-12s run %s%n", phase.label(), run);
+        }
+
+        @Override
+        public void phaseFinished(String run, RunState phase, Duration elapsed, String detail) {
+            out.printf(Locale.ROOT, "%-12s done in %s: %s%n", phase.label(), millis(elapsed.toNanos()), detail);
+        }
+    }
+}

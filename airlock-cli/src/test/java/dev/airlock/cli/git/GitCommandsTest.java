@@ -1,0 +1,113 @@
+package dev.airlock.cli.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.airlock.cli.Main;
+import dev.airlock.drop.snapshot.DirectorySink;
+import dev.airlock.drop.snapshot.DirectorySnapshot;
+import dev.airlock.drop.snapshot.Manifest;
+import dev.airlock.drop.snapshot.SnapshotLimits;
+import dev.airlock.drop.snapshot.SnapshotReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** `airlock git export` and `airlock git publish` end to end on a real local repository made with git. */
+class GitCommandsTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private void git(Path dir, String... args) throws Exception {
+        String[] cmd = new String[args.length + 7];
+        cmd[0] = "git";
+        cmd[1] = "-c";
+        cmd[2] = "user.name=Dev";
+        cmd[3] = "-c";
+        cmd[4] = "user.email=dev@example.invalid";
+        cmd[5] = "-c";
+        cmd[6] = "core.hooksPath=/dev/null";
+        System.arraycopy(args, 0, cmd, 7, args.length);
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(output).isZero();
+    }
+
+    @Test
+    void exportThenPublishRejectsTamperingAndTheDefaultBranchAndPushesAValidOutput() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Files.writeString(work.resolve("README.md"), "# cli\n");
+        git(work, "init", "-q", "-b", "main");
+        git(work, "add", ".");
+        git(work, "commit", "-q", "-m", "init");
+        git(tmp, "clone", "-q", "--bare", work.toString(), tmp.resolve("origin.git").toString());
+        String origin = tmp.resolve("origin.git").toString();
+        String cache = tmp.resolve("cache.git").toString();
+        Path input = tmp.resolve("in.tar.zst");
+
+        Run export = run("git", "export", "--remote", origin, "--cache", cache, "--out", input.toString());
+        assertThat(export.code()).as(export.err()).isZero();
+        String commit = line(export.out(), "commit ");
+        String inputId = line(export.out(), "snapshot ");
+
+        // The agent's side: unpack, edit, pack a delta.
+        Path ws = Files.createDirectories(tmp.resolve("ws"));
+        Manifest inputManifest;
+        try (InputStream in = Files.newInputStream(input)) {
+            inputManifest = SnapshotReader.create().expectedId(inputId).read(in, new DirectorySink(ws)).manifest();
+        }
+        Files.writeString(ws.resolve("README.md"), "# cli, edited\n");
+        Path output = tmp.resolve("out.tar.zst");
+        Manifest out;
+        try (OutputStream o = Files.newOutputStream(output)) {
+            out = DirectorySnapshot.write(ws, o, SnapshotLimits.DEFAULT, inputManifest);
+        }
+
+        Run tampered = run("git", "publish", "--remote", origin, "--cache", cache, "--in", output.toString(),
+                "--base", commit, "--expected-output-id", "sha256:" + "0".repeat(64), "--run", "r1",
+                "--branch", "airlock/r1");
+        assertThat(tampered.code()).isEqualTo(1);
+        assertThat(tampered.err()).contains("rejected").contains("is not the recorded");
+
+        Run toMain = run("git", "publish", "--remote", origin, "--cache", cache, "--in", output.toString(),
+                "--base", commit, "--expected-output-id", out.id(), "--run", "r1", "--branch", "main");
+        assertThat(toMain.code()).isEqualTo(1);
+        assertThat(toMain.err()).contains("refusing to push");
+
+        Run ok = run("git", "publish", "--remote", origin, "--cache", cache, "--in", output.toString(),
+                "--base", commit, "--expected-output-id", out.id(), "--run", "r1", "--branch", "airlock/r1");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("to refs/heads/airlock/r1");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Process p = new ProcessBuilder("git", "--git-dir", origin, "log", "-1", "--format=%an%n%B", "airlock/r1")
+                .redirectErrorStream(true).start();
+        p.getInputStream().transferTo(log);
+        assertThat(p.waitFor()).isZero();
+        assertThat(log.toString()).contains("airlock[bot]").contains("Airlock-Output-Snapshot: " + out.id());
+    }
+
+    private static String line(String text, String prefix) {
+        return text.lines().filter(l -> l.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no '" + prefix + "' line in: " + text))
+                .substring(prefix.length()).strip();
+    }
+}

@@ -1,0 +1,265 @@
+package dev.airlock.git.bench;
+
+import dev.airlock.drop.s3.DropSigner;
+import dev.airlock.drop.s3.S3ObjectStore;
+import dev.airlock.drop.s3.S3Settings;
+import dev.airlock.drop.server.EmbeddedS3Server;
+import dev.airlock.drop.snapshot.DirectorySink;
+import dev.airlock.drop.snapshot.DirectorySnapshot;
+import dev.airlock.drop.snapshot.Manifest;
+import dev.airlock.drop.snapshot.ManifestEntry;
+import dev.airlock.drop.snapshot.SnapshotLimits;
+import dev.airlock.drop.snapshot.SnapshotReader;
+import dev.airlock.drop.store.DropKeys;
+import dev.airlock.drop.transfer.PresignedTransfer;
+import dev.airlock.git.ExportCommand;
+import dev.airlock.git.GitRemote;
+import dev.airlock.git.IsolatedGit;
+import dev.airlock.git.MirrorCommand;
+import dev.airlock.git.OutputVerdict;
+import dev.airlock.git.PublishCommand;
+import dev.airlock.git.ValidateOutputCommand;
+import dev.airlock.git.ValidatedOutput;
+import dev.airlock.scan.Scanner;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.URIish;
+
+/**
+ * Phase round trip on a ~60 MB / ~3,000-file workspace (JDK sources from {@code $JAVA_HOME/lib/src.zip} committed
+ * to a local bare repository), against the real embedded S3 store:
+ * export (git service: fetch, snapshot, upload) → download (agent: presigned GET, unpack) → upload (agent: pack,
+ * presigned PUT) → validate (git service: get, hardened read, diff, scan) → publish (commit, push).
+ * Full: first phase, everything moves. Incremental: next phase, input and output are deltas, 10 files changed.
+ *
+ * <p>Run with {@code bin/bench-drop-git [rounds]}.
+ */
+public final class PhaseRoundTripBench {
+    private static final String[] STEPS = {"export", "download", "upload", "validate", "publish"};
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        Path tmp = Files.createTempDirectory("airlock-bench");
+        Path origin = buildOrigin(tmp);
+        IsolatedGit.install();
+        try (EmbeddedS3Server s3 = EmbeddedS3Server.start(tmp.resolve("drop"), 0)) {
+            S3Settings settings = new S3Settings(s3.endpoint(), "us-east-1", "airlock", true, s3.accessKey(),
+                    s3.secretKey());
+            try (S3ObjectStore store = S3ObjectStore.open(settings).ensureBucket();
+                 DropSigner signer = DropSigner.open(settings);
+                 Repository service = IsolatedGit.openBare(tmp.resolve("service.git"))) {
+                Bench bench = new Bench(tmp, origin, store, signer, service);
+                bench.phase("warmup", 0, true);
+                bench.phase("warmup", 1, false);
+                List<long[]> full = new ArrayList<>();
+                List<long[]> incremental = new ArrayList<>();
+                for (int i = 0; i < rounds; i++) {
+                    full.add(bench.phase("full-" + i, 0, true));
+                    incremental.add(bench.phase("full-" + i, 1, false));
+                }
+                System.out.printf("workspace: %d files, %.1f MB; load average at end: %.2f on %d cores%n",
+                        bench.fileCount, bench.bytes / 1e6,
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                        Runtime.getRuntime().availableProcessors());
+                report("full (first phase)", full);
+                report("incremental (10 files changed)", incremental);
+            }
+        }
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static void report(String name, List<long[]> runs) {
+        long[] totals = runs.stream().mapToLong(r -> Arrays.stream(r, 0, STEPS.length).sum()).sorted().toArray();
+        long[] cpu = runs.stream().mapToLong(r -> r[STEPS.length]).sorted().toArray();
+        long median = totals[totals.length / 2];
+        System.out.printf("%s: median %.1f ms (min %.1f, max %.1f, n=%d)%n", name, median / 1e6, totals[0] / 1e6,
+                totals[totals.length - 1] / 1e6, totals.length);
+        System.out.printf("  process CPU time (all threads, incl. the in-process S3 store): median %.1f ms%n",
+                cpu[cpu.length / 2] / 1e6);
+        for (int s = 0; s < STEPS.length; s++) {
+            final int step = s;
+            long[] xs = runs.stream().mapToLong(r -> r[step]).sorted().toArray();
+            long m = xs[xs.length / 2];
+            System.out.printf("  %-9s %8.1f ms  %5.1f%%%n", STEPS[s], m / 1e6, 100.0 * m / median);
+        }
+    }
+
+    private static final class Bench {
+        final Path tmp;
+        final Path origin;
+        final S3ObjectStore store;
+        final DropSigner signer;
+        final Repository service;
+        final PresignedTransfer agent = new PresignedTransfer(Duration.ofSeconds(30));
+        final Scanner scanner = Scanner.builder().build();
+        long fileCount;
+        long bytes;
+        // state carried between the phases of one run
+        Path workspace;
+        dev.airlock.drop.snapshot.FileHashCache agentCache;
+        Manifest agentHas;
+        ExportCommand.Result lastInput;
+        String lastBranchCommit;
+        int runCounter;
+
+        Bench(Path tmp, Path origin, S3ObjectStore store, DropSigner signer, Repository service) {
+            this.tmp = tmp;
+            this.origin = origin;
+            this.store = store;
+            this.signer = signer;
+            this.service = service;
+        }
+
+        long[] phase(String label, int phase, boolean first) throws Exception {
+            String run = first ? "bench-" + (runCounter++) : "bench-" + (runCounter - 1);
+            long[] t = new long[6];
+            long cpu0 = cpuNanos();
+            GitRemote remote = GitRemote.parse(origin.toString());
+
+            // export: git service fetches, snapshots (delta against what the agent holds), uploads the input
+            long t0 = System.nanoTime();
+            new MirrorCommand(service).remote(remote).call();
+            ByteArrayOutputStream in = new ByteArrayOutputStream();
+            String revision = first ? "refs/remotes/origin/main" : lastBranchCommit;
+            ExportCommand.Result input = new ExportCommand(service).revision(revision).output(in)
+                    .base(first ? null : agentHas).call();
+            store.put(DropKeys.input(run, phase), in.toByteArray());
+            long t1 = System.nanoTime();
+
+            // download: agent GETs through its presigned URL and unpacks (first phase: fresh dir; later: in place)
+            var get = signer.get(DropKeys.input(run, phase), Duration.ofMinutes(5));
+            byte[] got = agent.download(get, 1L << 30);
+            if (first) {
+                workspace = Files.createDirectories(tmp.resolve("agent-" + run));
+                agentCache = new dev.airlock.drop.snapshot.FileHashCache();
+                SnapshotReader.create().read(new ByteArrayInputStream(got), new DirectorySink(workspace));
+            } else {
+                Set<String> held = agentHas.entries().stream().map(ManifestEntry::sha256).collect(Collectors.toSet());
+                var r = SnapshotReader.create().base(agentHas.id(), held::contains)
+                        .read(new ByteArrayInputStream(got), DirectorySink.updating(workspace));
+                DirectorySink.prune(workspace, r.manifest(), agentHas);
+            }
+            long t2 = System.nanoTime();
+            agentHas = input.manifest();
+            if (first) {
+                fileCount = agentHas.entries().size();
+                bytes = agentHas.entries().stream().mapToLong(ManifestEntry::size).sum();
+            }
+
+            // the agent's work (not timed): change 10 files
+            List<ManifestEntry> files = agentHas.entries();
+            for (int i = 0; i < 10; i++) {
+                Path p = workspace.resolve(files.get((i * 97 + phase * 13) % files.size()).path());
+                Files.writeString(p, "// edited by the agent in " + label + " phase " + phase + "\n",
+                        java.nio.file.StandardOpenOption.APPEND);
+            }
+
+            // upload: agent packs (full on the first phase, else delta) and PUTs through its presigned URL
+            long t3 = System.nanoTime();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Manifest output = DirectorySnapshot.write(workspace, out, SnapshotLimits.DEFAULT, first ? null : agentHas,
+                    agentCache);
+            var put = signer.put(DropKeys.output(run, phase), Duration.ofMinutes(5));
+            agent.upload(put, out.toByteArray());
+            long t4 = System.nanoTime();
+
+            // validate: git service reads the output and checks it against the recorded id
+            OutputVerdict verdict;
+            try (InputStream archive = store.get(DropKeys.output(run, phase))) {
+                verdict = new ValidateOutputCommand(service).input(input).archive(archive)
+                        .expectedOutputId(output.id()).scanner(scanner).call();
+            }
+            long t5 = System.nanoTime();
+            ValidatedOutput accepted = switch (verdict) {
+                case OutputVerdict.Accepted a -> a.output();
+                case OutputVerdict.NeedsReview r -> throw new IllegalStateException("review: " + r.protectedPaths());
+                case OutputVerdict.Rejected r -> throw new IllegalStateException(r.reason().describe());
+            };
+
+            // publish: commit and push to airlock/<run>
+            PublishCommand.Result pushed = new PublishCommand(service).output(accepted).runId(run)
+                    .branch("airlock/" + run).force(!first).remote(remote).call();
+            long t6 = System.nanoTime();
+            lastBranchCommit = pushed.commit().name();
+            agentHas = output;
+            t[0] = t1 - t0;
+            t[1] = t2 - t1;
+            t[2] = t4 - t3;
+            t[3] = t5 - t4;
+            t[4] = t6 - t5;
+            t[5] = cpuNanos() - cpu0;
+            return t;
+        }
+    }
+
+    private static void run(Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed");
+        }
+    }
+
+    /** A bare repository with java.base sources (plus java.desktop files up to ~60 MB) on main. */
+    private static Path buildOrigin(Path tmp) throws Exception {
+        Path work = tmp.resolve("origin-work");
+        Path zip = Path.of(System.getProperty("java.home"), "lib", "src.zip");
+        long total = 0;
+        int count = 0;
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            Map<String, ZipEntry> chosen = new LinkedHashMap<>();
+            for (var e : z.stream().toList()) {
+                if (!e.isDirectory() && e.getName().startsWith("java.base/")) {
+                    chosen.put(e.getName(), e);
+                    total += e.getSize();
+                }
+            }
+            for (var e : z.stream().toList()) {
+                if (total >= 60_000_000L) {
+                    break;
+                }
+                if (!e.isDirectory() && e.getName().startsWith("java.desktop/")) {
+                    chosen.put(e.getName(), e);
+                    total += e.getSize();
+                }
+            }
+            for (ZipEntry e : chosen.values()) {
+                Path p = work.resolve(e.getName());
+                Files.createDirectories(p.getParent());
+                try (InputStream s = z.getInputStream(e)) {
+                    Files.copy(s, p);
+                }
+                count++;
+            }
+        }
+        System.out.printf("origin: %d files, %.1f MB from %s%n", count, total / 1e6, zip);
+        Path bare = tmp.resolve("origin.git");
+        // The git CLI builds the fixture in about a second (JGit's add of 4,000 files takes a minute).
+        run(work, "git", "init", "-q", "-b", "main");
+        run(work, "git", "add", ".");
+        run(work, "git", "-c", "user.name=Dev", "-c", "user.email=dev@example.invalid", "-c", "core.hooksPath=/dev/null",
+                "commit", "-q", "-m", "jdk sources");
+        run(tmp, "git", "clone", "-q", "--bare", work.toString(), bare.toString());
+        return bare;
+    }
+}

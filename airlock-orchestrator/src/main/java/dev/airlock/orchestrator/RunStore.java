@@ -1,0 +1,183 @@
+package dev.airlock.orchestrator;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Runs and their events in an embedded H2 database under the data directory, schema managed by Flyway
+ * ({@code db/migration}). Every transition is a guarded update ({@code WHERE state = from}), so a replayed or raced
+ * transition fails instead of silently overwriting a later state.
+ */
+public final class RunStore implements AutoCloseable {
+    private final Connection db;
+    private final Clock clock;
+
+    private RunStore(Connection db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** Opens (creating and migrating if needed) {@code <dir>/runs.mv.db}. */
+    public static RunStore open(Path dir) throws SQLException {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("runs") + ";DB_CLOSE_ON_EXIT=FALSE";
+        Flyway.configure().dataSource(url, "airlock", "").locations("classpath:db/migration").load().migrate();
+        return new RunStore(DriverManager.getConnection(url, "airlock", ""), Clock.systemUTC());
+    }
+
+    public synchronized RunRecord create(String id, String repo, String ref, String agent, String taskSha256)
+            throws SQLException {
+        Timestamp now = Timestamp.from(clock.instant());
+        try (PreparedStatement s = db.prepareStatement("INSERT INTO runs (id, state, repo, ref, agent, task_sha256, "
+                + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, id);
+            s.setString(2, RunState.QUEUED.name());
+            s.setString(3, repo);
+            s.setString(4, ref);
+            s.setString(5, agent);
+            s.setString(6, taskSha256);
+            s.setTimestamp(7, now);
+            s.setTimestamp(8, now);
+            s.executeUpdate();
+        }
+        event(id, RunState.QUEUED, "state", null, "queued");
+        return get(id).orElseThrow();
+    }
+
+    /** Moves {@code id} from {@code from} to {@code to}; throws if the machine forbids it or the row moved on. */
+    public synchronized void transition(String id, RunState from, RunState to, String reason) throws SQLException {
+        if (!from.allows(to)) {
+            throw new IllegalTransitionException(id, from, to);
+        }
+        try (PreparedStatement s = db.prepareStatement(
+                "UPDATE runs SET state = ?, reason = ?, updated_at = ? WHERE id = ? AND state = ?")) {
+            s.setString(1, to.name());
+            s.setString(2, reason);
+            s.setTimestamp(3, Timestamp.from(clock.instant()));
+            s.setString(4, id);
+            s.setString(5, from.name());
+            if (s.executeUpdate() != 1) {
+                throw new IllegalTransitionException(id, from, to);
+            }
+        }
+        event(id, to, "state", null, reason == null ? to.label() : to.label() + ": " + reason);
+    }
+
+    /** Records a fact learned in a phase: one of base_commit, input_id, output_id, branch. */
+    public synchronized void record(String id, Field field, String value) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("UPDATE runs SET " + field.column + " = ?, updated_at = ? WHERE id = ?")) {
+            s.setString(1, value);
+            s.setTimestamp(2, Timestamp.from(clock.instant()));
+            s.setString(3, id);
+            s.executeUpdate();
+        }
+    }
+
+    public enum Field {
+        BASE_COMMIT("base_commit"), INPUT_ID("input_id"), OUTPUT_ID("output_id"), BRANCH("branch");
+
+        private final String column;
+
+        Field(String column) {
+            this.column = column;
+        }
+    }
+
+    public synchronized void event(String id, RunState state, String kind, Long millis, String message)
+            throws SQLException {
+        try (PreparedStatement s = db.prepareStatement(
+                "INSERT INTO run_events (run_id, at, state, kind, millis, message) VALUES (?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, id);
+            s.setTimestamp(2, Timestamp.from(clock.instant()));
+            s.setString(3, state.name());
+            s.setString(4, kind);
+            if (millis == null) {
+                s.setNull(5, java.sql.Types.BIGINT);
+            } else {
+                s.setLong(5, millis);
+            }
+            s.setString(6, message == null ? null : truncate(message));
+            s.executeUpdate();
+        }
+    }
+
+    public synchronized Optional<RunRecord> get(String id) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("SELECT * FROM runs WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(row(r)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The newest {@code limit} runs, newest first. */
+    public synchronized List<RunRecord> list(int limit) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?")) {
+            s.setInt(1, limit);
+            List<RunRecord> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(row(r));
+                }
+            }
+            return out;
+        }
+    }
+
+    public synchronized List<RunEvent> events(String id) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("SELECT * FROM run_events WHERE run_id = ? ORDER BY seq")) {
+            s.setString(1, id);
+            List<RunEvent> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    long raw = r.getLong("millis");
+                    Long millis = r.wasNull() ? null : raw;
+                    out.add(new RunEvent(r.getLong("seq"), r.getTimestamp("at").toInstant(),
+                            RunState.valueOf(r.getString("state")), r.getString("kind"), millis,
+                            r.getString("message")));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static RunRecord row(ResultSet r) throws SQLException {
+        return new RunRecord(r.getString("id"), RunState.valueOf(r.getString("state")), r.getString("reason"),
+                r.getString("repo"), r.getString("ref"), r.getString("agent"), r.getString("task_sha256"),
+                r.getString("base_commit"), r.getString("input_id"), r.getString("output_id"), r.getString("branch"),
+                instant(r.getTimestamp("created_at")), instant(r.getTimestamp("updated_at")));
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 4000 ? s : s.substring(0, 3990) + "…";
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException ignored) {
+            // closing an embedded database we are done with; nothing to recover
+        }
+    }
+}
