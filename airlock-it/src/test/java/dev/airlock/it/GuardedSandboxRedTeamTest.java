@@ -54,7 +54,7 @@ class GuardedSandboxRedTeamTest {
         guard = EgressGuard.builder().ca(ca).defaults(policy)
                 .resolver(RESOLVER).connector(CONNECTOR).upstreamTrust(upstreamCa.certificate())
                 .denials(WIRING).eventLoopThreads(1).requestTimeout(Duration.ofSeconds(5)).build().start();
-        WIRING.attach(guard, ca, dir.resolve("ca").resolve(CertificateAuthority.CERT_FILE), dir);
+        WIRING.attach(guard, dir.resolve("ca").resolve(CertificateAuthority.CERT_FILE), dir);
         Path ws = Files.createDirectories(dir.resolve("ws"));
         session = WIRING.open(SandboxPolicy.defaults(), ws, policy);
         POLICY.set(policy);
@@ -104,6 +104,7 @@ class GuardedSandboxRedTeamTest {
         }
         assertThat(CONNECTOR.refusedNonLoopback).isEmpty();
         assertThat(RESOLVER.unexpected).as("names the guard tried to resolve").isEmpty();
+        assertThat(WIRING.unrouted()).isEmpty();
         return d;
     }
 

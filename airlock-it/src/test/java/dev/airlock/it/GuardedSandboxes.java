@@ -4,7 +4,6 @@ import dev.airlock.core.SessionId;
 import dev.airlock.core.event.DenialEvent;
 import dev.airlock.proxy.EgressGuard;
 import dev.airlock.proxy.policy.GuardPolicy;
-import dev.airlock.proxy.tls.CertificateAuthority;
 import dev.airlock.sandbox.GuardEndpoint;
 import dev.airlock.sandbox.SandboxException;
 import dev.airlock.sandbox.SandboxPolicy;
@@ -27,14 +26,12 @@ final class GuardedSandboxes implements Consumer<DenialEvent> {
     private final Map<String, SandboxSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, DenialEvent> unrouted = new ConcurrentHashMap<>();
     private EgressGuard guard;
-    private CertificateAuthority ca;
     private Path caPem;
     private Path socketDir;
 
     /** Set once the guard (built with {@code .denials(this)}) has started. */
-    void attach(EgressGuard guard, CertificateAuthority ca, Path caPem, Path socketDir) {
+    void attach(EgressGuard guard, Path caPem, Path socketDir) {
         this.guard = guard;
-        this.ca = ca;
         this.caPem = caPem;
         this.socketDir = socketDir;
     }
@@ -70,6 +67,7 @@ final class GuardedSandboxes implements Consumer<DenialEvent> {
         }
     }
 
+    /** Denials for sessions this wiring does not know (by session id); should stay empty. */
     Map<String, DenialEvent> unrouted() {
         return unrouted;
     }
