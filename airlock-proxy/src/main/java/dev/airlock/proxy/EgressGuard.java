@@ -68,6 +68,13 @@ public final class EgressGuard implements AutoCloseable {
     private ExecutorService workers;
     private HttpServer admin;
     private GuardMetrics metrics;
+    private GuardContext ctx;
+    /** One scanner per policy object; a closed session's entry is dropped so per-session policies do not pile up. */
+    private final Map<GuardPolicy, Scanner> scanners = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final Map<SessionId, SessionSocket> sessionSockets = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record SessionSocket(Path path, Channel server) {
+    }
 
     private EgressGuard(Builder b) {
         this.b = b;
@@ -89,7 +96,6 @@ public final class EgressGuard implements AutoCloseable {
         for (String w : b.defaults.warnings()) {
             LOG.warning("WARNING: " + w);
         }
-        Map<GuardPolicy, Scanner> scanners = Collections.synchronizedMap(new IdentityHashMap<>());
         List<Interceptor> interceptors = List.of(
                 new RouteInterceptor(b.resolver),
                 new ScanInterceptor(p -> scanners.computeIfAbsent(p, EgressGuard::scannerFor), metrics::scanned),
@@ -100,7 +106,7 @@ public final class EgressGuard implements AutoCloseable {
             upstream.trustManager(b.upstreamTrust);
         }
         SslContext upstreamTls = upstream.build();
-        GuardContext ctx = new GuardContext(b.sessions, b.ca, b.resolver, b.connector, upstreamTls, interceptors, workers,
+        ctx = new GuardContext(b.sessions, b.ca, b.resolver, b.connector, upstreamTls, interceptors, workers,
                 b.audit, b.denials, metrics, b.defaults, epoll ? EpollSocketChannel.class : NioSocketChannel.class,
                 8 * 1024, b.maxHeaderBytes, b.defaults.maxBodyBytes(), b.idleTimeout, b.requestTimeout,
                 b.defaults.scanTimeout().plusSeconds(2));
@@ -164,6 +170,62 @@ public final class EgressGuard implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a session while the guard runs and serves it on its own Unix socket: every connection on {@code socket}
+     * belongs to {@code id} (the socket is the identity, so no token is handed out). This is how a sandbox session is
+     * connected: the socket is bind-mounted into that sandbox only, and {@code policy} carries its canaries as known
+     * secrets. Replaces nothing: a session id already open is refused.
+     */
+    public void openSession(SessionId id, Path socket, GuardPolicy policy) throws IOException {
+        if (ctx == null) {
+            throw new IllegalStateException("start the guard first");
+        }
+        if (!Epoll.isAvailable()) {
+            throw new IOException("per-session Unix sockets need Linux epoll, which is not available here");
+        }
+        if (sessionSockets.containsKey(id) || b.sessions.byId(id) != null) {
+            throw new IllegalStateException("session " + id + " is already open on this guard");
+        }
+        // Unix-socket sessions never authenticate with Proxy-Authorization; the token is random and never leaves.
+        byte[] token = new byte[32];
+        new java.security.SecureRandom().nextBytes(token);
+        b.sessions.register(id, java.util.HexFormat.of().formatHex(token), policy);
+        try {
+            Files.deleteIfExists(socket);
+            Channel server = new ServerBootstrap().group(group)
+                    .channel(EpollServerDomainSocketChannel.class)
+                    .childHandler(new ClientInitializer(ctx, () -> b.sessions.byId(id)))
+                    .bind(new DomainSocketAddress(socket.toFile())).sync().channel();
+            sessionSockets.put(id, new SessionSocket(socket, server));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeSession(id);
+            throw new IOException("interrupted while binding " + socket, e);
+        } catch (IOException | RuntimeException e) {
+            closeSession(id);
+            throw e;
+        }
+    }
+
+    /** Ends a session opened by {@link #openSession}: its socket stops accepting, its identity is forgotten. */
+    public void closeSession(SessionId id) {
+        Session gone = b.sessions.byId(id);
+        b.sessions.remove(id);
+        if (gone != null && sessionSockets.containsKey(id)) {
+            scanners.remove(gone.policy());
+        }
+        SessionSocket s = sessionSockets.remove(id);
+        if (s != null) {
+            s.server().close().syncUninterruptibly();
+            try {
+                Files.deleteIfExists(s.path());
+            } catch (IOException ignored) {
+                // best effort: a stale socket file accepts nothing
+            }
+        }
+    }
+
     /** The TCP address the guard listens on. */
     public InetSocketAddress address() {
         for (Channel c : servers) {
@@ -185,6 +247,9 @@ public final class EgressGuard implements AutoCloseable {
 
     @Override
     public void close() {
+        for (SessionId id : List.copyOf(sessionSockets.keySet())) {
+            closeSession(id);
+        }
         for (Channel c : servers) {
             c.close().syncUninterruptibly();
         }

@@ -59,6 +59,8 @@ public final class SandboxSession implements AutoCloseable {
     private final GrantDecider decider;
     private final GuardEndpoint guard;
     private final Canaries canaries;
+    private final java.util.concurrent.ConcurrentLinkedQueue<DenialEvent> external = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger externalPending = new java.util.concurrent.atomic.AtomicInteger();
     private final int landlockAbi;
     private final Clock clock = Clock.systemUTC();
     private final AtomicLong calls = new AtomicLong();
@@ -80,7 +82,7 @@ public final class SandboxSession implements AutoCloseable {
         this.grants = new CapabilityGrants(log, clock);
         this.decider = b.decider;
         this.guard = b.guard;
-        this.canaries = b.policy.canaries() ? Canaries.generate() : Canaries.none();
+        this.canaries = b.canaries;
         this.landlockAbi = landlockAbi;
         this.bwrapStderr = bwrapStderr;
     }
@@ -102,11 +104,21 @@ public final class SandboxSession implements AutoCloseable {
         private SessionEventLog log = new SessionEventLog();
         private GrantDecider decider = GrantDecider.REFUSE_ALL;
         private GuardEndpoint guard;
+        private final Canaries canaries;
 
         private Builder(SandboxPolicy policy, Path workspace) {
             this.policy = Objects.requireNonNull(policy, "policy");
             this.workspace = Objects.requireNonNull(workspace, "workspace");
+            this.canaries = policy.canaries() ? Canaries.generate() : Canaries.none();
         }
+
+        /**
+         * The canary values this session will plant (name → value), known before it opens so they can be registered
+         * with the egress guard as known secrets first. Print only with Redaction.redact.
+         */
+        public Map<String, String> canaries() { return canaries.values(); }
+
+        public SessionId id() { return id; }
 
         public Builder id(SessionId v) { id = Objects.requireNonNull(v); return this; }
         public Builder eventLog(SessionEventLog v) { log = Objects.requireNonNull(v); return this; }
@@ -354,8 +366,33 @@ public final class SandboxSession implements AutoCloseable {
         for (DenialEvent d : denials) {
             log.append(new SessionEvent.Denied(d));
         }
+        // Denials reported from outside (the egress guard) since the previous call: already in the log.
+        for (DenialEvent d; (d = external.poll()) != null; ) {
+            externalPending.decrementAndGet();
+            denials.add(new DenialEvent(d.time(), d.session(), call, d.kind(), d.operation(), d.target(), d.rule(), d.hint()));
+        }
         return new ExecResult(call, exit, signal, timedOut, stdout, stderr, outTrunc, errTrunc, wall, denials);
     }
+
+    /**
+     * A denial observed outside the sandbox for this session, e.g. by the egress guard: appended to the event log now
+     * and returned in the result of the call running now, or of the next call. Never blocks (the guard calls it while
+     * a call is in flight). Events for another session are refused; beyond {@value #MAX_EXTERNAL_PENDING} pending
+     * events the rest are only logged.
+     */
+    public void reportDenial(DenialEvent denial) {
+        if (!denial.session().equals(id.value())) {
+            throw new IllegalArgumentException("denial for session " + denial.session() + " reported to session " + id);
+        }
+        log.append(new SessionEvent.Denied(denial));
+        if (externalPending.incrementAndGet() <= MAX_EXTERNAL_PENDING) {
+            external.add(denial);
+        } else {
+            externalPending.decrementAndGet();
+        }
+    }
+
+    private static final int MAX_EXTERNAL_PENDING = 64;
 
     /** Convenience for {@link #exec(ExecRequest)} with the policy's defaults. */
     public ExecResult exec(String... argv) throws SandboxException {

@@ -574,6 +574,9 @@ static void bridge_loop(int listener, const char *guard_path) {
             p[n].fd = pairs[i].b; p[n].events = POLLIN; n++;
         }
         if (poll(p, (nfds_t) n, -1) < 0) { if (errno == EINTR) continue; _exit(1); }
+        /* Only pairs that were polled have revents; a pair accepted just now must wait for the next round (reading
+         * it now would block the whole bridge on a socket with nothing to read). */
+        int polled = npairs;
         if (p[0].revents & POLLIN) {
             int c = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
             if (c >= 0) {
@@ -584,7 +587,7 @@ static void bridge_loop(int listener, const char *guard_path) {
                 else { pairs[npairs].a = c; pairs[npairs].b = u; npairs++; }
             }
         }
-        for (int i = 0, k = 1; i < npairs; i++, k += 2) {
+        for (int i = 0, k = 1; i < polled; i++, k += 2) {
             int dead = 0;
             for (int side = 0; side < 2 && !dead; side++) {
                 short ev = p[k + side].revents;

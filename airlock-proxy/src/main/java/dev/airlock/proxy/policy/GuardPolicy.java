@@ -62,6 +62,14 @@ public record GuardPolicy(
                 webSockets, credentials, knownSecrets, scanTimeout, testOnlyAllowLoopbackUpstream);
     }
 
+    /** This policy plus {@code more} known secrets (a sandbox session's canaries); existing names are kept. */
+    public GuardPolicy withKnownSecrets(Map<String, String> more) {
+        Map<String, String> merged = new java.util.LinkedHashMap<>(more);
+        merged.putAll(knownSecrets);
+        return new GuardPolicy(allow, deny, ports, methods, generic, failMode, maxBodyBytes, maxDecodedBodyBytes,
+                refuseWebSockets, credentials, merged, scanTimeout, testOnlyAllowLoopbackUpstream);
+    }
+
     /** Warnings to log at start for risky settings. */
     public List<String> warnings() {
         var out = new java.util.ArrayList<String>();

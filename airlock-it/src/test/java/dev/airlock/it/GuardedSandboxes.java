@@ -1,0 +1,74 @@
+package dev.airlock.it;
+
+import dev.airlock.core.SessionId;
+import dev.airlock.core.event.DenialEvent;
+import dev.airlock.proxy.EgressGuard;
+import dev.airlock.proxy.policy.GuardPolicy;
+import dev.airlock.sandbox.GuardEndpoint;
+import dev.airlock.sandbox.SandboxException;
+import dev.airlock.sandbox.SandboxPolicy;
+import dev.airlock.sandbox.SandboxSession;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The wiring between a running guard and sandbox sessions (the only place that depends on both modules): per
+ * session, the guard serves its own Unix socket with the session's canaries as known secrets, the sandbox mounts that
+ * socket, and the guard's denial events are routed back to the session by id.
+ */
+final class GuardedSandboxes implements Consumer<DenialEvent> {
+    /** Port of the bridge inside each sandbox (its own network namespace, so any fixed port will do). */
+    static final int BRIDGE_PORT = 3128;
+
+    private final Map<String, SandboxSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, DenialEvent> unrouted = new ConcurrentHashMap<>();
+    private EgressGuard guard;
+    private Path caPem;
+    private Path socketDir;
+
+    /** Set once the guard (built with {@code .denials(this)}) has started. */
+    void attach(EgressGuard guard, Path caPem, Path socketDir) {
+        this.guard = guard;
+        this.caPem = caPem;
+        this.socketDir = socketDir;
+    }
+
+    SandboxSession open(SandboxPolicy sandboxPolicy, Path workspace, GuardPolicy guardPolicy) throws IOException, SandboxException {
+        SandboxSession.Builder b = SandboxSession.builder(sandboxPolicy, workspace);
+        SessionId id = b.id();
+        Path socket = socketDir.resolve(id.value() + ".sock");
+        guard.openSession(id, socket, guardPolicy.withKnownSecrets(b.canaries()));
+        try {
+            SandboxSession s = b.guard(new GuardEndpoint(socket, caPem, BRIDGE_PORT)).open();
+            sessions.put(id.value(), s);
+            return s;
+        } catch (SandboxException | RuntimeException e) {
+            guard.closeSession(id);
+            throw e;
+        }
+    }
+
+    void close(SandboxSession s) {
+        sessions.remove(s.id().value());
+        guard.closeSession(s.id());
+        s.close();
+    }
+
+    @Override
+    public void accept(DenialEvent e) {
+        SandboxSession s = sessions.get(e.session());
+        if (s != null) {
+            s.reportDenial(e);
+        } else {
+            unrouted.put(e.session(), e);
+        }
+    }
+
+    /** Denials for sessions this wiring does not know (by session id); should stay empty. */
+    Map<String, DenialEvent> unrouted() {
+        return unrouted;
+    }
+}
