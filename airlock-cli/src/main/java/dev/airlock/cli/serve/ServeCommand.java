@@ -94,8 +94,8 @@ public final class ServeCommand implements Callable<Integer> {
     /** Each triggered issue runs the local pipeline against the repository's configured location. */
     public static IssueRunner pipeline(Path dataDir, Map<RepoName, String> targets, String ref, String agent,
                                        String gitToken, PrintStream out) {
-        return trigger -> new LocalPipeline(dataDir, out).run(targets.get(trigger.repo()), ref, trigger.task(), agent,
-                gitToken);
+        return (trigger, progress) -> new LocalPipeline(dataDir, out).listener(progress)
+                .run(targets.get(trigger.repo()), ref, trigger.task(), agent, gitToken);
     }
 
     static Map<RepoName, String> parseRepos(Map<String, String> raw) {

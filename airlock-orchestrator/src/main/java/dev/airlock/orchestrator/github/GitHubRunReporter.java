@@ -1,11 +1,14 @@
 package dev.airlock.orchestrator.github;
 
+import dev.airlock.orchestrator.RunListener;
 import dev.airlock.orchestrator.RunOutcome;
 import dev.airlock.orchestrator.RunRecord;
 import dev.airlock.orchestrator.RunState;
 import dev.airlock.orchestrator.RunStore;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * Takes a triggered issue through a run and reports on GitHub: ONE progress comment, created when the run starts
@@ -17,8 +20,10 @@ final class GitHubRunReporter {
     private final RunStore store;
     private final IssueRunner runner;
     private final String baseBranch;
+    private final PrintStream log;
 
-    GitHubRunReporter(GitHubApi api, RunStore store, IssueRunner runner, String baseBranch) {
+    GitHubRunReporter(GitHubApi api, RunStore store, IssueRunner runner, String baseBranch, PrintStream log) {
+        this.log = log;
         this.api = api;
         this.store = store;
         this.runner = runner;
@@ -30,7 +35,7 @@ final class GitHubRunReporter {
                 "Airlock: run requested by @" + t.sender() + " is starting.");
         RunOutcome outcome;
         try {
-            outcome = runner.run(t);
+            outcome = runner.run(t, new CommentProgress(t, comment));
         } catch (Exception e) {
             api.updateComment(t.repo(), comment, "Airlock: the run could not be carried out (" + e.getClass()
                     .getSimpleName() + "). Nothing was pushed; see `airlock runs` on the orchestrator host.");
@@ -58,6 +63,32 @@ final class GitHubRunReporter {
         store.record(p.run(), RunStore.Field.PULL_REQUEST, url);
         store.transition(p.run(), RunState.DONE, RunState.PR_OPENED, url);
         return url;
+    }
+
+    /** Edits the one progress comment as each phase starts; a failed edit is logged, never fatal to the run. */
+    private final class CommentProgress implements RunListener {
+        private final Trigger.Start trigger;
+        private final long comment;
+
+        CommentProgress(Trigger.Start trigger, long comment) {
+            this.trigger = trigger;
+            this.comment = comment;
+        }
+
+        @Override
+        public void phaseStarted(String run, RunState phase) {
+            try {
+                api.updateComment(trigger.repo(), comment, "Airlock: run `" + run + "` requested by @"
+                        + trigger.sender() + " is " + phase.label() + "…");
+            } catch (IOException e) {
+                log.println("github: progress comment not updated: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void phaseFinished(String run, RunState phase, Duration elapsed, String detail) {
+            // the next phase's start (or the outcome) edits the comment
+        }
     }
 
     private static String inline(String s) {

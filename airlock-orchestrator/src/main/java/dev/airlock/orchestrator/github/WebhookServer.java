@@ -49,7 +49,8 @@ public final class WebhookServer implements AutoCloseable {
         this.api = Objects.requireNonNull(b.api, "GitHub API");
         this.repos = Set.copyOf(b.repos);
         this.log = b.log;
-        this.reporter = new GitHubRunReporter(api, store, Objects.requireNonNull(b.runner, "runner"), b.baseBranch);
+        this.reporter = new GitHubRunReporter(api, store, Objects.requireNonNull(b.runner, "runner"), b.baseBranch,
+                b.log);
         this.http = HttpServer.create(Objects.requireNonNull(b.listen, "listen address"), 16);
         http.createContext("/", this::exchange);
         http.setExecutor(Executors.newFixedThreadPool(2, r -> {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.orchestrator.ChangeSummary;
+import dev.airlock.orchestrator.RunListener;
 import dev.airlock.orchestrator.RunOutcome;
 import dev.airlock.orchestrator.RunState;
 import dev.airlock.orchestrator.RunStore;
@@ -66,14 +67,16 @@ class WebhookServerTest {
     }
 
     /** Records the trigger and leaves a finished run in the database, as LocalRun would. */
-    private RunOutcome fakePipeline(Trigger.Start t) throws Exception {
+    private RunOutcome fakePipeline(Trigger.Start t, RunListener progress) throws Exception {
         started.add(t);
         String run = "run-" + started.size();
         store.create(run, "/repos/widgets.git", "main", "cmd:true", "ab".repeat(32));
         store.transition(run, RunState.QUEUED, RunState.EXPORTING, null);
+        progress.phaseStarted(run, RunState.EXPORTING);
         store.record(run, RunStore.Field.BASE_COMMIT, "1111111111111111111111111111111111111111");
         store.record(run, RunStore.Field.INPUT_ID, "sha256:" + "22".repeat(32));
         store.transition(run, RunState.EXPORTING, RunState.CODING, null);
+        progress.phaseStarted(run, RunState.CODING);
         store.record(run, RunStore.Field.OUTPUT_ID, "sha256:" + "33".repeat(32));
         store.transition(run, RunState.CODING, RunState.PUBLISHING, null);
         store.record(run, RunStore.Field.BRANCH, "airlock/" + run);
@@ -109,9 +112,15 @@ class WebhookServerTest {
                 "egress example.com:443 host not allowed", "agent wall time: 0.9 s");
         assertThat(pulls.getFirst().authorization()).isEqualTo("Bearer ghp_orchestratorToken123");
 
-        // One progress comment: created once, then edited in place with the outcome.
+        // One progress comment: created once, then edited in place per phase and with the outcome.
         assertThat(github.requests("POST", "/issues/7/comments")).hasSize(1);
-        assertThat(github.requests("PATCH", "")).hasSize(1);
+        long id = github.comments.keySet().iterator().next();
+        assertThat(github.requests("PATCH", "")).extracting(FakeGitHub.Request::path)
+                .containsExactly("/repos/octo/widgets/issues/comments/" + id,
+                        "/repos/octo/widgets/issues/comments/" + id, "/repos/octo/widgets/issues/comments/" + id);
+        assertThat(github.requests("PATCH", "")).extracting(q -> q.body().path("body").asText())
+                .satisfiesExactly(b -> assertThat(b).contains("is exporting"), b -> assertThat(b).contains("is coding"),
+                        b -> assertThat(b).contains("opened draft pull request"));
         assertThat(github.comments).hasSize(1);
         assertThat(github.comments.values().iterator().next()).contains("run-1", "draft pull request",
                 "https://github.test/octo/widgets/pull/");
