@@ -41,6 +41,11 @@ public final class WebhookServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ExecutorService requests = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "airlock-serve-http");
+        t.setDaemon(true);
+        return t;
+    });
     private final ObjectMapper json = BoundedJson.mapper();
 
     private WebhookServer(Builder b) throws IOException {
@@ -53,11 +58,7 @@ public final class WebhookServer implements AutoCloseable {
                 b.log);
         this.http = HttpServer.create(Objects.requireNonNull(b.listen, "listen address"), 16);
         http.createContext("/", this::exchange);
-        http.setExecutor(Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "airlock-serve-http");
-            t.setDaemon(true);
-            return t;
-        }));
+        http.setExecutor(requests);
     }
 
     public static Builder builder() {
@@ -192,6 +193,7 @@ public final class WebhookServer implements AutoCloseable {
     @Override
     public void close() {
         http.stop(0);
+        requests.shutdownNow();
         worker.shutdown();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);
