@@ -5,14 +5,19 @@ import java.util.Set;
 
 /** The life of a run. Terminal states never change again; every other state moves only forward or to a terminal. */
 public enum RunState {
-    QUEUED, EXPORTING, CODING, PUBLISHING, DONE, FAILED, CANCELLED;
+    QUEUED, EXPORTING, CODING, PUBLISHING, DONE, PR_OPENED, FAILED, CANCELLED;
 
     public boolean terminal() {
-        return this == DONE || this == FAILED || this == CANCELLED;
+        return this == DONE || this == PR_OPENED || this == FAILED || this == CANCELLED;
     }
 
     /** Whether {@code next} may follow this state. */
     public boolean allows(RunState next) {
+        if (this == DONE) {
+            // The branch is pushed and nothing about the code changes again; with GitHub, the pull request that
+            // presents it is recorded afterwards.
+            return next == PR_OPENED;
+        }
         if (terminal()) {
             return false;
         }
@@ -24,12 +29,12 @@ public enum RunState {
             case EXPORTING -> next == CODING;
             case CODING -> next == PUBLISHING;
             case PUBLISHING -> next == DONE;
-            case DONE, FAILED, CANCELLED -> false;
+            case DONE, PR_OPENED, FAILED, CANCELLED -> false;
         };
     }
 
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     static final Set<RunState> PHASES = Set.of(EXPORTING, CODING, PUBLISHING);

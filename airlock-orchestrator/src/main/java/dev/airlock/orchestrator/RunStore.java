@@ -89,8 +89,35 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Remembers a webhook delivery id; false if it was seen before (a replay), so the caller does nothing again.
+     * The primary key makes this atomic even for two deliveries racing.
+     */
+    public synchronized boolean firstDelivery(String deliveryId, String event) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement(
+                "INSERT INTO webhook_deliveries (delivery_id, event, received_at) VALUES (?, ?, ?)")) {
+            s.setString(1, deliveryId);
+            s.setString(2, event);
+            s.setTimestamp(3, Timestamp.from(clock.instant()));
+            s.executeUpdate();
+            return true;
+        } catch (java.sql.SQLIntegrityConstraintViolationException e) {
+            return false;
+        }
+    }
+
+    /** The URL of the draft pull request a run opened, if any. */
+    public synchronized Optional<String> pullRequest(String id) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("SELECT pull_request FROM runs WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.ofNullable(r.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
     public enum Field {
-        BASE_COMMIT("base_commit"), INPUT_ID("input_id"), OUTPUT_ID("output_id"), BRANCH("branch");
+        BASE_COMMIT("base_commit"), INPUT_ID("input_id"), OUTPUT_ID("output_id"), BRANCH("branch"), PULL_REQUEST("pull_request");
 
         private final String column;
 

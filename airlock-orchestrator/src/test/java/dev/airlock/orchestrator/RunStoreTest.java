@@ -61,10 +61,15 @@ class RunStoreTest {
         assertThat(RunState.PUBLISHING.allows(RunState.DONE)).isTrue();
         assertThat(RunState.CODING.allows(RunState.EXPORTING)).isFalse();
         assertThat(RunState.EXPORTING.allows(RunState.DONE)).isFalse();
-        for (RunState terminal : new RunState[] {RunState.DONE, RunState.FAILED, RunState.CANCELLED}) {
+        for (RunState terminal : new RunState[] {RunState.PR_OPENED, RunState.FAILED, RunState.CANCELLED}) {
             for (RunState next : RunState.values()) {
                 assertThat(terminal.allows(next)).isFalse();
             }
         }
+        // done (branch pushed) only ever gains the pull request that presents it.
+        for (RunState next : RunState.values()) {
+            assertThat(RunState.DONE.allows(next)).isEqualTo(next == RunState.PR_OPENED);
+        }
+        assertThat(RunState.PR_OPENED.label()).isEqualTo("pr-opened");
     }
 }

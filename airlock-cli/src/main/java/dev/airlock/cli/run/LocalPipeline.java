@@ -18,6 +18,7 @@ public final class LocalPipeline {
     private final Path dataDir;
     private final PrintStream out;
     private RoleLauncher.Observer observer = RoleLauncher.Observer.NONE;
+    private RunListener extraListener = RunListener.NONE;
 
     public LocalPipeline(Path dataDir, PrintStream out) {
         this.dataDir = dataDir;
@@ -29,6 +30,12 @@ public final class LocalPipeline {
         return this;
     }
 
+    /** Also told of every phase (besides the plain progress lines), e.g. to edit a GitHub progress comment. */
+    public LocalPipeline listener(RunListener v) {
+        extraListener = v;
+        return this;
+    }
+
     public RunOutcome run(String repo, String ref, String task, String agent, String gitToken) throws Exception {
         RoleLauncher launcher = RoleLauncher.sameDistribution(dataDir.resolve("roles")).observer(observer);
         long t0 = System.nanoTime();
@@ -36,7 +43,7 @@ public final class LocalPipeline {
              EmbeddedDrop drop = EmbeddedDrop.start(launcher, dataDir.resolve("drop"))) {
             out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
             return new LocalRun(store, launcher, drop, dataDir).repo(repo).ref(ref).task(task).agent(agent)
-                    .gitToken(gitToken).listener(new PlainProgress(out)).call();
+                    .gitToken(gitToken).listener(both(new PlainProgress(out), extraListener)).call();
         }
     }
 
@@ -85,6 +92,22 @@ public final class LocalPipeline {
 
     static String millis(long nanos) {
         return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
+
+    private static RunListener both(RunListener a, RunListener b) {
+        return new RunListener() {
+            @Override
+            public void phaseStarted(String run, RunState phase) {
+                a.phaseStarted(run, phase);
+                b.phaseStarted(run, phase);
+            }
+
+            @Override
+            public void phaseFinished(String run, RunState phase, Duration elapsed, String detail) {
+                a.phaseFinished(run, phase, elapsed, detail);
+                b.phaseFinished(run, phase, elapsed, detail);
+            }
+        };
     }
 
     /** One plain line per phase boundary: readable in a terminal, a CI log or a pipe. */

@@ -35,6 +35,7 @@ public final class ShowCommand implements Callable<Integer> {
             System.out.println("input        " + nullToDash(r.inputId()));
             System.out.println("output       " + nullToDash(r.outputId()));
             System.out.println("branch       " + nullToDash(r.branch()));
+            store.pullRequest(run).ifPresent(url -> System.out.println("pull request " + url));
             System.out.println("events");
             for (RunEvent e : store.events(run)) {
                 System.out.printf("  %s %-10s %-8s %s%s%n", e.at(), e.state().name().toLowerCase(java.util.Locale.ROOT),

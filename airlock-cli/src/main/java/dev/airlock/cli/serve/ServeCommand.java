@@ -1,0 +1,108 @@
+package dev.airlock.cli.serve;
+
+import dev.airlock.cli.run.DataDirOption;
+import dev.airlock.cli.run.LocalPipeline;
+import dev.airlock.orchestrator.LocalRun;
+import dev.airlock.orchestrator.RunStore;
+import dev.airlock.orchestrator.WebhookSignature;
+import dev.airlock.orchestrator.github.GitHubApi;
+import dev.airlock.orchestrator.github.IssueRunner;
+import dev.airlock.orchestrator.github.RepoName;
+import dev.airlock.orchestrator.github.WebhookServer;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve GitHub's webhook endpoint (POST /webhook): the label `airlock` on an issue or an "
+                + "`/airlock <instructions>` comment by a user with write access starts a run; a pushed branch "
+                + "becomes a draft pull request and the issue gets one progress comment, edited in place.",
+                "Secrets are read from environment variables only, never from the command line."})
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--listen", defaultValue = "127.0.0.1:8080", description = "HOST:PORT (default: ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--webhook-secret-env", defaultValue = "AIRLOCK_WEBHOOK_SECRET",
+            description = "Variable holding the webhook secret (default: ${DEFAULT-VALUE}).")
+    String secretEnv;
+
+    @Option(names = "--github-api", defaultValue = "https://api.github.com",
+            description = "GitHub REST API base URL (default: ${DEFAULT-VALUE}).")
+    URI githubApi;
+
+    @Option(names = "--github-token-env", defaultValue = "AIRLOCK_GITHUB_TOKEN",
+            description = "Variable holding the orchestrator's GitHub API token (default: ${DEFAULT-VALUE}).")
+    String tokenEnv;
+
+    @Option(names = "--repo", required = true, description = "OWNER/NAME=PATH|URL: a repository to serve and where "
+            + "the git role fetches and pushes it (repeatable).")
+    Map<String, String> repos = new LinkedHashMap<>();
+
+    @Option(names = "--ref", defaultValue = "main", description = "Base branch (default: ${DEFAULT-VALUE}).")
+    String ref;
+
+    @Option(names = "--agent", required = true, description = "script:FILE or cmd:COMMAND.")
+    String agent;
+
+    @Mixin
+    DataDirOption data;
+
+    @Override
+    public Integer call() throws Exception {
+        String secret = System.getenv(secretEnv);
+        if (secret == null || secret.isEmpty()) {
+            System.err.println("airlock serve: $" + secretEnv + " is not set; refusing to accept unsigned webhooks");
+            return 2;
+        }
+        String token = System.getenv(tokenEnv);
+        if (token == null || token.isEmpty()) {
+            System.err.println("airlock serve: $" + tokenEnv + " is not set; it is needed to check permissions and "
+                    + "open pull requests");
+            return 2;
+        }
+        int colon = listen.lastIndexOf(':');
+        if (colon < 0) {
+            System.err.println("airlock serve: --listen must be HOST:PORT");
+            return 2;
+        }
+        Map<RepoName, String> targets = parseRepos(repos);
+        Path dataDir = data.resolve();
+        try (RunStore store = RunStore.open(dataDir.resolve("db"));
+             WebhookServer server = WebhookServer.builder()
+                     .listen(new InetSocketAddress(listen.substring(0, colon),
+                             Integer.parseInt(listen.substring(colon + 1))))
+                     .signature(new WebhookSignature(secret)).store(store).api(new GitHubApi(githubApi, token))
+                     .repos(targets.keySet()).baseBranch(ref)
+                     .runner(pipeline(dataDir, targets, ref, agent, System.getenv(LocalRun.GIT_TOKEN_VARIABLE),
+                             System.out))
+                     .build().start()) {
+            System.out.println("airlock serve: listening on http://" + server.address().getHostString() + ":"
+                    + server.address().getPort() + "/webhook for " + targets.keySet());
+            new CountDownLatch(1).await();
+        }
+        return 0;
+    }
+
+    /** Each triggered issue runs the local pipeline against the repository's configured location. */
+    public static IssueRunner pipeline(Path dataDir, Map<RepoName, String> targets, String ref, String agent,
+                                       String gitToken, PrintStream out) {
+        return (trigger, progress) -> new LocalPipeline(dataDir, out).listener(progress)
+                .run(targets.get(trigger.repo()), ref, trigger.task(), agent, gitToken);
+    }
+
+    static Map<RepoName, String> parseRepos(Map<String, String> raw) {
+        Map<RepoName, String> out = new LinkedHashMap<>();
+        raw.forEach((name, where) -> out.put(RepoName.parse(name),
+                where.startsWith("https://") ? where : Path.of(where).toAbsolutePath().normalize().toString()));
+        return out;
+    }
+
+}
