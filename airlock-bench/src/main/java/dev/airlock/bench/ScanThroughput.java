@@ -1,5 +1,6 @@
 package dev.airlock.bench;
 
+import dev.airlock.scan.ScanLimits;
 import dev.airlock.scan.ScanResult;
 import dev.airlock.scan.Scanner;
 import java.nio.file.Path;
@@ -17,7 +18,10 @@ public final class ScanThroughput {
         String kind = args[0];
         List<byte[]> inputs = kind.equals("dir") ? Corpus.files(Path.of(args[1]))
                 : List.of(Corpus.synthetic(Integer.parseInt(args[1]) * 1_000_000, 42));
-        Scanner scanner = Scanner.builder().rules(BenchRules.of(args[2])).build();
+        // The default 30 s per-scan limit is a safety bound for untrusted input; one 100 MB scan on a loaded shared
+        // machine can exceed it, and an incomplete scan would not measure anything.
+        Scanner scanner = Scanner.builder().rules(BenchRules.of(args[2]))
+                .limits(ScanLimits.DEFAULT.withMaxTime(java.time.Duration.ofMinutes(10))).build();
         int iterations = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         long bytes = inputs.stream().mapToLong(b -> b.length).sum();
         long findings = pass(scanner, inputs); // warm-up

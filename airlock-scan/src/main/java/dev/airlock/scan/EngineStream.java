@@ -219,7 +219,11 @@ final class EngineStream implements ScanStream {
                 if (!active[r]) {
                     continue;
                 }
-                int max = engine.rules.get(r).maxLength();
+                Rule rule = engine.rules.get(r);
+                if (!rule.hitFilter().admits(data, end, len)) {
+                    continue;
+                }
+                int max = rule.maxLength();
                 int ws = Math.max(lower, start - max - 1);
                 int we = Math.min(len, start + max + 1);
                 int[] w = windows[r];

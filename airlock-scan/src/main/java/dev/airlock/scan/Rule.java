@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param path         optional RE2 pattern a file path must match for the rule to apply (gitleaks {@code path})
  * @param examples     strings containing a secret this rule must find
  * @param negatives    strings this rule must not report
+ * @param hitFilter    necessary condition checked at each keyword hit before RE2 runs; {@link HitFilter#ANY} if none
  */
 public record Rule(
         String id,
@@ -41,7 +42,8 @@ public record Rule(
         int maxLength,
         Pattern path,
         List<String> examples,
-        List<String> negatives) {
+        List<String> negatives,
+        HitFilter hitFilter) {
 
     /** Matches longer than this are not credentials; bounding them bounds every window. */
     public static final int MAX_MATCH_LENGTH = 16 * 1024;
@@ -53,6 +55,7 @@ public record Rule(
         validators = List.copyOf(validators);
         examples = List.copyOf(examples);
         negatives = List.copyOf(negatives);
+        hitFilter = hitFilter == null ? HitFilter.ANY : hitFilter;
         if (secretGroup < 0 || secretGroup > pattern.groupCount()) {
             throw new IllegalArgumentException("rule " + id + ": secretGroup " + secretGroup
                     + " but the pattern has " + pattern.groupCount() + " groups");
@@ -84,6 +87,7 @@ public record Rule(
         private String path;
         private final List<String> examples = new ArrayList<>();
         private final List<String> negatives = new ArrayList<>();
+        private HitFilter hitFilter = HitFilter.ANY;
 
         private Builder(String id) {
             this.id = Objects.requireNonNull(id, "id");
@@ -149,6 +153,12 @@ public record Rule(
             return this;
         }
 
+        /** A necessary condition checked at each keyword hit before RE2 runs (see {@link HitFilter}). */
+        public Builder hitFilter(HitFilter hitFilter) {
+            this.hitFilter = Objects.requireNonNull(hitFilter, "hitFilter");
+            return this;
+        }
+
         public Rule build() {
             if (regex == null) {
                 throw new IllegalArgumentException("rule " + id + ": no regex");
@@ -164,7 +174,7 @@ public record Rule(
             }
             Pattern compiledPath = path == null ? null : Pattern.compile(path);
             return new Rule(id, description, keywords, compiled, secretGroup, minEntropy, validators, allowlist,
-                    confidence, maxLength, compiledPath, examples, negatives);
+                    confidence, maxLength, compiledPath, examples, negatives, hitFilter);
         }
     }
 }

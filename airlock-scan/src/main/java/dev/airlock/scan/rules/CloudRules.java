@@ -38,6 +38,7 @@ final class CloudRules {
         rules.add(Rule.builder("aws-secret-access-key")
                 .description("AWS secret access key assigned to a secret-key name")
                 .keywords("secret")
+                .hitFilter(KeywordFollowers.SECRET_KEY_NAME)
                 .regex("(?i:secret[_.-]?(?:access[_.-]?)?key)[\"'\\\\]{0,2}\\s{0,4}(?::=|=>|=|:|>)\\s{0,4}[\"'\\\\]{0,2}"
                         + "([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|\\z)")
                 .secretGroup(1)

@@ -40,6 +40,7 @@ final class HttpCredentialRules {
                 Rule.builder("url-credentials")
                         .description("Password in a URL's user-info (scheme://user:password@host)")
                         .keywords("://")
+                        .hitFilter(KeywordFollowers.URL_USER_INFO)
                         .regex("\\b[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\\s:@/\"'<>]{1,64}:([^\\s:@/\"'<>]{6,128})@"
                                 + "[A-Za-z0-9][A-Za-z0-9.-]{0,252}")
                         .secretGroup(1)
