@@ -24,6 +24,14 @@ public final class LocalPipeline {
         this.out = out;
     }
 
+    private Path guardPolicy;
+
+    /** The operator's egress policy file for the guard role; null = the built-in LLM-APIs-only policy. */
+    public LocalPipeline guardPolicy(Path v) {
+        guardPolicy = v;
+        return this;
+    }
+
     public LocalPipeline observer(RoleLauncher.Observer v) {
         observer = v;
         return this;
@@ -36,8 +44,21 @@ public final class LocalPipeline {
              EmbeddedDrop drop = EmbeddedDrop.start(launcher, dataDir.resolve("drop"))) {
             out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
             return new LocalRun(store, launcher, drop, dataDir).repo(repo).ref(ref).task(task).agent(agent)
-                    .gitToken(gitToken).listener(new PlainProgress(out)).call();
+                    .gitToken(gitToken).guardPolicy(guardPolicy).llmKeys(llmKeys()).listener(new PlainProgress(out))
+                    .call();
         }
+    }
+
+    /** The LLM API keys in the operator's environment: they go to the guard role's environment and nowhere else. */
+    private static Map<String, String> llmKeys() {
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        for (String name : dev.airlock.orchestrator.GuardRole.KEY_VARIABLES) {
+            String v = System.getenv(name);
+            if (v != null && !v.isEmpty()) {
+                keys.put(name, v);
+            }
+        }
+        return keys;
     }
 
     /** Prints the outcome; returns the exit code (0 pushed, 1 refused or failed). */
