@@ -47,8 +47,11 @@ public final class GuardRole implements AutoCloseable {
     private final Path denials;
     private final Path log;
 
-    private GuardRole(Process process, Path control, Path caCertificate, Path denials, Path log) {
+    private final Path sockets;
+
+    private GuardRole(Process process, Path sockets, Path control, Path caCertificate, Path denials, Path log) {
         this.process = process;
+        this.sockets = sockets;
         this.control = control;
         this.caCertificate = caCertificate;
         this.denials = denials;
@@ -71,12 +74,15 @@ public final class GuardRole implements AutoCloseable {
             policyFile = dir.resolve("policy.json");
             Files.writeString(policyFile, builtInPolicy(keys), StandardCharsets.UTF_8);
         }
-        Path control = dir.resolve("control.sock");
+        // Unix socket paths are limited to 107 bytes, so the sockets live in a short private directory under /tmp.
+        Path sockets = Files.createTempDirectory(Path.of("/tmp"), "airlock-guard-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path control = sockets.resolve("control.sock");
         Path denials = dir.resolve("denials.log");
         Path log = runDir.resolve("guard.log");
         List<String> args = new ArrayList<>(List.of("proxy", "--listen", "none", "--policy", policyFile.toString(),
                 "--ca-dir", caDir.toString(), "--control", control.toString(),
-                "--sessions-dir", dir.resolve("sessions").toString(), "--denials-file", denials.toString(),
+                "--sessions-dir", sockets.resolve("s").toString(), "--denials-file", denials.toString(),
                 "--audit", dir.resolve("audit.jsonl").toString()));
         Map<String, String> env = new LinkedHashMap<>();
         keys.forEach((k, v) -> {
@@ -89,6 +95,7 @@ public final class GuardRole implements AutoCloseable {
         while (!Files.exists(control)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
                 p.destroyForcibly();
+                deleteSockets(sockets);
                 throw new IOException("the egress guard did not start (refusing to run the agent without it): "
                         + tail(log));
             }
@@ -100,7 +107,7 @@ public final class GuardRole implements AutoCloseable {
                 throw new IOException("interrupted while starting the egress guard", e);
             }
         }
-        return new GuardRole(p, control, caDir.resolve("ca.pem"), denials, log);
+        return new GuardRole(p, sockets, control, caDir.resolve("ca.pem"), denials, log);
     }
 
     /**
@@ -159,6 +166,17 @@ public final class GuardRole implements AutoCloseable {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
+        }
+        deleteSockets(sockets);
+    }
+
+    private static void deleteSockets(Path dir) {
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException ignored) {
+            // best effort: an empty socket directory in /tmp holds nothing
         }
     }
 

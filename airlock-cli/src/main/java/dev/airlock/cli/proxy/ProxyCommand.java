@@ -101,6 +101,9 @@ public final class ProxyCommand implements Callable<Integer> {
         for (Map.Entry<String, Path> e : unix.entrySet()) {
             b.unixSocket(e.getValue(), new SessionId(e.getKey()));
         }
+        if (control != null) {
+            b.sessionsOpenedLater();
+        }
         if (listen.equals("none")) {
             b.listen(null);
         } else {

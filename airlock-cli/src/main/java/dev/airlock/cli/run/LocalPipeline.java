@@ -25,6 +25,13 @@ public final class LocalPipeline {
     }
 
     private Path guardPolicy;
+    private Map<String, String> llmKeys;
+
+    /** LLM API keys for the guard role; default: ANTHROPIC_API_KEY/OPENAI_API_KEY from this process's environment. */
+    public LocalPipeline llmKeys(Map<String, String> v) {
+        llmKeys = Map.copyOf(v);
+        return this;
+    }
 
     /** The operator's egress policy file for the guard role; null = the built-in LLM-APIs-only policy. */
     public LocalPipeline guardPolicy(Path v) {
@@ -44,7 +51,7 @@ public final class LocalPipeline {
              EmbeddedDrop drop = EmbeddedDrop.start(launcher, dataDir.resolve("drop"))) {
             out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
             return new LocalRun(store, launcher, drop, dataDir).repo(repo).ref(ref).task(task).agent(agent)
-                    .gitToken(gitToken).guardPolicy(guardPolicy).llmKeys(llmKeys()).listener(new PlainProgress(out))
+                    .gitToken(gitToken).guardPolicy(guardPolicy).llmKeys(llmKeys == null ? llmKeys() : llmKeys).listener(new PlainProgress(out))
                     .call();
         }
     }
