@@ -74,6 +74,11 @@ final class GuardControlServer implements AutoCloseable {
         if (req == null || !req.isObject() || !req.path("open").isTextual()) {
             throw new IllegalArgumentException("expected {\"open\": SESSION, \"canaries\": {NAME: VALUE}}");
         }
+        for (String key : (Iterable<String>) req::fieldNames) {
+            if (!key.equals("open") && !key.equals("canaries")) {
+                throw new IllegalArgumentException("unknown key " + key);
+            }
+        }
         SessionId id = new SessionId(req.get("open").asText());
         Map<String, String> canaries = new LinkedHashMap<>();
         JsonNode c = req.path("canaries");
@@ -108,6 +113,9 @@ final class GuardControlServer implements AutoCloseable {
                 byte b = buf.get(i);
                 if (b == '\n') {
                     return out.toByteArray();
+                }
+                if (out.size() == MAX_REQUEST) {
+                    throw new IllegalArgumentException("request larger than " + MAX_REQUEST + " bytes");
                 }
                 out.write(b);
             }
