@@ -11,6 +11,7 @@ import dev.airlock.drop.transfer.PresignedTransfer;
 import dev.airlock.drop.transfer.PresignedUrl;
 import dev.airlock.sandbox.ExecRequest;
 import dev.airlock.sandbox.ExecResult;
+import dev.airlock.sandbox.GuardEndpoint;
 import dev.airlock.sandbox.SandboxException;
 import dev.airlock.sandbox.SandboxPolicy;
 import dev.airlock.sandbox.SandboxSession;
@@ -53,6 +54,10 @@ public final class AgentWorker {
     private SandboxPolicy policy = SandboxPolicy.defaults();
     private Duration agentTimeout = Duration.ofMinutes(30);
     private SnapshotLimits limits = SnapshotLimits.DEFAULT;
+    private Path guardControl;
+    private Path guardCa;
+    /** The loopback port inside the sandbox where the bridge to the guard listens (HTTPS_PROXY points there). */
+    static final int GUARD_PORT_INSIDE = 3128;
 
     public AgentWorker(PresignedUrl input, PresignedUrl output, AgentSpec agent, String task, Path workDir) {
         this.input = Objects.requireNonNull(input, "input");
@@ -74,6 +79,17 @@ public final class AgentWorker {
 
     public AgentWorker limits(SnapshotLimits v) {
         limits = Objects.requireNonNull(v);
+        return this;
+    }
+
+    /**
+     * Gives the agent network access through the egress guard process: the session is opened on the guard's control
+     * socket (registering its canaries first) and only the resulting per-session socket is mounted into the sandbox.
+     * Without this the sandbox has loopback only.
+     */
+    public AgentWorker guard(Path controlSocket, Path caCertificate) {
+        guardControl = Objects.requireNonNull(controlSocket);
+        guardCa = Objects.requireNonNull(caCertificate);
         return this;
     }
 
@@ -105,7 +121,12 @@ public final class AgentWorker {
             request = request.withEnv(Map.of("AIRLOCK_TASK_FILE", "/workspace/" + TASK_FILE)).withTimeout(agentTimeout);
             ExecResult result;
             List<DenialEvent> denials = new ArrayList<>();
-            try (SandboxSession session = SandboxSession.open(policy, workspace)) {
+            SandboxSession.Builder builder = SandboxSession.builder(policy, workspace);
+            if (guardControl != null) {
+                Path socket = new GuardControlClient(guardControl).open(builder.id(), builder.canaries());
+                builder.guard(new GuardEndpoint(socket, guardCa, GUARD_PORT_INSIDE));
+            }
+            try (SandboxSession session = builder.open()) {
                 result = session.exec(request);
                 denials.addAll(result.denials());
             }

@@ -58,6 +58,9 @@ public final class LocalRun {
     private String branchPrefix = "airlock/";
     private Duration roleTimeout = Duration.ofMinutes(30);
     private RunListener listener = RunListener.NONE;
+    private boolean guarded = true;
+    private Path guardPolicy;
+    private Map<String, String> llmKeys = Map.of();
 
     public LocalRun(RunStore store, RoleLauncher launcher, EmbeddedDrop drop, Path dataDir) {
         this.store = Objects.requireNonNull(store);
@@ -97,6 +100,27 @@ public final class LocalRun {
 
     public LocalRun roleTimeout(Duration v) {
         roleTimeout = Objects.requireNonNull(v);
+        return this;
+    }
+
+    /**
+     * Whether the agent reaches the network through the egress guard role (default) or has loopback only. The guard
+     * is a process of its own; the agent worker never holds its keys.
+     */
+    public LocalRun guarded(boolean v) {
+        guarded = v;
+        return this;
+    }
+
+    /** The operator's egress policy file; null = the built-in one (only the LLM API hosts). */
+    public LocalRun guardPolicy(Path v) {
+        guardPolicy = v;
+        return this;
+    }
+
+    /** LLM API keys ({@link GuardRole#KEY_VARIABLES}), handed to the guard role's environment only. */
+    public LocalRun llmKeys(Map<String, String> v) {
+        llmKeys = Map.copyOf(v);
         return this;
     }
 
@@ -141,13 +165,36 @@ public final class LocalRun {
             agentEnv.put(INPUT_URL_VARIABLE, in.uri().toString());
             agentEnv.put(OUTPUT_URL_VARIABLE, out.uri().toString());
         }
-        RoleResult coding = runRole(Role.AGENT, List.of("agent", "run", "--task-file", taskFile.toString(),
-                "--agent", agent, "--work-dir", runDir.resolve("agent").toString()), agentEnv);
+        List<String> agentArgs = new ArrayList<>(List.of("agent", "run", "--task-file", taskFile.toString(),
+                "--agent", agent, "--work-dir", runDir.resolve("agent").toString()));
+        GuardRole guard = null;
+        if (guarded) {
+            try {
+                guard = GuardRole.start(launcher, runDir, dataDir.resolve("guard-ca"), guardPolicy, llmKeys);
+            } catch (IOException e) {
+                phases.put(RunState.CODING, Duration.ofNanos(System.nanoTime() - codingStart));
+                store.transition(run, RunState.CODING, RunState.FAILED, e.getMessage());
+                return new RunOutcome.Failed(run, RunState.CODING, e.getMessage(), phases);
+            }
+            agentArgs.addAll(List.of("--guard-control", guard.control().toString(),
+                    "--guard-ca", guard.caCertificate().toString()));
+        }
+        RoleResult coding;
+        List<String> guardDenials = List.of();
+        try {
+            coding = runRole(Role.AGENT, agentArgs, agentEnv);
+        } finally {
+            if (guard != null) {
+                guardDenials = guard.stop();
+            }
+        }
         // The agent's own output (bounded) stays on disk for `airlock show`; it may quote the task, never a credential
         // (the worker holds none).
         Files.writeString(runDir.resolve("agent.log"), coding.stderr(), StandardCharsets.UTF_8);
-        List<String> denials = coding.stdout().lines().filter(l -> l.startsWith("denial "))
-                .map(l -> l.substring("denial ".length())).toList();
+        List<String> denials = new ArrayList<>(coding.stdout().lines().filter(l -> l.startsWith("denial "))
+                .map(l -> l.substring("denial ".length())).toList());
+        // The guard's denials come from the guard process itself, not from the agent's word.
+        guardDenials.forEach(d -> denials.add("egress guard: " + d));
         for (String d : denials) {
             store.event(run, RunState.CODING, "denial", null, d);
         }

@@ -8,6 +8,8 @@ public enum Role {
     DROP,
     /** The git service: the only holder of git push credentials, and of drop credentials for its two objects. */
     GIT,
+    /** The egress guard: the only holder of the LLM API keys, which it injects into allowed requests. */
+    GUARD,
     /** The agent worker: holds nothing but one presigned GET and one presigned PUT URL. */
     AGENT;
 

@@ -64,6 +64,11 @@ public final class RoleLauncher {
 
     /** Starts {@code role} with {@code args} and the granted variables only. */
     public Process start(Role role, List<String> args, Map<String, String> granted) throws IOException {
+        return start(role, args, granted, null);
+    }
+
+    /** As {@link #start(Role, List, Map)}, with stdout and stderr appended to {@code log} when it is not null. */
+    public Process start(Role role, List<String> args, Map<String, String> granted, Path log) throws IOException {
         Path home = homes.resolve(role.label());
         java.nio.file.Files.createDirectories(home);
         List<String> command = new ArrayList<>(javaCommand);
@@ -80,6 +85,9 @@ public final class RoleLauncher {
         env.putAll(baseEnvironment(home));
         env.putAll(granted);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (log != null) {
+            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        }
         Process p = pb.start();
         observer.started(role, p.toHandle());
         return p;

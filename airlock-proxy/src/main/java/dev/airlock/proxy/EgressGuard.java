@@ -277,6 +277,7 @@ public final class EgressGuard implements AutoCloseable {
         private GuardPolicy defaults;
         private final SessionRegistry sessions = new SessionRegistry();
         private HostResolver resolver = HostResolver.system();
+        private boolean sessionsOnly;
         private UpstreamConnector connector = UpstreamConnector.direct();
         private X509Certificate[] upstreamTrust;
         private AuditSink audit = AuditSink.NONE;
@@ -375,6 +376,15 @@ public final class EgressGuard implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Allows a guard with no listener at start: every session is added later through {@link #openSession} (the
+         * local runtime's guard role, driven by its control socket).
+         */
+        public Builder sessionsOpenedLater() {
+            sessionsOnly = true;
+            return this;
+        }
+
         public EgressGuard build() {
             if (ca == null) {
                 throw new IllegalStateException("a certificate authority is required (CertificateAuthority.loadOrCreate)");
@@ -382,7 +392,7 @@ public final class EgressGuard implements AutoCloseable {
             if (defaults == null) {
                 throw new IllegalStateException("a policy is required");
             }
-            if (listen == null && unixSockets.isEmpty()) {
+            if (listen == null && unixSockets.isEmpty() && !sessionsOnly) {
                 throw new IllegalStateException("nothing to listen on: set a TCP address or a Unix socket");
             }
             if (listen != null && !listen.getAddress().isLoopbackAddress()) {

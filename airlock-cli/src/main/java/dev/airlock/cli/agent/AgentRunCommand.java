@@ -35,6 +35,13 @@ public final class AgentRunCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "PT30M", description = "Agent wall-time budget (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--guard-control", description = "The egress guard's control socket: the sandbox then reaches the "
+            + "network through the guard only (its canaries registered there first). Without it: loopback only.")
+    Path guardControl;
+
+    @Option(names = "--guard-ca", description = "The guard's CA certificate (PEM), trusted inside the sandbox.")
+    Path guardCa;
+
     @Override
     public Integer call() throws Exception {
         String input = System.getenv("AIRLOCK_INPUT_URL");
@@ -54,6 +61,13 @@ public final class AgentRunCommand implements Callable<Integer> {
         AgentWorker worker = new AgentWorker(new PresignedUrl("GET", URI.create(input), "input", expiry),
                 new PresignedUrl("PUT", URI.create(output), "output", expiry), spec,
                 Files.readString(taskFile, StandardCharsets.UTF_8), workDir).agentTimeout(timeout);
+        if ((guardControl == null) != (guardCa == null)) {
+            System.err.println("airlock agent run: --guard-control and --guard-ca go together");
+            return 2;
+        }
+        if (guardControl != null) {
+            worker.guard(guardControl, guardCa);
+        }
         try {
             AgentReport report = worker.call();
             System.out.println("input " + report.inputId());

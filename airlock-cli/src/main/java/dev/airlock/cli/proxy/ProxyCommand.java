@@ -57,6 +57,16 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "loopback port for /metrics (Prometheus), /ca.pem and /healthz; -1 = off, 0 = ephemeral")
     int adminPort;
 
+    @Option(names = "--control", description = "control Unix socket (mode 0600) where the agent worker opens sandbox "
+            + "sessions and registers their canaries; never mount it into a sandbox (requires --sessions-dir)")
+    Path control;
+
+    @Option(names = "--sessions-dir", description = "directory (made 0700) where the guard binds per-session sockets opened via --control")
+    Path sessionsDir;
+
+    @Option(names = "--denials-file", description = "append one line per denial (redacted summary) to this file (0600)")
+    Path denialsFile;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -81,12 +91,18 @@ public final class ProxyCommand implements Callable<Integer> {
             return 2;
         }
         EgressGuard.Builder b = EgressGuard.builder().ca(ca).defaults(loaded.defaults()).adminPort(adminPort)
-                .denials(d -> err.println(d.summary()));
+                .denials(d -> {
+                    err.println(d.summary());
+                    appendDenial(d.summary());
+                });
         for (PolicyLoader.SessionConfig s : loaded.sessions()) {
             b.session(s.id(), s.token(), s.policy());
         }
         for (Map.Entry<String, Path> e : unix.entrySet()) {
             b.unixSocket(e.getValue(), new SessionId(e.getKey()));
+        }
+        if (control != null) {
+            b.sessionsOpenedLater();
         }
         if (listen.equals("none")) {
             b.listen(null);
@@ -103,10 +119,21 @@ public final class ProxyCommand implements Callable<Integer> {
             auditLog = new JsonLinesAuditLog(audit, auditMaxBytes, 5);
             b.audit(auditLog);
         }
-        if (loaded.sessions().isEmpty()) {
+        if ((control == null) != (sessionsDir == null)) {
+            err.println("airlock proxy: --control and --sessions-dir go together");
+            return 2;
+        }
+        if (denialsFile != null) {
+            java.nio.file.Files.deleteIfExists(denialsFile);
+            java.nio.file.Files.createFile(denialsFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        }
+        if (loaded.sessions().isEmpty() && control == null) {
             err.println("airlock proxy: warning: the policy declares no sessions; every request will get 407");
         }
         EgressGuard guard = b.build().start();
+        GuardControlServer controlServer = control == null ? null
+                : new GuardControlServer(control, sessionsDir, guard, loaded.defaults());
         err.println("airlock proxy: listening" + (listen.equals("none") ? "" : " on " + guard.address())
                 + (unix.isEmpty() ? "" : " and Unix sockets " + unix.values())
                 + "; CA " + caDir.resolve(CertificateAuthority.CERT_FILE)
@@ -117,6 +144,13 @@ public final class ProxyCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         JsonLinesAuditLog finalAudit = auditLog;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (controlServer != null) {
+                try {
+                    controlServer.close();
+                } catch (IOException ignored) {
+                    // shutting down
+                }
+            }
             guard.close();
             if (finalAudit != null) {
                 try {
@@ -129,5 +163,17 @@ public final class ProxyCommand implements Callable<Integer> {
         }));
         stop.await();
         return 0;
+    }
+
+    private synchronized void appendDenial(String summary) {
+        if (denialsFile == null) {
+            return;
+        }
+        try {
+            java.nio.file.Files.writeString(denialsFile, summary.replace('\n', ' ') + "\n",
+                    java.nio.charset.StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            System.err.println("airlock proxy: cannot record a denial in " + denialsFile + ": " + e.getMessage());
+        }
     }
 }

@@ -19,10 +19,24 @@ public final class LocalPipeline {
     private final PrintStream out;
     private RoleLauncher.Observer observer = RoleLauncher.Observer.NONE;
     private RunListener extraListener = RunListener.NONE;
+    private Path guardPolicy;
+    private Map<String, String> llmKeys;
 
     public LocalPipeline(Path dataDir, PrintStream out) {
         this.dataDir = dataDir;
         this.out = out;
+    }
+
+    /** LLM API keys for the guard role; default: ANTHROPIC_API_KEY/OPENAI_API_KEY from this process's environment. */
+    public LocalPipeline llmKeys(Map<String, String> v) {
+        llmKeys = Map.copyOf(v);
+        return this;
+    }
+
+    /** The operator's egress policy file for the guard role; null = the built-in LLM-APIs-only policy. */
+    public LocalPipeline guardPolicy(Path v) {
+        guardPolicy = v;
+        return this;
     }
 
     public LocalPipeline observer(RoleLauncher.Observer v) {
@@ -43,8 +57,21 @@ public final class LocalPipeline {
              EmbeddedDrop drop = EmbeddedDrop.start(launcher, dataDir.resolve("drop"))) {
             out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
             return new LocalRun(store, launcher, drop, dataDir).repo(repo).ref(ref).task(task).agent(agent)
-                    .gitToken(gitToken).listener(both(new PlainProgress(out), extraListener)).call();
+                    .gitToken(gitToken).guardPolicy(guardPolicy).llmKeys(llmKeys == null ? llmKeys() : llmKeys)
+                    .listener(both(new PlainProgress(out), extraListener)).call();
         }
+    }
+
+    /** The LLM API keys in the operator's environment: they go to the guard role's environment and nowhere else. */
+    private static Map<String, String> llmKeys() {
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        for (String name : dev.airlock.orchestrator.GuardRole.KEY_VARIABLES) {
+            String v = System.getenv(name);
+            if (v != null && !v.isEmpty()) {
+                keys.put(name, v);
+            }
+        }
+        return keys;
     }
 
     /** Prints the outcome; returns the exit code (0 pushed, 1 refused or failed). */

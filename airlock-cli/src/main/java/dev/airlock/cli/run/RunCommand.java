@@ -38,6 +38,10 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     DataDirOption data;
 
+    @Option(names = "--guard-policy", description = "Egress policy file for the guard role (JSON, as for airlock proxy). "
+            + "Default: built in, only api.anthropic.com and api.openai.com, keys from ANTHROPIC_API_KEY/OPENAI_API_KEY.")
+    Path guardPolicy;
+
     @Override
     public Integer call() throws Exception {
         String text = task.text != null ? task.text : Files.readString(task.file, StandardCharsets.UTF_8);
@@ -51,6 +55,7 @@ public final class RunCommand implements Callable<Integer> {
             agent = "script:" + script;
         }
         RunOutcome outcome = new LocalPipeline(data.resolve(), System.out)
+                .guardPolicy(guardPolicy == null ? null : guardPolicy.toAbsolutePath())
                 .run(target, ref, text, agent, System.getenv(LocalRun.GIT_TOKEN_VARIABLE));
         int code = LocalPipeline.report(outcome, System.out, System.err);
         if (outcome instanceof RunOutcome.Published p && !repo.startsWith("https://")) {

@@ -1,0 +1,134 @@
+package dev.airlock.cli.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.airlock.core.SessionId;
+import dev.airlock.core.json.Json;
+import dev.airlock.proxy.EgressGuard;
+import dev.airlock.proxy.policy.GuardPolicy;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The guard's control socket: the agent worker (outside the sandbox) opens a session here, sending the session id and
+ * the canaries it will plant; the guard binds that session's proxy socket in its own sessions directory and answers
+ * with its path. One JSON line each way, at most {@value #MAX_REQUEST} bytes.
+ *
+ * <p>Why a socket and not the command line: canaries are secrets (a leak of one must be detected, so it must not be
+ * readable in /proc/&lt;pid&gt;/cmdline by anything on the host). The socket file is mode 0600 in a 0700 directory and
+ * is never bind-mounted into a sandbox, so nothing inside one can open sessions or register secrets.
+ */
+final class GuardControlServer implements AutoCloseable {
+    static final int MAX_REQUEST = 64 * 1024;
+    private static final int MAX_CANARIES = 64;
+
+    private final ServerSocketChannel server;
+    private final EgressGuard guard;
+    private final GuardPolicy defaults;
+    private final Path sessionsDir;
+    private final Thread thread;
+
+    GuardControlServer(Path socket, Path sessionsDir, EgressGuard guard, GuardPolicy defaults) throws IOException {
+        this.guard = guard;
+        this.defaults = defaults;
+        this.sessionsDir = sessionsDir;
+        Files.createDirectories(sessionsDir);
+        Files.setPosixFilePermissions(sessionsDir, PosixFilePermissions.fromString("rwx------"));
+        Files.deleteIfExists(socket);
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        thread = Thread.ofPlatform().daemon().name("guard-control").start(this::serve);
+    }
+
+    private void serve() {
+        while (server.isOpen()) {
+            try (SocketChannel c = server.accept()) {
+                String reply;
+                try {
+                    reply = handle(readLine(c));
+                } catch (IllegalArgumentException | IOException | IllegalStateException e) {
+                    reply = Json.mapper().writeValueAsString(Map.of("error", String.valueOf(e.getMessage())));
+                }
+                c.write(ByteBuffer.wrap((reply + "\n").getBytes(StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                if (!server.isOpen()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private String handle(byte[] line) throws IOException {
+        JsonNode req = Json.mapper().readTree(line);
+        if (req == null || !req.isObject() || !req.path("open").isTextual()) {
+            throw new IllegalArgumentException("expected {\"open\": SESSION, \"canaries\": {NAME: VALUE}}");
+        }
+        for (String key : (Iterable<String>) req::fieldNames) {
+            if (!key.equals("open") && !key.equals("canaries")) {
+                throw new IllegalArgumentException("unknown key " + key);
+            }
+        }
+        SessionId id = new SessionId(req.get("open").asText());
+        Map<String, String> canaries = new LinkedHashMap<>();
+        JsonNode c = req.path("canaries");
+        if (!c.isMissingNode()) {
+            if (!c.isObject() || c.size() > MAX_CANARIES) {
+                throw new IllegalArgumentException("canaries must be an object of at most " + MAX_CANARIES + " strings");
+            }
+            for (Map.Entry<String, JsonNode> e : c.properties()) {
+                if (!e.getValue().isTextual() || e.getValue().asText().length() < 8) {
+                    throw new IllegalArgumentException("canary " + e.getKey() + " must be a string of 8+ characters");
+                }
+                canaries.put("canary:" + e.getKey(), e.getValue().asText());
+            }
+        }
+        // The socket path is the guard's choice, inside its own directory: a caller cannot make it bind (and first
+        // delete) an arbitrary path.
+        Path socket = sessionsDir.resolve(id.value() + ".sock");
+        guard.openSession(id, socket, defaults.withKnownSecrets(canaries));
+        return Json.mapper().writeValueAsString(Map.of("socket", socket.toString()));
+    }
+
+    private static byte[] readLine(SocketChannel c) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer buf = ByteBuffer.allocate(4096);
+        while (out.size() <= MAX_REQUEST) {
+            buf.clear();
+            int n = c.read(buf);
+            if (n < 0) {
+                break;
+            }
+            for (int i = 0; i < n; i++) {
+                byte b = buf.get(i);
+                if (b == '\n') {
+                    return out.toByteArray();
+                }
+                if (out.size() == MAX_REQUEST) {
+                    throw new IllegalArgumentException("request larger than " + MAX_REQUEST + " bytes");
+                }
+                out.write(b);
+            }
+        }
+        if (out.size() > MAX_REQUEST) {
+            throw new IllegalArgumentException("request larger than " + MAX_REQUEST + " bytes");
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,191 @@
+package dev.airlock.orchestrator;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The egress guard as a role process for one run ({@code airlock proxy --listen none --control ...}): the agent
+ * worker opens its sandbox session on the control socket, and the guard's LLM API keys reach only this process's
+ * environment. Started before the coding phase and stopped after it; its denials are read back from a 0600 file.
+ */
+public final class GuardRole implements AutoCloseable {
+    /** The LLM API key variables passed from the operator's environment to the guard only. */
+    public static final List<String> KEY_VARIABLES = List.of("ANTHROPIC_API_KEY", "OPENAI_API_KEY");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * The built-in policy: only the LLM APIs, HTTPS only, keys injected by the guard (the agent sends the
+     * placeholder), every GENERIC finding blocked too. Paste sites are denied in any policy.
+     */
+    static final String BUILT_IN_POLICY = """
+            {
+              "allow": ["api.anthropic.com", "api.openai.com"],
+              "ports": [443],
+              "generic": "block",
+              "failMode": "closed",
+              "credentials": [
+                {"host": "api.anthropic.com", "header": "x-api-key",
+                 "placeholder": "airlock-placeholder-anthropic", "secretSource": "env:ANTHROPIC_API_KEY"},
+                {"host": "api.openai.com", "header": "authorization",
+                 "placeholder": "airlock-placeholder-openai", "secretSource": "env:OPENAI_API_KEY"}
+              ]
+            }
+            """;
+
+    private final Process process;
+    private final Path control;
+    private final Path caCertificate;
+    private final Path denials;
+    private final Path log;
+
+    private final Path sockets;
+
+    private GuardRole(Process process, Path sockets, Path control, Path caCertificate, Path denials, Path log) {
+        this.process = process;
+        this.sockets = sockets;
+        this.control = control;
+        this.caCertificate = caCertificate;
+        this.denials = denials;
+        this.log = log;
+    }
+
+    /**
+     * Starts the guard for one run and waits until its control socket accepts sessions.
+     *
+     * @param policy the operator's policy file, or null for {@link #BUILT_IN_POLICY}
+     * @param keys   LLM API keys (variable → value) for the guard's environment only
+     */
+    public static GuardRole start(RoleLauncher launcher, Path runDir, Path caDir, Path policy, Map<String, String> keys)
+            throws IOException {
+        Path dir = runDir.resolve("guard");
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Path policyFile = policy;
+        if (policyFile == null) {
+            policyFile = dir.resolve("policy.json");
+            Files.writeString(policyFile, builtInPolicy(keys), StandardCharsets.UTF_8);
+        }
+        // Unix socket paths are limited to 107 bytes, so the sockets live in a short private directory under /tmp.
+        Path sockets = Files.createTempDirectory(Path.of("/tmp"), "airlock-guard-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path control = sockets.resolve("control.sock");
+        Path denials = dir.resolve("denials.log");
+        Path log = runDir.resolve("guard.log");
+        List<String> args = new ArrayList<>(List.of("proxy", "--listen", "none", "--policy", policyFile.toString(),
+                "--ca-dir", caDir.toString(), "--control", control.toString(),
+                "--sessions-dir", sockets.resolve("s").toString(), "--denials-file", denials.toString(),
+                "--audit", dir.resolve("audit.jsonl").toString()));
+        Map<String, String> env = new LinkedHashMap<>();
+        keys.forEach((k, v) -> {
+            if (KEY_VARIABLES.contains(k) && v != null && !v.isEmpty()) {
+                env.put(k, v);
+            }
+        });
+        Process p = launcher.start(Role.GUARD, args, env, log);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!Files.exists(control)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                p.destroyForcibly();
+                deleteSockets(sockets);
+                throw new IOException("the egress guard did not start (refusing to run the agent without it): "
+                        + tail(log));
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting the egress guard", e);
+            }
+        }
+        return new GuardRole(p, sockets, control, caDir.resolve("ca.pem"), denials, log);
+    }
+
+    /**
+     * The built-in policy, minus credential rules whose key the operator did not provide (the guard refuses to start
+     * on a rule it cannot fill; the host stays allowed, requests simply go without an injected key).
+     */
+    static String builtInPolicy(Map<String, String> keys) {
+        StringBuilder rules = new StringBuilder();
+        if (present(keys, "ANTHROPIC_API_KEY")) {
+            rules.append("""
+                    {"host": "api.anthropic.com", "header": "x-api-key",
+                     "placeholder": "airlock-placeholder-anthropic", "secretSource": "env:ANTHROPIC_API_KEY"}""");
+        }
+        if (present(keys, "OPENAI_API_KEY")) {
+            rules.append(rules.isEmpty() ? "" : ",\n").append("""
+                    {"host": "api.openai.com", "header": "authorization",
+                     "placeholder": "airlock-placeholder-openai", "secretSource": "env:OPENAI_API_KEY"}""");
+        }
+        int start = BUILT_IN_POLICY.indexOf("\"credentials\"");
+        return BUILT_IN_POLICY.substring(0, start) + "\"credentials\": [" + rules + "]\n}\n";
+    }
+
+    private static boolean present(Map<String, String> keys, String name) {
+        String v = keys.get(name);
+        return v != null && !v.isEmpty();
+    }
+
+    public Path control() {
+        return control;
+    }
+
+    public Path caCertificate() {
+        return caCertificate;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Stops the guard (its shutdown hook closes every session) and returns the denials it recorded. */
+    public List<String> stop() throws IOException {
+        close();
+        return Files.exists(denials) ? Files.readAllLines(denials, StandardCharsets.UTF_8).stream()
+                .filter(l -> !l.isBlank()).toList() : List.of();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        deleteSockets(sockets);
+    }
+
+    private static void deleteSockets(Path dir) {
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException ignored) {
+            // best effort: an empty socket directory in /tmp holds nothing
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            String s = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+            return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}
