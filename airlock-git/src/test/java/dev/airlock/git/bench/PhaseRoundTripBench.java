@@ -21,7 +21,6 @@ import dev.airlock.git.PublishCommand;
 import dev.airlock.git.ValidateOutputCommand;
 import dev.airlock.git.ValidatedOutput;
 import dev.airlock.scan.Scanner;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -149,16 +148,18 @@ public final class PhaseRoundTripBench {
 
             // download: agent GETs through its presigned URL and unpacks (first phase: fresh dir; later: in place)
             var get = signer.get(DropKeys.input(run, phase), Duration.ofMinutes(5));
-            byte[] got = agent.download(get, 1L << 30);
-            if (first) {
-                workspace = Files.createDirectories(tmp.resolve("agent-" + run));
-                agentCache = new dev.airlock.drop.snapshot.FileHashCache();
-                SnapshotReader.create().read(new ByteArrayInputStream(got), new DirectorySink(workspace));
-            } else {
-                Set<String> held = agentHas.entries().stream().map(ManifestEntry::sha256).collect(Collectors.toSet());
-                var r = SnapshotReader.create().base(agentHas.id(), held::contains)
-                        .read(new ByteArrayInputStream(got), DirectorySink.updating(workspace));
-                DirectorySink.prune(workspace, r.manifest(), agentHas);
+            try (InputStream got = agent.open(get, 1L << 30)) {
+                if (first) {
+                    workspace = Files.createDirectories(tmp.resolve("agent-" + run));
+                    agentCache = new dev.airlock.drop.snapshot.FileHashCache();
+                    SnapshotReader.create().read(got, new DirectorySink(workspace));
+                } else {
+                    Set<String> held = agentHas.entries().stream().map(ManifestEntry::sha256)
+                            .collect(Collectors.toSet());
+                    var r = SnapshotReader.create().base(agentHas.id(), held::contains)
+                            .read(got, DirectorySink.updating(workspace));
+                    DirectorySink.prune(workspace, r.manifest(), agentHas);
+                }
             }
             long t2 = System.nanoTime();
             agentHas = input.manifest();
