@@ -51,6 +51,7 @@ import org.eclipse.jgit.transport.URIish;
  * <p>Run with {@code bin/bench-drop-git [rounds]}.
  */
 public final class PhaseRoundTripBench {
+    private static final boolean FULL_OUTPUT = Boolean.getBoolean("bench.fullOutput");
     private static final String[] STEPS = {"export", "download", "upload", "validate", "publish"};
 
     public static void main(String[] args) throws Exception {
@@ -73,6 +74,7 @@ public final class PhaseRoundTripBench {
                     full.add(bench.phase("full-" + i, 0, true));
                     incremental.add(bench.phase("full-" + i, 1, false));
                 }
+                System.out.printf("first-phase output: %s%n", FULL_OUTPUT ? "whole workspace" : "delta against the input");
                 System.out.printf("workspace: %d files, %.1f MB; load average at end: %.2f on %d cores%n",
                         bench.fileCount, bench.bytes / 1e6,
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
@@ -152,12 +154,12 @@ public final class PhaseRoundTripBench {
                 if (first) {
                     workspace = Files.createDirectories(tmp.resolve("agent-" + run));
                     agentCache = new dev.airlock.drop.snapshot.FileHashCache();
-                    SnapshotReader.create().read(got, new DirectorySink(workspace));
+                    SnapshotReader.create().read(got, new DirectorySink(workspace).recordingHashes(agentCache));
                 } else {
                     Set<String> held = agentHas.entries().stream().map(ManifestEntry::sha256)
                             .collect(Collectors.toSet());
                     var r = SnapshotReader.create().base(agentHas.id(), held::contains)
-                            .read(got, DirectorySink.updating(workspace));
+                            .read(got, DirectorySink.updating(workspace).recordingHashes(agentCache));
                     DirectorySink.prune(workspace, r.manifest(), agentHas);
                 }
             }
@@ -179,8 +181,10 @@ public final class PhaseRoundTripBench {
             // upload: agent packs (full on the first phase, else delta) and PUTs through its presigned URL
             long t3 = System.nanoTime();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Manifest output = DirectorySnapshot.write(workspace, out, SnapshotLimits.DEFAULT, first ? null : agentHas,
-                    agentCache);
+            // The output is a delta against what the agent holds (its input), so unchanged files are neither read
+            // nor sent; -Dbench.fullOutput=true sends the whole workspace on the first phase instead.
+            Manifest output = DirectorySnapshot.write(workspace, out, SnapshotLimits.DEFAULT,
+                    first && FULL_OUTPUT ? null : agentHas, agentCache);
             var put = signer.put(DropKeys.output(run, phase), Duration.ofMinutes(5));
             agent.upload(put, out.toByteArray());
             long t4 = System.nanoTime();

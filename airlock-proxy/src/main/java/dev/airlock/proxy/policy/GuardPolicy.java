@@ -67,7 +67,7 @@ public record GuardPolicy(
         Map<String, String> merged = new java.util.LinkedHashMap<>(more);
         merged.putAll(knownSecrets);
         return new GuardPolicy(allow, deny, ports, methods, generic, failMode, maxBodyBytes, maxDecodedBodyBytes,
-                refuseWebSockets, credentials, merged, scanTimeout, testOnlyAllowLoopbackUpstream);
+                webSockets, credentials, merged, scanTimeout, testOnlyAllowLoopbackUpstream);
     }
 
     /** Warnings to log at start for risky settings. */
