@@ -102,7 +102,9 @@ public final class PhaseRoundTripBench {
             final int step = s;
             long[] xs = runs.stream().mapToLong(r -> r[step]).sorted().toArray();
             long m = xs[xs.length / 2];
-            System.out.printf("  %-9s %8.1f ms  %5.1f%%%n", STEPS[s], m / 1e6, 100.0 * m / median);
+            long[] cs = runs.stream().mapToLong(r -> r[STEPS.length + 1 + step]).sorted().toArray();
+            System.out.printf("  %-9s %8.1f ms  %5.1f%%   CPU %8.1f ms%n", STEPS[s], m / 1e6, 100.0 * m / median,
+                    cs[cs.length / 2] / 1e6);
         }
     }
 
@@ -134,12 +136,14 @@ public final class PhaseRoundTripBench {
 
         long[] phase(String label, int phase, boolean first) throws Exception {
             String run = first ? "bench-" + (runCounter++) : "bench-" + (runCounter - 1);
-            long[] t = new long[6];
+            long[] t = new long[6 + STEPS.length];
+            long[] c = new long[6];
             long cpu0 = cpuNanos();
             GitRemote remote = GitRemote.parse(origin.toString());
 
             // export: git service fetches, snapshots (delta against what the agent holds), uploads the input
             long t0 = System.nanoTime();
+            c[0] = cpuNanos();
             new MirrorCommand(service).remote(remote).call();
             ByteArrayOutputStream in = new ByteArrayOutputStream();
             String revision = first ? "refs/remotes/origin/main" : lastBranchCommit;
@@ -147,6 +151,7 @@ public final class PhaseRoundTripBench {
                     .base(first ? null : agentHas).call();
             store.put(DropKeys.input(run, phase), in.toByteArray());
             long t1 = System.nanoTime();
+            c[1] = cpuNanos();
 
             // download: agent GETs through its presigned URL and unpacks (first phase: fresh dir; later: in place)
             var get = signer.get(DropKeys.input(run, phase), Duration.ofMinutes(5));
@@ -164,6 +169,7 @@ public final class PhaseRoundTripBench {
                 }
             }
             long t2 = System.nanoTime();
+            c[2] = cpuNanos();
             agentHas = input.manifest();
             if (first) {
                 fileCount = agentHas.entries().size();
@@ -180,6 +186,7 @@ public final class PhaseRoundTripBench {
 
             // upload: agent packs (full on the first phase, else delta) and PUTs through its presigned URL
             long t3 = System.nanoTime();
+            long c3 = cpuNanos();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             // The output is a delta against what the agent holds (its input), so unchanged files are neither read
             // nor sent; -Dbench.fullOutput=true sends the whole workspace on the first phase instead.
@@ -188,6 +195,7 @@ public final class PhaseRoundTripBench {
             var put = signer.put(DropKeys.output(run, phase), Duration.ofMinutes(5));
             agent.upload(put, out.toByteArray());
             long t4 = System.nanoTime();
+            c[3] = cpuNanos();
 
             // validate: git service reads the output and checks it against the recorded id
             OutputVerdict verdict;
@@ -196,6 +204,7 @@ public final class PhaseRoundTripBench {
                         .expectedOutputId(output.id()).scanner(scanner).call();
             }
             long t5 = System.nanoTime();
+            c[4] = cpuNanos();
             ValidatedOutput accepted = switch (verdict) {
                 case OutputVerdict.Accepted a -> a.output();
                 case OutputVerdict.NeedsReview r -> throw new IllegalStateException("review: " + r.protectedPaths());
@@ -206,6 +215,7 @@ public final class PhaseRoundTripBench {
             PublishCommand.Result pushed = new PublishCommand(service).output(accepted).runId(run)
                     .branch("airlock/" + run).force(!first).remote(remote).call();
             long t6 = System.nanoTime();
+            c[5] = cpuNanos();
             lastBranchCommit = pushed.commit().name();
             agentHas = output;
             t[0] = t1 - t0;
@@ -214,6 +224,11 @@ public final class PhaseRoundTripBench {
             t[3] = t5 - t4;
             t[4] = t6 - t5;
             t[5] = cpuNanos() - cpu0;
+            t[6] = c[1] - c[0];
+            t[7] = c[2] - c[1];
+            t[8] = c[3] - c3;
+            t[9] = c[4] - c[3];
+            t[10] = c[5] - c[4];
             return t;
         }
     }
