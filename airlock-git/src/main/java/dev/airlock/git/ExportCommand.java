@@ -91,8 +91,10 @@ public final class ExportCommand {
                             } else {
                                 byte[] content = reader.open(blob).getCachedBytes((int) Math.min(
                                         Integer.MAX_VALUE - 8, limits.maxFileBytes()));
-                                sha = writer.file(path, exec, content);
-                                BlobHashes.put(blob, sha, content.length);
+                                sha = writer.file(path, exec, content, known == null ? null : known.sha256());
+                                if (known == null) {
+                                    BlobHashes.put(blob, sha, content.length);
+                                }
                             }
                             index.add(sha, blob);
                         }

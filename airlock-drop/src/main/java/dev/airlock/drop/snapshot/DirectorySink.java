@@ -16,6 +16,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 public final class DirectorySink implements SnapshotSink {
     private final Path root;
     private final boolean replace;
+    private final FileHashCache hashes;
+    /**
+     * Parents already checked (or created) as real directories during this extraction. This sink never turns a
+     * directory into anything else, so each is checked once instead of twice per file below it (four thousand
+     * files eight levels deep cost sixty thousand system calls otherwise).
+     */
+    private final java.util.Set<Path> realDirectories = new java.util.HashSet<>();
 
     /** Extracts into an empty directory; an existing file is an error. */
     public DirectorySink(Path root) {
@@ -23,8 +30,21 @@ public final class DirectorySink implements SnapshotSink {
     }
 
     private DirectorySink(Path root, boolean replace) {
+        this(root, replace, null);
+    }
+
+    private DirectorySink(Path root, boolean replace, FileHashCache hashes) {
         this.root = root.toAbsolutePath().normalize();
         this.replace = replace;
+        this.hashes = hashes;
+    }
+
+    /**
+     * The same sink, also recording each written file's SHA-256 (computed by the reader while streaming) in
+     * {@code cache} under the file's new stamp, so that packing the workspace later need not read unchanged files.
+     */
+    public DirectorySink recordingHashes(FileHashCache cache) {
+        return new DirectorySink(root, replace, java.util.Objects.requireNonNull(cache));
     }
 
     /**
@@ -72,6 +92,7 @@ public final class DirectorySink implements SnapshotSink {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectory(dir);
         }
+        realDirectories.add(dir);
     }
 
     @Override
@@ -85,6 +106,15 @@ public final class DirectorySink implements SnapshotSink {
             content.transferTo(out);
         }
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+    }
+
+    @Override
+    public void fileHashed(String path, String sha256) throws IOException {
+        if (hashes != null) {
+            Path file = root.resolve(path);
+            hashes.remember(path, Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS), sha256);
+        }
     }
 
     @Override
@@ -105,12 +135,16 @@ public final class DirectorySink implements SnapshotSink {
         Path rel = root.relativize(resolved);
         for (int i = 0; i < rel.getNameCount() - 1; i++) {
             dir = dir.resolve(rel.getName(i));
+            if (realDirectories.contains(dir)) {
+                continue;
+            }
             if (Files.isSymbolicLink(dir)) {
                 throw new IOException("refusing to write through symlink " + dir);
             }
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(dir);
             }
+            realDirectories.add(dir);
         }
         return resolved;
     }

@@ -164,8 +164,13 @@ public final class SnapshotReader {
                     throw new SinkIOException(e);
                 }
                 content.drain();
-                delivered.put(name, new Delivered(EntryType.FILE, content.count, Sha256.hex(digest), mode == 0755,
-                        null));
+                String sha = Sha256.hex(digest);
+                try {
+                    sink.fileHashed(name, sha);
+                } catch (IOException e) {
+                    throw new SinkIOException(e);
+                }
+                delivered.put(name, new Delivered(EntryType.FILE, content.count, sha, mode == 0755, null));
             } else {
                 throw new SnapshotException(new Violation.ForbiddenType(name, describeType(entry)));
             }

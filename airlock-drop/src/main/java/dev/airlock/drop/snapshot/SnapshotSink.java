@@ -17,6 +17,13 @@ public interface SnapshotSink {
 
     void symlink(String path, String target) throws IOException;
 
+    /**
+     * Called after {@link #file} with the SHA-256 of all the bytes the entry carried (hashed by the reader while
+     * streaming; not yet checked against the manifest). Lets a sink remember what it wrote without hashing again.
+     */
+    default void fileHashed(String path, String sha256) throws IOException {
+    }
+
     /** A sink that keeps nothing (used to verify a snapshot). */
     static SnapshotSink discarding() {
         return new SnapshotSink() {

@@ -94,6 +94,19 @@ public final class SnapshotWriter implements AutoCloseable {
 
     /** Adds a file and returns its SHA-256 (hex). */
     public String file(String path, boolean executable, byte[] content) throws IOException, SnapshotException {
+        return file(path, executable, content, null);
+    }
+
+    /**
+     * Adds a file whose SHA-256 the caller already knows from a content-addressed source it trusts (the git
+     * service's blob id → SHA-256 cache), sparing a second hashing pass; {@code null} hashes here. A wrong hash
+     * only yields an archive every reader refuses (readers hash what they receive).
+     */
+    public String file(String path, boolean executable, byte[] content, String knownSha256)
+            throws IOException, SnapshotException {
+        if (knownSha256 != null && !Sha256.isHex(knownSha256)) {
+            throw new IllegalArgumentException("not a SHA-256: " + knownSha256);
+        }
         admit(path);
         if (content.length > limits.maxFileBytes()) {
             throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.FILE_SIZE, content.length,
@@ -104,7 +117,7 @@ public final class SnapshotWriter implements AutoCloseable {
             throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.TOTAL_SIZE, totalBytes,
                     limits.maxTotalBytes(), path));
         }
-        String sha = Sha256.hex(content);
+        String sha = knownSha256 != null ? knownSha256 : Sha256.hex(content);
         entries.add(ManifestEntry.file(path, executable, content.length, sha));
         if (sha.equals(baseHashes.get(path))) {
             return sha;

@@ -49,6 +49,21 @@ public final class PresignedTransfer {
         }
     }
 
+    /**
+     * Opens the object for streaming (so unpacking overlaps the transfer instead of waiting for the whole archive);
+     * reading past {@code maxBytes} throws. The caller closes the stream.
+     */
+    public InputStream open(PresignedUrl url, long maxBytes) throws IOException {
+        require(url, "GET");
+        HttpRequest req = HttpRequest.newBuilder(url.uri()).timeout(timeout).GET().build();
+        HttpResponse<InputStream> resp = send(req, HttpResponse.BodyHandlers.ofInputStream(), url);
+        if (resp.statusCode() != 200) {
+            resp.body().close();
+            throw new TransferException(url, resp.statusCode());
+        }
+        return new BoundedStream(resp.body(), maxBytes, url.key());
+    }
+
     /** Downloads the whole object into memory (bounded by {@code maxBytes}). */
     public byte[] download(PresignedUrl url, long maxBytes) throws IOException {
         var out = new java.io.ByteArrayOutputStream();
@@ -79,6 +94,51 @@ public final class PresignedTransfer {
     private static void require(PresignedUrl url, String method) {
         if (!url.method().equals(method)) {
             throw new IllegalArgumentException(url + " is not a " + method + " URL");
+        }
+    }
+
+    /** Refuses to deliver more than its cap. */
+    private static final class BoundedStream extends java.io.FilterInputStream {
+        private final long max;
+        private final String key;
+        private long total;
+
+        BoundedStream(InputStream in, long max, String key) {
+            super(in);
+            this.max = max;
+            this.key = key;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count(skipped);
+            return skipped;
+        }
+
+        private void count(long n) throws IOException {
+            total += n;
+            if (total > max) {
+                throw new IOException("download of " + key + " exceeds " + max + " bytes");
+            }
         }
     }
 

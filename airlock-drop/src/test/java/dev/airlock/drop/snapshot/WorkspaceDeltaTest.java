@@ -49,4 +49,35 @@ class WorkspaceDeltaTest {
         assertThat(b.resolve("f4.txt")).doesNotExist();
         assertThat(Files.readString(b.resolve("f3.txt"))).isEqualTo("changed");
     }
+
+    @Test
+    void hashesRecordedWhileUnpackingLetTheOutputBeADeltaAgainstTheInput() throws Exception {
+        Path source = Files.createDirectories(tmp.resolve("source"));
+        for (int i = 0; i < 20; i++) {
+            byte[] noise = new byte[8192];
+            new java.util.Random(i).nextBytes(noise);
+            Files.writeString(source.resolve("f" + i + ".txt"), java.util.HexFormat.of().formatHex(noise));
+        }
+        ByteArrayOutputStream input = new ByteArrayOutputStream();
+        Manifest in = DirectorySnapshot.write(source, input, SnapshotLimits.DEFAULT, null);
+
+        Path workspace = Files.createDirectories(tmp.resolve("workspace"));
+        FileHashCache cache = new FileHashCache();
+        SnapshotReader.create().expectedId(in.id()).read(new ByteArrayInputStream(input.toByteArray()),
+                new DirectorySink(workspace).recordingHashes(cache));
+        Files.writeString(workspace.resolve("f7.txt"), "edited by the agent");
+
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Manifest out = DirectorySnapshot.write(workspace, output, SnapshotLimits.DEFAULT, in, cache);
+        assertThat(output.size()).isLessThan(input.size() / 10);
+        assertThat(out.entries()).isEqualTo(
+                DirectorySnapshot.write(workspace, new ByteArrayOutputStream(), SnapshotLimits.DEFAULT, null).entries());
+
+        Set<String> held = in.entries().stream().map(ManifestEntry::sha256).collect(Collectors.toSet());
+        Path service = Files.createDirectories(tmp.resolve("service"));
+        var r = SnapshotReader.create().expectedId(out.id()).base(in.id(), held::contains)
+                .read(new ByteArrayInputStream(output.toByteArray()), DirectorySink.updating(service));
+        assertThat(r.carriedFromBase()).hasSize(19).doesNotContain("f7.txt");
+        assertThat(Files.readString(service.resolve("f7.txt"))).isEqualTo("edited by the agent");
+    }
 }

@@ -21,7 +21,6 @@ import dev.airlock.git.PublishCommand;
 import dev.airlock.git.ValidateOutputCommand;
 import dev.airlock.git.ValidatedOutput;
 import dev.airlock.scan.Scanner;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -52,6 +51,7 @@ import org.eclipse.jgit.transport.URIish;
  * <p>Run with {@code bin/bench-drop-git [rounds]}.
  */
 public final class PhaseRoundTripBench {
+    private static final boolean FULL_OUTPUT = Boolean.getBoolean("bench.fullOutput");
     private static final String[] STEPS = {"export", "download", "upload", "validate", "publish"};
 
     public static void main(String[] args) throws Exception {
@@ -74,6 +74,7 @@ public final class PhaseRoundTripBench {
                     full.add(bench.phase("full-" + i, 0, true));
                     incremental.add(bench.phase("full-" + i, 1, false));
                 }
+                System.out.printf("first-phase output: %s%n", FULL_OUTPUT ? "whole workspace" : "delta against the input");
                 System.out.printf("workspace: %d files, %.1f MB; load average at end: %.2f on %d cores%n",
                         bench.fileCount, bench.bytes / 1e6,
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
@@ -101,7 +102,9 @@ public final class PhaseRoundTripBench {
             final int step = s;
             long[] xs = runs.stream().mapToLong(r -> r[step]).sorted().toArray();
             long m = xs[xs.length / 2];
-            System.out.printf("  %-9s %8.1f ms  %5.1f%%%n", STEPS[s], m / 1e6, 100.0 * m / median);
+            long[] cs = runs.stream().mapToLong(r -> r[STEPS.length + 1 + step]).sorted().toArray();
+            System.out.printf("  %-9s %8.1f ms  %5.1f%%   CPU %8.1f ms%n", STEPS[s], m / 1e6, 100.0 * m / median,
+                    cs[cs.length / 2] / 1e6);
         }
     }
 
@@ -133,12 +136,14 @@ public final class PhaseRoundTripBench {
 
         long[] phase(String label, int phase, boolean first) throws Exception {
             String run = first ? "bench-" + (runCounter++) : "bench-" + (runCounter - 1);
-            long[] t = new long[6];
+            long[] t = new long[6 + STEPS.length];
+            long[] c = new long[6];
             long cpu0 = cpuNanos();
             GitRemote remote = GitRemote.parse(origin.toString());
 
             // export: git service fetches, snapshots (delta against what the agent holds), uploads the input
             long t0 = System.nanoTime();
+            c[0] = cpuNanos();
             new MirrorCommand(service).remote(remote).call();
             ByteArrayOutputStream in = new ByteArrayOutputStream();
             String revision = first ? "refs/remotes/origin/main" : lastBranchCommit;
@@ -146,21 +151,25 @@ public final class PhaseRoundTripBench {
                     .base(first ? null : agentHas).call();
             store.put(DropKeys.input(run, phase), in.toByteArray());
             long t1 = System.nanoTime();
+            c[1] = cpuNanos();
 
             // download: agent GETs through its presigned URL and unpacks (first phase: fresh dir; later: in place)
             var get = signer.get(DropKeys.input(run, phase), Duration.ofMinutes(5));
-            byte[] got = agent.download(get, 1L << 30);
-            if (first) {
-                workspace = Files.createDirectories(tmp.resolve("agent-" + run));
-                agentCache = new dev.airlock.drop.snapshot.FileHashCache();
-                SnapshotReader.create().read(new ByteArrayInputStream(got), new DirectorySink(workspace));
-            } else {
-                Set<String> held = agentHas.entries().stream().map(ManifestEntry::sha256).collect(Collectors.toSet());
-                var r = SnapshotReader.create().base(agentHas.id(), held::contains)
-                        .read(new ByteArrayInputStream(got), DirectorySink.updating(workspace));
-                DirectorySink.prune(workspace, r.manifest(), agentHas);
+            try (InputStream got = agent.open(get, 1L << 30)) {
+                if (first) {
+                    workspace = Files.createDirectories(tmp.resolve("agent-" + run));
+                    agentCache = new dev.airlock.drop.snapshot.FileHashCache();
+                    SnapshotReader.create().read(got, new DirectorySink(workspace).recordingHashes(agentCache));
+                } else {
+                    Set<String> held = agentHas.entries().stream().map(ManifestEntry::sha256)
+                            .collect(Collectors.toSet());
+                    var r = SnapshotReader.create().base(agentHas.id(), held::contains)
+                            .read(got, DirectorySink.updating(workspace).recordingHashes(agentCache));
+                    DirectorySink.prune(workspace, r.manifest(), agentHas);
+                }
             }
             long t2 = System.nanoTime();
+            c[2] = cpuNanos();
             agentHas = input.manifest();
             if (first) {
                 fileCount = agentHas.entries().size();
@@ -177,12 +186,16 @@ public final class PhaseRoundTripBench {
 
             // upload: agent packs (full on the first phase, else delta) and PUTs through its presigned URL
             long t3 = System.nanoTime();
+            long c3 = cpuNanos();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Manifest output = DirectorySnapshot.write(workspace, out, SnapshotLimits.DEFAULT, first ? null : agentHas,
-                    agentCache);
+            // The output is a delta against what the agent holds (its input), so unchanged files are neither read
+            // nor sent; -Dbench.fullOutput=true sends the whole workspace on the first phase instead.
+            Manifest output = DirectorySnapshot.write(workspace, out, SnapshotLimits.DEFAULT,
+                    first && FULL_OUTPUT ? null : agentHas, agentCache);
             var put = signer.put(DropKeys.output(run, phase), Duration.ofMinutes(5));
             agent.upload(put, out.toByteArray());
             long t4 = System.nanoTime();
+            c[3] = cpuNanos();
 
             // validate: git service reads the output and checks it against the recorded id
             OutputVerdict verdict;
@@ -191,6 +204,7 @@ public final class PhaseRoundTripBench {
                         .expectedOutputId(output.id()).scanner(scanner).call();
             }
             long t5 = System.nanoTime();
+            c[4] = cpuNanos();
             ValidatedOutput accepted = switch (verdict) {
                 case OutputVerdict.Accepted a -> a.output();
                 case OutputVerdict.NeedsReview r -> throw new IllegalStateException("review: " + r.protectedPaths());
@@ -201,6 +215,7 @@ public final class PhaseRoundTripBench {
             PublishCommand.Result pushed = new PublishCommand(service).output(accepted).runId(run)
                     .branch("airlock/" + run).force(!first).remote(remote).call();
             long t6 = System.nanoTime();
+            c[5] = cpuNanos();
             lastBranchCommit = pushed.commit().name();
             agentHas = output;
             t[0] = t1 - t0;
@@ -209,6 +224,11 @@ public final class PhaseRoundTripBench {
             t[3] = t5 - t4;
             t[4] = t6 - t5;
             t[5] = cpuNanos() - cpu0;
+            t[6] = c[1] - c[0];
+            t[7] = c[2] - c[1];
+            t[8] = c[3] - c3;
+            t[9] = c[4] - c[3];
+            t[10] = c[5] - c[4];
             return t;
         }
     }
