@@ -60,6 +60,44 @@ final class DenialClassifier {
         return out;
     }
 
+    /** One error message a program prints when a boundary refused it, and what that refusal means. */
+    private record StderrSignature(List<String> needles, DenialKind kind, String rule, String hint) {
+        boolean matches(String line) {
+            for (String needle : needles) {
+                if (line.contains(needle)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Checked in order; the first match classifies a line (EPERM before EACCES, as the texts overlap in tools). */
+    private static final List<StderrSignature> STDERR_SIGNATURES = List.of(
+            new StderrSignature(List.of("Read-only file system"), DenialKind.FILESYSTEM,
+                    "read-only mount (system directory or protected path)",
+                    "write inside the workspace, /tmp or $HOME; protected paths (.git, .airlock) are never writable"),
+            new StderrSignature(List.of("Device or resource busy"), DenialKind.FILESYSTEM,
+                    "mount point: protected paths and their parents cannot be moved or removed (EBUSY)",
+                    "protected paths (.git, .airlock, operator paths) stay where they are"),
+            new StderrSignature(List.of("Invalid cross-device link"), DenialKind.FILESYSTEM,
+                    "EXDEV: links and renames across sandbox mounts are refused",
+                    "copy the file instead of linking it"),
+            new StderrSignature(List.of("must be superuser", "Operation not permitted"), DenialKind.SYSCALL,
+                    "errno-classification: EPERM (seccomp filter or missing capability)",
+                    "this operation is not available in the sandbox"),
+            new StderrSignature(List.of("Permission denied"), DenialKind.FILESYSTEM,
+                    "errno-classification: EACCES (Landlock or file permissions)",
+                    "only the workspace, /tmp and $HOME are writable"),
+            new StderrSignature(List.of("Address family not supported"), DenialKind.SYSCALL,
+                    "seccomp: socket family refused (AF_PACKET, AF_VSOCK, netlink other than route)",
+                    "network access goes through the egress guard"),
+            new StderrSignature(List.of("Network is unreachable", "Temporary failure in name resolution",
+                    "Could not resolve host", "Name or service not known", "Couldn't connect to server",
+                    "No route to host"), DenialKind.NETWORK,
+                    "no network: the sandbox has only loopback",
+                    "request capability net:HOST if this host is needed"));
+
     private static void classifyStderr(String session, String call, byte[] stderr, Instant now, List<DenialEvent> out) {
         String text = new String(stderr, 0, Math.min(stderr.length, 64 << 10), StandardCharsets.UTF_8);
         int found = 0;
@@ -67,47 +105,17 @@ final class DenialClassifier {
             if (found >= MAX_STDERR_EVENTS) {
                 break;
             }
-            DenialKind kind = null;
-            String rule = null;
-            String hint = null;
-            if (line.contains("Read-only file system")) {
-                kind = DenialKind.FILESYSTEM;
-                rule = "read-only mount (system directory or protected path)";
-                hint = "write inside the workspace, /tmp or $HOME; protected paths (.git, .airlock) are never writable";
-            } else if (line.contains("Device or resource busy")) {
-                kind = DenialKind.FILESYSTEM;
-                rule = "mount point: protected paths and their parents cannot be moved or removed (EBUSY)";
-                hint = "protected paths (.git, .airlock, operator paths) stay where they are";
-            } else if (line.contains("Invalid cross-device link")) {
-                kind = DenialKind.FILESYSTEM;
-                rule = "EXDEV: links and renames across sandbox mounts are refused";
-                hint = "copy the file instead of linking it";
-            } else if (line.contains("must be superuser") || line.contains("Operation not permitted")) {
-                kind = DenialKind.SYSCALL;
-                rule = "errno-classification: EPERM (seccomp filter or missing capability)";
-                hint = "this operation is not available in the sandbox";
-            } else if (line.contains("Permission denied")) {
-                kind = DenialKind.FILESYSTEM;
-                rule = "errno-classification: EACCES (Landlock or file permissions)";
-                hint = "only the workspace, /tmp and $HOME are writable";
-            } else if (line.contains("Address family not supported")) {
-                kind = DenialKind.SYSCALL;
-                rule = "seccomp: socket family refused (AF_PACKET, AF_VSOCK, netlink other than route)";
-                hint = "network access goes through the egress guard";
-            } else if (line.contains("Network is unreachable") || line.contains("Temporary failure in name resolution")
-                    || line.contains("Could not resolve host") || line.contains("Name or service not known")
-                    || line.contains("Couldn't connect to server") || line.contains("No route to host")) {
-                kind = DenialKind.NETWORK;
-                rule = "no network: the sandbox has only loopback";
-                hint = "request capability net:HOST if this host is needed";
-            }
-            if (kind != null) {
-                String target = line.strip();
-                if (target.length() > MAX_TARGET) {
-                    target = target.substring(0, MAX_TARGET) + "…";
+            for (StderrSignature signature : STDERR_SIGNATURES) {
+                if (signature.matches(line)) {
+                    String target = line.strip();
+                    if (target.length() > MAX_TARGET) {
+                        target = target.substring(0, MAX_TARGET) + "…";
+                    }
+                    out.add(new DenialEvent(now, session, call, signature.kind(), "exec", target, signature.rule(),
+                            signature.hint()));
+                    found++;
+                    break;
                 }
-                out.add(new DenialEvent(now, session, call, kind, "exec", target, rule, hint));
-                found++;
             }
         }
     }
