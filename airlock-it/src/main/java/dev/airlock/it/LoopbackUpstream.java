@@ -28,18 +28,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** A real HTTPS server on 127.0.0.1 (ephemeral port) behind the guard; records what reaches it, answers {"ok":true}. */
-final class LoopbackUpstream implements AutoCloseable {
-    record Received(String method, String uri, String headers, String body) {
-        String all() {
+public final class LoopbackUpstream implements AutoCloseable {
+    public record Received(String method, String uri, String headers, String body) {
+        public String all() {
             return method + " " + uri + "\n" + headers + "\n" + body;
         }
     }
 
-    final List<Received> received = new CopyOnWriteArrayList<>();
+    public final List<Received> received = new CopyOnWriteArrayList<>();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
 
-    LoopbackUpstream(SslContext tls) throws InterruptedException {
+    public LoopbackUpstream(SslContext tls) throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -51,7 +51,7 @@ final class LoopbackUpstream implements AutoCloseable {
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
     }
 
-    int port() {
+    public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 

@@ -11,9 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Records every dial and refuses, without dialling, anything not on loopback: if the guard's checks were broken the
  * test fails instead of a packet leaving the machine.
  */
-final class LoopbackOnlyConnector implements UpstreamConnector {
-    final List<InetSocketAddress> dials = new CopyOnWriteArrayList<>();
-    final List<InetSocketAddress> refusedNonLoopback = new CopyOnWriteArrayList<>();
+public final class LoopbackOnlyConnector implements UpstreamConnector {
+    public final List<InetSocketAddress> dials = new CopyOnWriteArrayList<>();
+    public final List<InetSocketAddress> refusedNonLoopback = new CopyOnWriteArrayList<>();
 
     @Override
     public ChannelFuture connect(Bootstrap bootstrap, InetSocketAddress address) {

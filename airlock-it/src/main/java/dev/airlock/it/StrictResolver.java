@@ -13,12 +13,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Resolves only the names a test maps (to loopback); never the machine's DNS. Any other query is recorded as
  * unexpected, so a test can prove that a denied name was refused by policy before anything tried to resolve it.
  */
-final class StrictResolver implements HostResolver {
+public final class StrictResolver implements HostResolver {
     private final Map<String, InetAddress> names = new ConcurrentHashMap<>();
-    final List<String> queries = new CopyOnWriteArrayList<>();
-    final List<String> unexpected = new CopyOnWriteArrayList<>();
+    public final List<String> queries = new CopyOnWriteArrayList<>();
+    public final List<String> unexpected = new CopyOnWriteArrayList<>();
 
-    StrictResolver map(String name) {
+    public StrictResolver map(String name) {
         names.put(name, InetAddress.getLoopbackAddress());
         return this;
     }

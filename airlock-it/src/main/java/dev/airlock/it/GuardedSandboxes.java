@@ -19,9 +19,9 @@ import java.util.function.Consumer;
  * session, the guard serves its own Unix socket with the session's canaries as known secrets, the sandbox mounts that
  * socket, and the guard's denial events are routed back to the session by id.
  */
-final class GuardedSandboxes implements Consumer<DenialEvent> {
+public final class GuardedSandboxes implements Consumer<DenialEvent> {
     /** Port of the bridge inside each sandbox (its own network namespace, so any fixed port will do). */
-    static final int BRIDGE_PORT = 3128;
+    public static final int BRIDGE_PORT = 3128;
 
     private final Map<String, SandboxSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, DenialEvent> unrouted = new ConcurrentHashMap<>();
@@ -30,13 +30,13 @@ final class GuardedSandboxes implements Consumer<DenialEvent> {
     private Path socketDir;
 
     /** Set once the guard (built with {@code .denials(this)}) has started. */
-    void attach(EgressGuard guard, Path caPem, Path socketDir) {
+    public void attach(EgressGuard guard, Path caPem, Path socketDir) {
         this.guard = guard;
         this.caPem = caPem;
         this.socketDir = socketDir;
     }
 
-    SandboxSession open(SandboxPolicy sandboxPolicy, Path workspace, GuardPolicy guardPolicy) throws IOException, SandboxException {
+    public SandboxSession open(SandboxPolicy sandboxPolicy, Path workspace, GuardPolicy guardPolicy) throws IOException, SandboxException {
         SandboxSession.Builder b = SandboxSession.builder(sandboxPolicy, workspace);
         SessionId id = b.id();
         Path socket = socketDir.resolve(id.value() + ".sock");
@@ -51,7 +51,7 @@ final class GuardedSandboxes implements Consumer<DenialEvent> {
         }
     }
 
-    void close(SandboxSession s) {
+    public void close(SandboxSession s) {
         sessions.remove(s.id().value());
         guard.closeSession(s.id());
         s.close();
@@ -68,7 +68,7 @@ final class GuardedSandboxes implements Consumer<DenialEvent> {
     }
 
     /** Denials for sessions this wiring does not know (by session id); should stay empty. */
-    Map<String, DenialEvent> unrouted() {
+    public Map<String, DenialEvent> unrouted() {
         return unrouted;
     }
 }
