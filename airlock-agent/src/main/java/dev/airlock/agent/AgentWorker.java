@@ -3,6 +3,7 @@ package dev.airlock.agent;
 import dev.airlock.core.event.DenialEvent;
 import dev.airlock.drop.snapshot.DirectorySink;
 import dev.airlock.drop.snapshot.DirectorySnapshot;
+import dev.airlock.drop.snapshot.FileHashCache;
 import dev.airlock.drop.snapshot.Manifest;
 import dev.airlock.drop.snapshot.SnapshotException;
 import dev.airlock.drop.snapshot.SnapshotLimits;
@@ -34,7 +35,7 @@ import java.util.Objects;
 /**
  * One agent phase, holding no credential but two single-object capabilities: download the input through its
  * presigned GET URL, unpack it into a fresh workspace, write the task there as a file, run the agent in a sandbox
- * session, snapshot the workspace and upload it through the presigned PUT URL.
+ * session, snapshot the workspace as a delta against the input and upload it through the presigned PUT URL.
  *
  * <p>The task text is untrusted (issue bodies, review comments): it only ever reaches the agent as the file
  * {@value #TASK_FILE}, never as part of a command line. The {@value #CONTROL_DIR} directory is protected inside the
@@ -103,8 +104,11 @@ public final class AgentWorker {
             }
             Files.createDirectory(workspace);
             byte[] archive = transfer.download(input, MAX_INPUT_BYTES);
+            // Recording each file's hash while unpacking lets the output be packed as a delta against the input:
+            // unchanged files are neither re-read nor sent (the git service resolves them from its own export).
+            FileHashCache hashes = new FileHashCache();
             SnapshotReader.ReadResult in = SnapshotReader.create().limits(limits)
-                    .read(new ByteArrayInputStream(archive), new DirectorySink(workspace));
+                    .read(new ByteArrayInputStream(archive), new DirectorySink(workspace).recordingHashes(hashes));
             Path control = workspace.resolve(CONTROL_DIR);
             if (Files.exists(control, LinkOption.NOFOLLOW_LINKS)) {
                 throw new AgentException("the input holds a " + CONTROL_DIR + " entry, which is reserved for Airlock");
@@ -133,7 +137,7 @@ public final class AgentWorker {
             relay(result);
             deleteTree(control);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Manifest manifest = DirectorySnapshot.write(workspace, out, limits, null);
+            Manifest manifest = DirectorySnapshot.write(workspace, out, limits, in.manifest(), hashes);
             transfer.upload(output, out.toByteArray());
             return new AgentReport(in.id(), manifest.id(), result.timedOut() ? -1 : result.exitCode(),
                     result.timedOut(), result.wallTime(), out.size(), denials);

@@ -209,7 +209,14 @@ public final class LocalRun {
         Manifest outputManifest;
         try (S3ObjectStore objects = S3ObjectStore.open(drop.settings())) {
             inputManifest = manifestOf(objects, DropKeys.input(run, 0));
-            outputManifest = manifestOf(objects, DropKeys.output(run, 0));
+            // The worker packs its output as a delta against its input: files it did not change are listed by hash
+            // only, and may only name content the input holds.
+            java.util.Set<String> inputHashes = new java.util.HashSet<>();
+            inputManifest.entries().forEach(e -> inputHashes.add(e.sha256()));
+            try (InputStream in = objects.get(DropKeys.output(run, 0))) {
+                outputManifest = SnapshotReader.create().base(inputManifest.id(), inputHashes::contains)
+                        .read(in, SnapshotSink.discarding()).manifest();
+            }
         } catch (SnapshotException e) {
             return refuse(run, RunState.CODING, "output snapshot refused: " + e.getMessage(), denials, phases);
         }
