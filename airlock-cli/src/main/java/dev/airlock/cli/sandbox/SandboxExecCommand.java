@@ -41,15 +41,8 @@ public final class SandboxExecCommand implements Callable<Integer> {
             System.err.write(r.stderr());
             System.err.flush();
             return r.signal() != 0 ? 128 + r.signal() : r.timedOut() ? 124 : r.exitCode();
-        } catch (SandboxException e) {
-            System.err.println("airlock: " + e.getMessage());
-            return 125;
-        } catch (java.nio.file.NoSuchFileException e) {
-            System.err.println("airlock: no such file: " + e.getFile());
-            return 2;
-        } catch (IOException e) {
-            System.err.println("airlock: " + e.getMessage());
-            return 2;
+        } catch (SandboxException | IOException e) {
+            return SandboxFailure.report(e);
         }
     }
 }
