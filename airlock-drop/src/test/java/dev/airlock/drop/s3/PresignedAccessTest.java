@@ -78,13 +78,21 @@ class PresignedAccessTest {
     @Test
     void urlsStopWorkingAfterExpiry() throws Exception {
         store.put(DropKeys.input("run-c", 1), "c".getBytes());
-        PresignedUrl get = signer.get(DropKeys.input("run-c", 1), Duration.ofSeconds(1));
-        PresignedUrl put = signer.put(DropKeys.output("run-c", 1), Duration.ofSeconds(1));
+        // S3 signs whole seconds (X-Amz-Date), so a 1 s expiry can lapse before first use on a loaded machine.
+        PresignedUrl get = signer.get(DropKeys.input("run-c", 1), Duration.ofSeconds(4));
+        PresignedUrl put = signer.put(DropKeys.output("run-c", 1), Duration.ofSeconds(4));
         assertThat(agent.download(get, 100)).isEqualTo("c".getBytes());
-        Thread.sleep(2_200);
+        sleepUntil(get.expiresAt().plusMillis(1_500));
         assertThat(status(() -> agent.download(get, 100))).isEqualTo(403);
         assertThat(status(() -> agent.upload(put, "late".getBytes()))).isEqualTo(403);
         assertThat(store.exists(DropKeys.output("run-c", 1))).isFalse();
+    }
+
+    private static void sleepUntil(java.time.Instant instant) throws InterruptedException {
+        long millis = Duration.between(java.time.Instant.now(), instant).toMillis();
+        if (millis > 0) {
+            Thread.sleep(millis);
+        }
     }
 
     @Test
