@@ -44,8 +44,8 @@ class HeadlessCliThroughGuardTest {
     private static final long BUDGET = 1000;
 
     private static Path dir;
-    private static FakeLlmApi anthropic;
-    private static FakeLlmApi openai;
+    private static LoopbackUpstream anthropic;
+    private static LoopbackUpstream openai;
     private static final StrictResolver resolver = new StrictResolver().map("api.anthropic.com").map("api.openai.com");
     private static final LoopbackOnlyConnector connector = new LoopbackOnlyConnector();
     private static final GuardedSandboxes wiring = new GuardedSandboxes();
@@ -58,8 +58,10 @@ class HeadlessCliThroughGuardTest {
         dir = Files.createTempDirectory("airlock-llm-cli-");
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"));
         CertificateAuthority upstreamCa = CertificateAuthority.loadOrCreate(dir.resolve("upstream-ca"));
-        anthropic = new FakeLlmApi(upstreamCa.serverContext("api.anthropic.com"), FakeLlmApi.anthropicStream(300, 42));
-        openai = new FakeLlmApi(upstreamCa.serverContext("api.openai.com"), FakeLlmApi.openAiResponsesStream(700, 80));
+        anthropic = new LoopbackUpstream(upstreamCa.serverContext("api.anthropic.com"),
+                FakeLlmApi.streaming(FakeLlmApi.anthropicStream(300, 42)));
+        openai = new LoopbackUpstream(upstreamCa.serverContext("api.openai.com"),
+                FakeLlmApi.streaming(FakeLlmApi.openAiResponsesStream(700, 80)));
         // The guard role's built-in credential rules, with the fake APIs' ports allowed.
         String json = """
                 {"allow": ["api.anthropic.com", "api.openai.com"], "ports": [%d, %d], "generic": "block",
@@ -138,7 +140,7 @@ class HeadlessCliThroughGuardTest {
             assertThat(r.stdoutText()).contains("\"type\":\"message_stop\"");
             assertThat(r.denials()).isEmpty();
             assertThat(anthropic.received).hasSize(before + 1);
-            FakeLlmApi.Request got = anthropic.received.getLast();
+            LoopbackUpstream.Received got = anthropic.received.getLast();
             assertThat(got.uri()).isEqualTo("/v1/messages");
             assertThat(got.headers()).contains("x-api-key: " + REAL_ANTHROPIC + "\n")
                     .doesNotContain(HeadlessCli.ANTHROPIC_PLACEHOLDER)
@@ -160,9 +162,9 @@ class HeadlessCliThroughGuardTest {
             ExecResult r = run(s, HeadlessCli.codex(), "OPENAI_BASE_URL", "https://api.openai.com:" + openai.port() + "/v1");
             assertThat(r.exitCode()).as(r.stderrText()).isZero();
             assertThat(r.stdoutText()).contains("response.completed");
-            FakeLlmApi.Request got = openai.received.getLast();
+            LoopbackUpstream.Received got = openai.received.getLast();
             assertThat(got.uri()).isEqualTo("/v1/responses");
-            assertThat(got.headers()).contains("authorization: Bearer " + REAL_OPENAI + "\n")
+            assertThat(got.headers()).contains("Authorization: Bearer " + REAL_OPENAI + "\n")
                     .doesNotContain(HeadlessCli.OPENAI_PLACEHOLDER);
             assertSandboxNeverSawARealKey(dir.resolve("ws-codex"), "OPENAI_API_KEY", HeadlessCli.OPENAI_PLACEHOLDER);
             assertThat(guard.tokens().usage(s.id())).isEqualTo(new TokenUsage(700, 80, 0, BUDGET));
