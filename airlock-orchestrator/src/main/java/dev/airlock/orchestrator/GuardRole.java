@@ -153,8 +153,7 @@ public final class GuardRole implements AutoCloseable {
 
     /** Asks the guard how many LLM tokens it counted so far ({@code {"usage": true}} on the control socket). */
     public TokenCount usage() throws IOException {
-        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
-                java.net.UnixDomainSocketAddress.of(control))) {
+        try (java.nio.channels.SocketChannel c = connectControl()) {
             c.write(java.nio.ByteBuffer.wrap("{\"usage\": true}\n".getBytes(StandardCharsets.UTF_8)));
             java.io.ByteArrayOutputStream reply = new java.io.ByteArrayOutputStream();
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4096);
@@ -172,6 +171,25 @@ public final class GuardRole implements AutoCloseable {
             }
             return new TokenCount(total.path("inputTokens").asLong(), total.path("outputTokens").asLong(),
                     total.path("unmetered").asLong());
+        }
+    }
+
+    /** The socket file appears at bind(2), a moment before the guard listens: a refused connect is retried briefly. */
+    private java.nio.channels.SocketChannel connectControl() throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(control));
+            } catch (java.net.ConnectException e) {
+                if (attempt >= 20 || !process.isAlive()) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

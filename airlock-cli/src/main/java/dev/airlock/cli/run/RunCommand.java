@@ -54,6 +54,12 @@ public final class RunCommand implements Callable<Integer> {
             + "Default: built in, only api.anthropic.com and api.openai.com, keys from ANTHROPIC_API_KEY/OPENAI_API_KEY.")
     Path guardPolicy;
 
+    private static boolean inside(Path file, Path repo) throws java.io.IOException {
+        Path f = Files.exists(file) ? file.toRealPath() : file.toAbsolutePath().normalize();
+        Path r = Files.exists(repo) ? repo.toRealPath() : repo;
+        return f.startsWith(r);
+    }
+
     @Override
     public Integer call() throws Exception {
         dev.airlock.orchestrator.config.OperatorConfig cfg;
@@ -65,10 +71,15 @@ public final class RunCommand implements Callable<Integer> {
         }
         String text = task.text != null ? task.text : Files.readString(task.file, StandardCharsets.UTF_8);
         String target = repo.startsWith("https://") ? repo : Path.of(repo).toAbsolutePath().normalize().toString();
-        if (cfg.source() != null && !repo.startsWith("https://") && cfg.source().startsWith(Path.of(target))) {
-            // Whoever can write to the repository must never be able to change policy.
-            System.err.println("airlock run: refusing configuration " + cfg.source() + ": it is inside the repository");
-            return 2;
+        if (!repo.startsWith("https://")) {
+            // Whoever can write to the repository must never be able to change configuration or policy.
+            for (Path p : new Path[]{cfg.source(), cfg.guardPolicy(), cfg.sandboxPolicy(), guardPolicy}) {
+                if (p != null && inside(p, Path.of(target))) {
+                    System.err.println("airlock run: refusing " + p + ": configuration and policy files must not lie "
+                            + "inside the repository");
+                    return 2;
+                }
+            }
         }
         if (agent == null) {
             agent = cfg.defaultAgent();
