@@ -77,15 +77,29 @@ final class UsageMeter implements ResponseObserver {
                 len += n;
             }
             case SSE -> {
+                // Whole runs up to each newline are copied at once; a line longer than the cap is dropped (overflow).
                 while (chunk.hasRemaining()) {
-                    byte b = chunk.get();
-                    if (b == '\n') {
-                        line();
-                    } else if (len < MAX_EVENT_BYTES) {
-                        ensure(len + 1);
-                        buf[len++] = b;
-                    } else {
+                    int start = chunk.position();
+                    int end = chunk.limit();
+                    int nl = start;
+                    while (nl < end && chunk.get(nl) != '\n') {
+                        nl++;
+                    }
+                    int n = nl - start;
+                    int keep = Math.min(n, MAX_EVENT_BYTES - len);
+                    if (keep > 0) {
+                        ensure(len + keep);
+                        chunk.get(start, buf, len, keep);
+                        len += keep;
+                    }
+                    if (keep < n) {
                         overflow = true;
+                    }
+                    if (nl < end) {
+                        line();
+                        chunk.position(nl + 1);
+                    } else {
+                        chunk.position(end);
                     }
                 }
             }
