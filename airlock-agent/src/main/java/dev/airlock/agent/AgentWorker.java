@@ -121,8 +121,12 @@ public final class AgentWorker {
                     yield ExecRequest.of("/bin/bash", "/workspace/" + SCRIPT_FILE);
                 }
                 case AgentSpec.Cmd c -> ExecRequest.shell(c.command());
+                case AgentSpec.Claude c -> HeadlessCli.claude();
+                case AgentSpec.Codex c -> HeadlessCli.codex();
             };
-            request = request.withEnv(Map.of("AIRLOCK_TASK_FILE", "/workspace/" + TASK_FILE)).withTimeout(agentTimeout);
+            Map<String, String> env = new java.util.HashMap<>(request.env());
+            env.put("AIRLOCK_TASK_FILE", "/workspace/" + TASK_FILE);
+            request = request.withEnv(env).withTimeout(agentTimeout);
             ExecResult result;
             List<DenialEvent> denials = new ArrayList<>();
             SandboxSession.Builder builder = SandboxSession.builder(policy, workspace);

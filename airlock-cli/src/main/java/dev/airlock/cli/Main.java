@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
                 DropCommand.class,
                 AgentCommand.class,
                 DemoCommand.class, RunCommand.class, RunsCommand.class, ShowCommand.class,
+                dev.airlock.cli.config.ConfigCommand.class,
                 dev.airlock.cli.serve.ServeCommand.class,
                 CommandLine.HelpCommand.class
         })

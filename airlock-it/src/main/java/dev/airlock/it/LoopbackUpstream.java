@@ -27,8 +27,23 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** A real HTTPS server on 127.0.0.1 (ephemeral port) behind the guard; records what reaches it, answers {"ok":true}. */
+/**
+ * A real HTTPS server on 127.0.0.1 (ephemeral port) behind the guard; records what reaches it and answers
+ * {"ok":true}, or whatever its {@link Responder} writes.
+ */
 public final class LoopbackUpstream implements AutoCloseable {
+    /** Writes the answer to one recorded request (e.g. a streamed API response). */
+    public interface Responder {
+        void respond(ChannelHandlerContext ctx, FullHttpRequest request);
+    }
+
+    private static final Responder OK = (ctx, req) -> {
+        byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json").setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        ctx.writeAndFlush(resp);
+    };
+
     public record Received(String method, String uri, String headers, String body) {
         public String all() {
             return method + " " + uri + "\n" + headers + "\n" + body;
@@ -39,7 +54,14 @@ public final class LoopbackUpstream implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
 
+    private final Responder responder;
+
     public LoopbackUpstream(SslContext tls) throws InterruptedException {
+        this(tls, OK);
+    }
+
+    public LoopbackUpstream(SslContext tls, Responder responder) throws InterruptedException {
+        this.responder = responder;
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -62,10 +84,7 @@ public final class LoopbackUpstream implements AutoCloseable {
             req.headers().forEach(e -> h.append(e.getKey()).append(": ").append(e.getValue()).append('\n'));
             received.add(new Received(req.method().name(), req.uri(), h.toString(),
                     new String(ByteBufUtil.getBytes(req.content()), StandardCharsets.UTF_8)));
-            byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
-            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json").setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-            ctx.writeAndFlush(resp);
+            responder.respond(ctx, req);
         }
     }
 

@@ -66,6 +66,15 @@ public final class GuardRole implements AutoCloseable {
      */
     public static GuardRole start(RoleLauncher launcher, Path runDir, Path caDir, Path policy, Map<String, String> keys)
             throws IOException {
+        return start(launcher, runDir, caDir, policy, keys, 0);
+    }
+
+    /**
+     * As {@link #start(RoleLauncher, Path, Path, Path, Map)}, with a token budget the guard enforces itself: once the
+     * session has used {@code tokenBudget} LLM tokens, further LLM requests get 429 (0 = unlimited).
+     */
+    public static GuardRole start(RoleLauncher launcher, Path runDir, Path caDir, Path policy, Map<String, String> keys,
+                                  long tokenBudget) throws IOException {
         Path dir = runDir.resolve("guard");
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
@@ -83,7 +92,7 @@ public final class GuardRole implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("proxy", "--listen", "none", "--policy", policyFile.toString(),
                 "--ca-dir", caDir.toString(), "--control", control.toString(),
                 "--sessions-dir", sockets.resolve("s").toString(), "--denials-file", denials.toString(),
-                "--audit", dir.resolve("audit.jsonl").toString()));
+                "--audit", dir.resolve("audit.jsonl").toString(), "--token-budget", Long.toString(tokenBudget)));
         Map<String, String> env = new LinkedHashMap<>();
         keys.forEach((k, v) -> {
             if (KEY_VARIABLES.contains(k) && v != null && !v.isEmpty()) {
@@ -133,6 +142,55 @@ public final class GuardRole implements AutoCloseable {
     private static boolean present(Map<String, String> keys, String name) {
         String v = keys.get(name);
         return v != null && !v.isEmpty();
+    }
+
+    /** LLM tokens the guard counted (all sessions of this run), as reported on its control socket. */
+    public record TokenCount(long inputTokens, long outputTokens, long unmetered) {
+        public long total() {
+            return inputTokens + outputTokens;
+        }
+    }
+
+    /** Asks the guard how many LLM tokens it counted so far ({@code {"usage": true}} on the control socket). */
+    public TokenCount usage() throws IOException {
+        try (java.nio.channels.SocketChannel c = connectControl()) {
+            c.write(java.nio.ByteBuffer.wrap("{\"usage\": true}\n".getBytes(StandardCharsets.UTF_8)));
+            java.io.ByteArrayOutputStream reply = new java.io.ByteArrayOutputStream();
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4096);
+            while (reply.size() < 64 * 1024 && c.read(buf.clear()) > 0) {
+                reply.write(buf.array(), 0, buf.position());
+                if (reply.toString(StandardCharsets.UTF_8).indexOf('\n') >= 0) {
+                    break;
+                }
+            }
+            com.fasterxml.jackson.databind.JsonNode total = dev.airlock.core.json.Json.mapper()
+                    .readTree(reply.toByteArray()).path("total");
+            if (!total.isObject()) {
+                throw new IOException("the egress guard did not report token usage: "
+                        + reply.toString(StandardCharsets.UTF_8).strip());
+            }
+            return new TokenCount(total.path("inputTokens").asLong(), total.path("outputTokens").asLong(),
+                    total.path("unmetered").asLong());
+        }
+    }
+
+    /** The socket file appears at bind(2), a moment before the guard listens: a refused connect is retried briefly. */
+    private java.nio.channels.SocketChannel connectControl() throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(control));
+            } catch (java.net.ConnectException e) {
+                if (attempt >= 20 || !process.isAlive()) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     public Path control() {

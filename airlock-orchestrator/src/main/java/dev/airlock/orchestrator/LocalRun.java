@@ -61,6 +61,8 @@ public final class LocalRun {
     private boolean guarded = true;
     private Path guardPolicy;
     private Map<String, String> llmKeys = Map.of();
+    private Budgets budgets = Budgets.DEFAULT;
+    private Path sandboxPolicy;
 
     public LocalRun(RunStore store, RoleLauncher launcher, EmbeddedDrop drop, Path dataDir) {
         this.store = Objects.requireNonNull(store);
@@ -124,6 +126,21 @@ public final class LocalRun {
         return this;
     }
 
+    /**
+     * The run's budgets, enforced outside the agent: the guard refuses LLM requests once the tokens are spent, and the
+     * orchestrator stops the agent role and fails the run when either budget is exceeded.
+     */
+    public LocalRun budgets(Budgets v) {
+        budgets = Objects.requireNonNull(v);
+        return this;
+    }
+
+    /** The sandbox policy file for the agent's session (JSON, {@code SandboxPolicy}); null = the isolating defaults. */
+    public LocalRun sandboxPolicy(Path v) {
+        sandboxPolicy = v;
+        return this;
+    }
+
     public LocalRun listener(RunListener v) {
         listener = Objects.requireNonNull(v);
         return this;
@@ -166,11 +183,17 @@ public final class LocalRun {
             agentEnv.put(OUTPUT_URL_VARIABLE, out.uri().toString());
         }
         List<String> agentArgs = new ArrayList<>(List.of("agent", "run", "--task-file", taskFile.toString(),
-                "--agent", agent, "--work-dir", runDir.resolve("agent").toString()));
+                "--agent", agent, "--work-dir", runDir.resolve("agent").toString(),
+                // The sandbox's own limit is a backstop; the budget watch below stops the agent at the budget.
+                "--timeout", budgets.wallTime().plusSeconds(30).toString()));
+        if (sandboxPolicy != null) {
+            agentArgs.addAll(List.of("--sandbox-policy", sandboxPolicy.toString()));
+        }
         GuardRole guard = null;
         if (guarded) {
             try {
-                guard = GuardRole.start(launcher, runDir, dataDir.resolve("guard-ca"), guardPolicy, llmKeys);
+                guard = GuardRole.start(launcher, runDir, dataDir.resolve("guard-ca"), guardPolicy, llmKeys,
+                        budgets.tokens());
             } catch (IOException e) {
                 phases.put(RunState.CODING, Duration.ofNanos(System.nanoTime() - codingStart));
                 store.transition(run, RunState.CODING, RunState.FAILED, e.getMessage());
@@ -181,13 +204,18 @@ public final class LocalRun {
         }
         RoleResult coding;
         List<String> guardDenials = List.of();
+        BudgetWatch watch = new BudgetWatch(budgets, guard == null ? null : guard::usage);
         try {
-            coding = runRole(Role.AGENT, agentArgs, agentEnv);
+            coding = runRole(Role.AGENT, agentArgs, agentEnv, watch::watch);
         } finally {
+            watch.close();
             if (guard != null) {
                 guardDenials = guard.stop();
             }
         }
+        BudgetUsage used = watch.used();
+        store.recordBudget(run, used);
+        store.event(run, RunState.CODING, "budget", used.wallTime().toMillis(), used.describe());
         // The agent's own output (bounded) stays on disk for `airlock show`; it may quote the task, never a credential
         // (the worker holds none).
         Files.writeString(runDir.resolve("agent.log"), coding.stderr(), StandardCharsets.UTF_8);
@@ -197,6 +225,10 @@ public final class LocalRun {
         guardDenials.forEach(d -> denials.add("egress guard: " + d));
         for (String d : denials) {
             store.event(run, RunState.CODING, "denial", null, d);
+        }
+        if (used.exceeded() != null) {
+            return fail(run, RunState.CODING, "budget exceeded: " + used.exceeded() + " (" + used.describe() + ")",
+                    phases, coding);
         }
         if (coding.exitCode() != 0) {
             return fail(run, RunState.CODING, "agent worker failed: " + coding.reason(), phases, coding);
@@ -299,17 +331,26 @@ public final class LocalRun {
     }
 
     private RoleResult runRole(Role role, List<String> args, Map<String, String> env) throws IOException {
+        return runRole(role, args, env, p -> { });
+    }
+
+    private RoleResult runRole(Role role, List<String> args, Map<String, String> env,
+                               java.util.function.Consumer<Process> started) throws IOException {
         long start = System.nanoTime();
         Process p = launcher.start(role, args, env);
+        started.accept(p);
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+        // The agent role lives as long as its wall-time budget allows (plus unpacking and uploading).
+        Duration limit = role == Role.AGENT && budgets.wallTime().plusMinutes(2).compareTo(roleTimeout) > 0
+                ? budgets.wallTime().plusMinutes(2) : roleTimeout;
         try {
-            if (!p.waitFor(roleTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 p.waitFor();
                 return new RoleResult(role, -1, out.join(), err.join() + "\n" + role.label() + " role timed out after "
-                        + roleTimeout, Duration.ofNanos(System.nanoTime() - start));
+                        + limit, Duration.ofNanos(System.nanoTime() - start));
             }
         } catch (InterruptedException e) {
             p.destroyForcibly();

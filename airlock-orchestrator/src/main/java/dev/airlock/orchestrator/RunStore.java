@@ -36,9 +36,20 @@ public final class RunStore implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new SQLException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("runs") + ";DB_CLOSE_ON_EXIT=FALSE";
-        Flyway.configure().dataSource(url, "airlock", "").locations("classpath:db/migration").load().migrate();
-        return new RunStore(DriverManager.getConnection(url, "airlock", ""), Clock.systemUTC());
+        return open(DatabaseSettings.embedded(dir));
+    }
+
+    /** Opens the configured database (embedded H2 or PostgreSQL) and brings its schema up to date with Flyway. */
+    public static RunStore open(DatabaseSettings db) throws SQLException {
+        String password;
+        try {
+            password = db.passwordFile() == null ? "" : Files.readString(db.passwordFile()).strip();
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot read database.password_file " + db.passwordFile() + ": "
+                    + e.getClass().getSimpleName(), e);
+        }
+        Flyway.configure().dataSource(db.url(), db.user(), password).locations("classpath:db/migration").load().migrate();
+        return new RunStore(DriverManager.getConnection(db.url(), db.user(), password), Clock.systemUTC());
     }
 
     public synchronized RunRecord create(String id, String repo, String ref, String agent, String taskSha256)
@@ -101,8 +112,12 @@ public final class RunStore implements AutoCloseable {
             s.setTimestamp(3, Timestamp.from(clock.instant()));
             s.executeUpdate();
             return true;
-        } catch (java.sql.SQLIntegrityConstraintViolationException e) {
-            return false;
+        } catch (SQLException e) {
+            // H2 throws the JDBC subclass; PostgreSQL a plain SQLException with SQLState 23505 (unique violation).
+            if (e instanceof java.sql.SQLIntegrityConstraintViolationException || "23505".equals(e.getSQLState())) {
+                return false;
+            }
+            throw e;
         }
     }
 
@@ -181,6 +196,42 @@ public final class RunStore implements AutoCloseable {
                 }
             }
             return out;
+        }
+    }
+
+    /** Records what a run spent against its budgets (once per run; a second call replaces the first). */
+    public synchronized void recordBudget(String id, BudgetUsage u) throws SQLException {
+        try (PreparedStatement d = db.prepareStatement("DELETE FROM run_budgets WHERE run_id = ?")) {
+            d.setString(1, id);
+            d.executeUpdate();
+        }
+        try (PreparedStatement s = db.prepareStatement("INSERT INTO run_budgets (run_id, input_tokens, output_tokens, "
+                + "token_budget, unmetered, wall_millis, wall_budget_millis, exceeded) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, id);
+            s.setLong(2, u.inputTokens());
+            s.setLong(3, u.outputTokens());
+            s.setLong(4, u.tokenBudget());
+            s.setLong(5, u.unmetered());
+            s.setLong(6, u.wallTime().toMillis());
+            s.setLong(7, u.wallBudget().toMillis());
+            s.setString(8, u.exceeded());
+            s.executeUpdate();
+        }
+    }
+
+    /** What the run spent against its budgets, if its coding phase ran (for {@code airlock show} and the PR body). */
+    public synchronized Optional<BudgetUsage> budget(String id) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("SELECT * FROM run_budgets WHERE run_id = ?")) {
+            s.setString(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new BudgetUsage(r.getLong("input_tokens"), r.getLong("output_tokens"),
+                        r.getLong("token_budget"), r.getLong("unmetered"),
+                        java.time.Duration.ofMillis(r.getLong("wall_millis")),
+                        java.time.Duration.ofMillis(r.getLong("wall_budget_millis")), r.getString("exceeded")));
+            }
         }
     }
 

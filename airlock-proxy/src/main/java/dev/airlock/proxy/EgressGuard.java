@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.airlock.core.SessionId;
 import dev.airlock.core.event.DenialEvent;
 import dev.airlock.proxy.audit.AuditSink;
+import dev.airlock.proxy.budget.TokenBudgetInterceptor;
+import dev.airlock.proxy.budget.TokenLedger;
 import dev.airlock.proxy.netty.ClientInitializer;
 import dev.airlock.proxy.netty.GuardContext;
 import dev.airlock.proxy.policy.GuardPolicy;
@@ -76,8 +78,16 @@ public final class EgressGuard implements AutoCloseable {
     private record SessionSocket(Path path, Channel server) {
     }
 
+    private final TokenLedger tokens;
+
     private EgressGuard(Builder b) {
         this.b = b;
+        this.tokens = new TokenLedger(b.tokenBudget);
+    }
+
+    /** LLM tokens counted per session from the metered hosts' responses (the guard role reports them on its control socket). */
+    public TokenLedger tokens() {
+        return tokens;
     }
 
     public static Builder builder() {
@@ -97,6 +107,7 @@ public final class EgressGuard implements AutoCloseable {
             LOG.warning("WARNING: " + w);
         }
         List<Interceptor> interceptors = List.of(
+                new TokenBudgetInterceptor(tokens, b.meteredHosts),
                 new RouteInterceptor(b.resolver),
                 new ScanInterceptor(p -> scanners.computeIfAbsent(p, EgressGuard::scannerFor), metrics::scanned),
                 new CredentialInjector());
@@ -286,6 +297,8 @@ public final class EgressGuard implements AutoCloseable {
         private InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         private final Map<Path, SessionId> unixSockets = new LinkedHashMap<>();
         private int adminPort = -1;
+        private long tokenBudget;
+        private java.util.Set<String> meteredHosts = TokenBudgetInterceptor.DEFAULT_METERED_HOSTS;
         private int maxHeaderBytes = 32 * 1024;
         private Duration idleTimeout = Duration.ofSeconds(60);
         private Duration requestTimeout = Duration.ofSeconds(30);
@@ -353,6 +366,21 @@ public final class EgressGuard implements AutoCloseable {
         /** Loopback admin port for /metrics and /ca.pem (0 = ephemeral); off unless set. */
         public Builder adminPort(int port) {
             this.adminPort = port;
+            return this;
+        }
+
+        /** LLM tokens (input + output) each session may use on the metered hosts; 0 (default) = unlimited. */
+        public Builder tokenBudget(long tokens) {
+            if (tokens < 0) {
+                throw new IllegalArgumentException("token budget must be >= 0");
+            }
+            this.tokenBudget = tokens;
+            return this;
+        }
+
+        /** The LLM API hosts whose responses are metered (default {@link TokenBudgetInterceptor#DEFAULT_METERED_HOSTS}). */
+        public Builder meteredHosts(java.util.Set<String> hosts) {
+            this.meteredHosts = java.util.Set.copyOf(hosts);
             return this;
         }
 

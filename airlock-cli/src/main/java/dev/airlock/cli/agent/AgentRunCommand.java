@@ -26,7 +26,7 @@ public final class AgentRunCommand implements Callable<Integer> {
     @Option(names = "--task-file", required = true, description = "The task text (untrusted; never interpolated).")
     Path taskFile;
 
-    @Option(names = "--agent", required = true, description = "script:FILE or cmd:COMMAND.")
+    @Option(names = "--agent", required = true, description = "script:FILE, cmd:COMMAND, claude or codex.")
     String agent;
 
     @Option(names = "--work-dir", required = true, description = "A directory for the fresh workspace.")
@@ -41,6 +41,9 @@ public final class AgentRunCommand implements Callable<Integer> {
 
     @Option(names = "--guard-ca", description = "The guard's CA certificate (PEM), trusted inside the sandbox.")
     Path guardCa;
+
+    @Option(names = "--sandbox-policy", description = "Sandbox policy file (JSON; default: the isolating defaults).")
+    Path sandboxPolicy;
 
     @Override
     public Integer call() throws Exception {
@@ -61,6 +64,14 @@ public final class AgentRunCommand implements Callable<Integer> {
         AgentWorker worker = new AgentWorker(new PresignedUrl("GET", URI.create(input), "input", expiry),
                 new PresignedUrl("PUT", URI.create(output), "output", expiry), spec,
                 Files.readString(taskFile, StandardCharsets.UTF_8), workDir).agentTimeout(timeout);
+        if (sandboxPolicy != null) {
+            try {
+                worker.policy(dev.airlock.sandbox.SandboxPolicy.load(sandboxPolicy));
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                System.err.println("airlock agent run: sandbox policy " + sandboxPolicy + ": " + e.getMessage());
+                return 2;
+            }
+        }
         if ((guardControl == null) != (guardCa == null)) {
             System.err.println("airlock agent run: --guard-control and --guard-ca go together");
             return 2;

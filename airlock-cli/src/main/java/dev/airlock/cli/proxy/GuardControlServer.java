@@ -71,6 +71,9 @@ final class GuardControlServer implements AutoCloseable {
 
     private String handle(byte[] line) throws IOException {
         JsonNode req = Json.mapper().readTree(line);
+        if (req != null && req.isObject() && req.size() == 1 && req.path("usage").asBoolean(false)) {
+            return usage();
+        }
         if (req == null || !req.isObject() || !req.path("open").isTextual()) {
             throw new IllegalArgumentException("expected {\"open\": SESSION, \"canaries\": {NAME: VALUE}}");
         }
@@ -98,6 +101,33 @@ final class GuardControlServer implements AutoCloseable {
         Path socket = sessionsDir.resolve(id.value() + ".sock");
         guard.openSession(id, socket, defaults.withKnownSecrets(canaries));
         return Json.mapper().writeValueAsString(Map.of("socket", socket.toString()));
+    }
+
+    /**
+     * {@code {"usage": true}} → the LLM tokens the guard counted: {@code {"budget": N, "total": {...}, "sessions":
+     * {ID: {...}}}} with {@code inputTokens, outputTokens, unmetered} each. The orchestrator polls this to stop a run
+     * whose budget is spent.
+     */
+    private String usage() throws IOException {
+        Map<String, Object> sessions = new LinkedHashMap<>();
+        dev.airlock.proxy.budget.TokenUsage total = dev.airlock.proxy.budget.TokenUsage.NONE;
+        for (var e : guard.tokens().all().entrySet()) {
+            sessions.put(e.getKey().value(), counts(e.getValue()));
+            total = total.plus(e.getValue());
+        }
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("budget", guard.tokens().budget());
+        reply.put("total", counts(total));
+        reply.put("sessions", sessions);
+        return Json.mapper().writeValueAsString(reply);
+    }
+
+    private static Map<String, Long> counts(dev.airlock.proxy.budget.TokenUsage u) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("inputTokens", u.inputTokens());
+        m.put("outputTokens", u.outputTokens());
+        m.put("unmetered", u.unmetered());
+        return m;
     }
 
     private static byte[] readLine(SocketChannel c) throws IOException {

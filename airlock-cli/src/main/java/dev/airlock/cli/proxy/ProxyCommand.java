@@ -67,6 +67,14 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--denials-file", description = "append one line per denial (redacted summary) to this file (0600)")
     Path denialsFile;
 
+    @Option(names = "--token-budget", defaultValue = "0", description = "LLM tokens (input + output) each session may "
+            + "use on the metered hosts; once spent, further LLM requests get 429 (rule budget:tokens). 0 = unlimited.")
+    long tokenBudget;
+
+    @Option(names = "--metered-host", description = "an LLM API host whose responses are metered for token usage "
+            + "(repeatable; default api.anthropic.com and api.openai.com)")
+    java.util.List<String> meteredHosts;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -95,6 +103,14 @@ public final class ProxyCommand implements Callable<Integer> {
                     err.println(d.summary());
                     appendDenial(d.summary());
                 });
+        if (tokenBudget < 0) {
+            err.println("airlock proxy: --token-budget must be >= 0");
+            return 2;
+        }
+        b.tokenBudget(tokenBudget);
+        if (meteredHosts != null) {
+            b.meteredHosts(java.util.Set.copyOf(meteredHosts));
+        }
         for (PolicyLoader.SessionConfig s : loaded.sessions()) {
             b.session(s.id(), s.token(), s.policy());
         }

@@ -21,6 +21,31 @@ public final class LocalPipeline {
     private RunListener extraListener = RunListener.NONE;
     private Path guardPolicy;
     private Map<String, String> llmKeys;
+    private dev.airlock.orchestrator.Budgets budgets = dev.airlock.orchestrator.Budgets.DEFAULT;
+    private Path sandboxPolicy;
+    private dev.airlock.orchestrator.DatabaseSettings database;
+    private Duration roleTimeout = Duration.ofMinutes(30);
+
+    /** From the operator configuration: budgets, sandbox policy, run database, role timeout. */
+    public LocalPipeline budgets(dev.airlock.orchestrator.Budgets v) {
+        budgets = v;
+        return this;
+    }
+
+    public LocalPipeline sandboxPolicy(Path v) {
+        sandboxPolicy = v;
+        return this;
+    }
+
+    public LocalPipeline database(dev.airlock.orchestrator.DatabaseSettings v) {
+        database = v;
+        return this;
+    }
+
+    public LocalPipeline roleTimeout(Duration v) {
+        roleTimeout = v;
+        return this;
+    }
 
     public LocalPipeline(Path dataDir, PrintStream out) {
         this.dataDir = dataDir;
@@ -53,11 +78,12 @@ public final class LocalPipeline {
     public RunOutcome run(String repo, String ref, String task, String agent, String gitToken) throws Exception {
         RoleLauncher launcher = RoleLauncher.sameDistribution(dataDir.resolve("roles")).observer(observer);
         long t0 = System.nanoTime();
-        try (RunStore store = RunStore.open(dataDir.resolve("db"));
+        try (RunStore store = database == null ? RunStore.open(dataDir.resolve("db")) : RunStore.open(database);
              EmbeddedDrop drop = EmbeddedDrop.start(launcher, dataDir.resolve("drop"))) {
             out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
             return new LocalRun(store, launcher, drop, dataDir).repo(repo).ref(ref).task(task).agent(agent)
                     .gitToken(gitToken).guardPolicy(guardPolicy).llmKeys(llmKeys == null ? llmKeys() : llmKeys)
+                    .budgets(budgets).sandboxPolicy(sandboxPolicy).roleTimeout(roleTimeout)
                     .listener(both(new PlainProgress(out), extraListener)).call();
         }
     }

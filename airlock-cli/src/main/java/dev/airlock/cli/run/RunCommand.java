@@ -32,20 +32,71 @@ public final class RunCommand implements Callable<Integer> {
         @Option(names = "--task-file", description = "A file holding the task text.") Path file;
     }
 
-    @Option(names = "--agent", required = true, description = "script:FILE (run inside the sandbox) or cmd:COMMAND.")
+    @Option(names = "--agent", description = "script:FILE (run inside the sandbox), cmd:COMMAND, claude or codex "
+            + "(default: agent.default of the configuration).")
     String agent;
 
     @Mixin
     DataDirOption data;
 
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--token-budget", description = "LLM tokens the run may use (input + output; 0 = unlimited; "
+            + "default: budgets.tokens of the configuration, else unlimited).")
+    Long tokenBudget;
+
+    @Option(names = "--wall-time", description = "Wall-time budget of the coding phase, ISO-8601 (e.g. PT30M; "
+            + "default: budgets.wall_time of the configuration, else PT30M).")
+    java.time.Duration wallTime;
+
     @Option(names = "--guard-policy", description = "Egress policy file for the guard role (JSON, as for airlock proxy). "
             + "Default: built in, only api.anthropic.com and api.openai.com, keys from ANTHROPIC_API_KEY/OPENAI_API_KEY.")
     Path guardPolicy;
 
+    private static boolean inside(Path file, Path repo) throws java.io.IOException {
+        Path f = Files.exists(file) ? file.toRealPath() : file.toAbsolutePath().normalize();
+        Path r = Files.exists(repo) ? repo.toRealPath() : repo;
+        return f.startsWith(r);
+    }
+
     @Override
     public Integer call() throws Exception {
+        dev.airlock.orchestrator.config.OperatorConfig cfg;
+        try {
+            cfg = config.load(data);
+        } catch (dev.airlock.orchestrator.config.ConfigException e) {
+            System.err.println("airlock run: " + e.getMessage());
+            return 2;
+        }
         String text = task.text != null ? task.text : Files.readString(task.file, StandardCharsets.UTF_8);
         String target = repo.startsWith("https://") ? repo : Path.of(repo).toAbsolutePath().normalize().toString();
+        if (!repo.startsWith("https://")) {
+            // Whoever can write to the repository must never be able to change configuration or policy.
+            for (Path p : new Path[]{cfg.source(), cfg.guardPolicy(), cfg.sandboxPolicy(), guardPolicy}) {
+                if (p != null && inside(p, Path.of(target))) {
+                    System.err.println("airlock run: refusing " + p + ": configuration and policy files must not lie "
+                            + "inside the repository");
+                    return 2;
+                }
+            }
+        }
+        if (agent == null) {
+            agent = cfg.defaultAgent();
+        }
+        if (agent == null) {
+            System.err.println("airlock run: no agent: give --agent or set agent.default in the configuration");
+            return 2;
+        }
+        dev.airlock.orchestrator.Budgets budgets;
+        try {
+            budgets = cfg.budgets();
+            budgets = wallTime == null ? budgets : budgets.withWallTime(wallTime);
+            budgets = tokenBudget == null ? budgets : budgets.withTokens(tokenBudget);
+        } catch (IllegalArgumentException e) {
+            System.err.println("airlock run: " + e.getMessage());
+            return 2;
+        }
         if (agent.startsWith("script:")) {
             Path script = Path.of(agent.substring("script:".length())).toAbsolutePath();
             if (!Files.isRegularFile(script)) {
@@ -54,9 +105,14 @@ public final class RunCommand implements Callable<Integer> {
             }
             agent = "script:" + script;
         }
-        RunOutcome outcome = new LocalPipeline(data.resolve(), System.out)
-                .guardPolicy(guardPolicy == null ? null : guardPolicy.toAbsolutePath())
-                .run(target, ref, text, agent, System.getenv(LocalRun.GIT_TOKEN_VARIABLE));
+        Path policy = guardPolicy != null ? guardPolicy.toAbsolutePath() : cfg.guardPolicy();
+        RunOutcome outcome = new LocalPipeline(cfg.dataDir(), System.out)
+                .guardPolicy(policy)
+                .llmKeys(cfg.llmKeys(System::getenv))
+                .budgets(budgets).sandboxPolicy(cfg.sandboxPolicy()).roleTimeout(cfg.roleTimeout())
+                .database(cfg.databaseOrEmbedded())
+                .run(target, ref, text, agent,
+                        cfg.credential(dev.airlock.orchestrator.config.Credential.GIT_TOKEN, System::getenv).orElse(null));
         int code = LocalPipeline.report(outcome, System.out, System.err);
         if (outcome instanceof RunOutcome.Published p && !repo.startsWith("https://")) {
             BranchDiff.stat(Path.of(target), p.branch(), System.out);

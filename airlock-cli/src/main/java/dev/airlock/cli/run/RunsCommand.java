@@ -15,9 +15,12 @@ public final class RunsCommand implements Callable<Integer> {
     @Mixin
     DataDirOption data;
 
+    @Mixin
+    ConfigOption config;
+
     @Override
     public Integer call() throws Exception {
-        try (RunStore store = RunStore.open(data.resolve().resolve("db"))) {
+        try (RunStore store = RunStore.open(config.load(data).databaseOrEmbedded())) {
             for (RunRecord r : store.list(limit)) {
                 System.out.printf("%-24s %-10s %s  %s%s%n", r.id(), r.state().label(), r.createdAt(), r.repo(),
                         r.reason() == null ? "" : "  (" + r.reason() + ")");

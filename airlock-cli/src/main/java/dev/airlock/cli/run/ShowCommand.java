@@ -17,9 +17,12 @@ public final class ShowCommand implements Callable<Integer> {
     @Mixin
     DataDirOption data;
 
+    @Mixin
+    ConfigOption config;
+
     @Override
     public Integer call() throws Exception {
-        try (RunStore store = RunStore.open(data.resolve().resolve("db"))) {
+        try (RunStore store = RunStore.open(config.load(data).databaseOrEmbedded())) {
             Optional<RunRecord> found = store.get(run);
             if (found.isEmpty()) {
                 System.err.println("airlock show: no run " + run + " (see 'airlock runs')");
@@ -36,6 +39,7 @@ public final class ShowCommand implements Callable<Integer> {
             System.out.println("output       " + nullToDash(r.outputId()));
             System.out.println("branch       " + nullToDash(r.branch()));
             store.pullRequest(run).ifPresent(url -> System.out.println("pull request " + url));
+            store.budget(run).ifPresent(b -> System.out.println("budget       " + b.describe()));
             System.out.println("events");
             for (RunEvent e : store.events(run)) {
                 System.out.printf("  %s %-10s %-8s %s%s%n", e.at(), e.state().name().toLowerCase(java.util.Locale.ROOT),

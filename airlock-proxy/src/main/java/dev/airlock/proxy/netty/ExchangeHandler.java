@@ -193,6 +193,14 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                         }
                         ch.pipeline().addLast("codec", new HttpClientCodec(8192, 64 * 1024, 16 * 1024));
                         ch.pipeline().addLast("timeout", new ReadTimeoutHandler(UPSTREAM_READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                        for (var i : g.interceptors()) {
+                            if (i instanceof dev.airlock.proxy.ResponseObserver.Source source) {
+                                var o = source.observe(st.session.id(), d.host().value());
+                                if (o != null) {
+                                    ch.pipeline().addLast(new ResponseObserverHandler(o));
+                                }
+                            }
+                        }
                         ch.pipeline().addLast("relay", relay);
                     }
                 });
