@@ -223,6 +223,55 @@ class RealClientsTest {
         assertThat(out).doesNotContain(GuardFixture.REAL_GIT);
     }
 
+    /**
+     * Node's global {@code fetch} ignores HTTP(S)_PROXY; the undici bundled with Node (reached with
+     * {@code --expose-internals}, so nothing is downloaded) provides the {@code EnvHttpProxyAgent} that honours them.
+     */
+    private static final String NODE_FETCH = """
+            const { EnvHttpProxyAgent, setGlobalDispatcher } = require('internal/deps/undici/undici');
+            setGlobalDispatcher(new EnvHttpProxyAgent());
+            const [url, body] = process.argv.slice(1);
+            fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+              .then(async r => { process.stdout.write(r.status + '\\n' + await r.text()); })
+              .catch(e => { console.error('fetch failed:', e, e.cause); process.exit(3); });
+            """;
+
+    private static CurlResult nodeFetch(String url, String body) throws Exception {
+        Path stderr = Files.createTempFile(f.dir, "node", ".err");
+        ProcessBuilder pb = new ProcessBuilder("node", "--expose-internals", "-e", NODE_FETCH, url, body)
+                .redirectError(stderr.toFile());
+        pb.environment().keySet().removeIf(k -> k.toLowerCase().endsWith("_proxy") || k.startsWith("NODE_"));
+        pb.environment().put("HTTPS_PROXY", "http://s1:" + GuardFixture.TOKEN + "@127.0.0.1:" + f.port());
+        pb.environment().put("NODE_EXTRA_CA_CERTS", caPem.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("node needs a bundled undici with EnvHttpProxyAgent (Node 20.20+): %s",
+                Files.readString(stderr)).isZero();
+        int nl = out.indexOf('\n');
+        return new CurlResult(Integer.parseInt(out.substring(0, nl)), out.substring(nl + 1));
+    }
+
+    @Test
+    void nodeFetchReachesAnAllowedHttpsUpstreamAndIsBlockedOnASecret() throws Exception {
+        f.https.received.clear();
+        String url = "https://api.test:" + f.https.port() + "/v1/node";
+        CurlResult ok = nodeFetch(url, "{\"messages\":[\"hello\"]}");
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("{\"ok\":true}");
+        FakeUpstream.Received got = f.https.received.poll(5, TimeUnit.SECONDS);
+        assertThat(got.uri()).isEqualTo("/v1/node");
+        assertThat(got.bodyText()).isEqualTo("{\"messages\":[\"hello\"]}");
+
+        CurlResult blocked = nodeFetch(url, "{\"aws\":\"" + GuardFixture.AWS_KEY + "\"}");
+        assertThat(blocked.status()).isEqualTo(403);
+        var json = Json.mapper().readTree(blocked.body());
+        assertThat(json.get("rule").asText()).isEqualTo("aws-access-key-id");
+        assertThat(json.get("where").asText()).isEqualTo("body");
+        assertThat(blocked.body()).doesNotContain(GuardFixture.AWS_KEY);
+        assertThat(f.https.received.poll(500, TimeUnit.MILLISECONDS)).isNull();
+    }
+
     @Test
     void curlOverTheSessionUnixSocketSendsOriginFormAndIsPolicedByHost() throws Exception {
         f.http.received.clear();
