@@ -82,6 +82,56 @@ class RealClientsTest {
     }
 
     @Test
+    void curlMultipartFormIsScannedPartByPartWithTransferEncodingsUndone() throws Exception {
+        String url = "https://api.test:" + f.https.port() + "/upload";
+        Path notes = Files.writeString(f.dir.resolve("notes.txt"), "just some notes\n");
+        f.https.received.clear();
+        CurlResult ok = curl("-F", "note=hello", "-F", "file=@" + notes, url);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        FakeUpstream.Received got = f.https.received.poll(5, TimeUnit.SECONDS);
+        assertThat(got.header("content-type")).startsWith("multipart/form-data; boundary=");
+        assertThat(got.bodyText()).contains("just some notes");
+
+        // Quoted-printable with a soft line break hides the key from a scan of the raw bytes; the decoded part shows it.
+        Path hidden = Files.writeString(f.dir.resolve("hidden.txt"),
+                GuardFixture.AWS_KEY.substring(0, 8) + "=\r\n" + GuardFixture.AWS_KEY.substring(8));
+        CurlResult blocked = curl("-F", "file=@" + hidden + ";headers=\"Content-Transfer-Encoding: quoted-printable\"", url);
+        assertThat(blocked.status()).as(blocked.body()).isEqualTo(403);
+        var json = Json.mapper().readTree(blocked.body());
+        assertThat(json.get("rule").asText()).isEqualTo("aws-access-key-id");
+        assertThat(json.get("where").asText()).isEqualTo("body(part 1)");
+        assertThat(blocked.body()).doesNotContain(GuardFixture.AWS_KEY);
+
+        // A secret in a part's headers (here the file name) is found in that part's header region too.
+        Path named = Files.writeString(f.dir.resolve("named.txt"), "harmless");
+        CurlResult inHeader = curl("-F", "file=@" + named + ";filename=" + GuardFixture.AWS_KEY + ".txt", url);
+        assertThat(inHeader.status()).isEqualTo(403);
+        assertThat(Json.mapper().readTree(inHeader.body()).get("where").asText()).startsWith("body");
+        assertThat(f.https.received.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void curlMalformedMultipartIsRefusedWith400Json() throws Exception {
+        String url = "https://api.test:" + f.https.port() + "/upload";
+        CurlResult noBoundary = curl("-H", "content-type: multipart/form-data", "--data-binary", "--x\r\n\r\nv\r\n--x--", url);
+        assertThat(noBoundary.status()).isEqualTo(400);
+        var json = Json.mapper().readTree(noBoundary.body());
+        assertThat(json.get("rule").asText()).isEqualTo("multipart");
+        assertThat(json.get("error").asText()).contains("no boundary parameter");
+        assertThat(json.get("hint").asText()).contains("--boundary--");
+
+        CurlResult overlong = curl("-H", "content-type: multipart/form-data; boundary=" + "b".repeat(71),
+                "--data-binary", "x", url);
+        assertThat(overlong.status()).isEqualTo(400);
+        assertThat(Json.mapper().readTree(overlong.body()).get("error").asText()).contains("longer than 70");
+
+        CurlResult unterminated = curl("-H", "content-type: multipart/mixed; boundary=b", "--data-binary",
+                "--b\r\ncontent-type: text/plain\r\n\r\nno close delimiter", url);
+        assertThat(unterminated.status()).isEqualTo(400);
+        assertThat(Json.mapper().readTree(unterminated.body()).get("error").asText()).contains("unterminated");
+    }
+
+    @Test
     void curlBearerTokenPlaceholderAndGitBasicAuthAreInjectedOnlyForTheirHost() throws Exception {
         f.https.received.clear();
         // git over HTTPS sends Basic user:token; the sandbox only knows the placeholder.
