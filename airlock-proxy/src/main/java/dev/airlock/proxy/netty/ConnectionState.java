@@ -11,6 +11,8 @@ import io.netty.channel.Channel;
  */
 final class ConnectionState {
     Session session;
+    /** The Proxy-Authorization value {@link #session} was authenticated with on this connection. */
+    String authenticatedBy;
     /** Set when the session came from the socket itself (a per-session Unix socket); no header needed. */
     boolean boundToSocket;
     Destination tunnel;

@@ -75,6 +75,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (deadline != null) {
             deadline.disarm();
         }
+        if (!g.audit().accepting()) {
+            req.release();
+            Responses.refuse(ctx, g, st, new Deny(503, "the audit log is behind; refused until it catches up (fail closed)",
+                    "audit-backlog", null, null, "retry in a few seconds", DenialKind.RESOURCE), head.requestId(),
+                    head.method(), head.host().value(), head.port(), head.target(), head.startNanos());
+            return;
+        }
         GuardRequest request;
         try {
             List<Header> headers = new ArrayList<>();
