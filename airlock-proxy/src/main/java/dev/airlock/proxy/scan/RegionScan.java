@@ -10,8 +10,8 @@ import java.util.Arrays;
  * One scanner stream over every part of a request (request line, decoded path and query, each header, the body and
  * its decoded views), each part a named region, so a request costs one scan setup instead of one per part. A
  * finding is attributed to the region its offset falls in. Regions are separated by a line break, as the head's
- * lines always were, so no token runs from one region into the next. Small regions are staged and written to the
- * stream together. Not thread-safe; single use.
+ * lines always were, so no token runs from one region into the next. Bytes go straight to the stream (which
+ * buffers them itself); only header text is converted, through a small scratch buffer. Not thread-safe; single use.
  *
  * <pre>{@code
  * try (RegionScan scan = new RegionScan(scanner)) {
@@ -22,12 +22,10 @@ import java.util.Arrays;
  * }</pre>
  */
 public final class RegionScan implements AutoCloseable {
-    private static final int STAGE = 8 * 1024;
-    private static final int CHUNK = 16 * 1024;
+    private static final byte[] SEPARATOR = {'\n'};
 
     private final ScanStream stream;
-    private final byte[] stage = new byte[STAGE];
-    private int staged;
+    private final byte[] scratch = new byte[256];
     private long offset;
     private long[] starts = new long[16];
     private String[] wheres = new String[16];
@@ -45,15 +43,7 @@ public final class RegionScan implements AutoCloseable {
 
     public void add(String where, byte[] data, int off, int len) {
         begin(where);
-        if (len <= STAGE - staged - 1) {
-            System.arraycopy(data, off, stage, staged, len);
-            staged += len;
-        } else {
-            flush();
-            for (int at = 0; at < len; at += CHUNK) {
-                stream.write(data, off + at, Math.min(CHUNK, len - at));
-            }
-        }
+        stream.write(data, off, len);
         end(len);
     }
 
@@ -64,16 +54,19 @@ public final class RegionScan implements AutoCloseable {
     public void addLatin1(String where, String... parts) {
         begin(where);
         long len = 0;
+        int n = 0;
         for (String p : parts) {
             for (int i = 0; i < p.length(); i++) {
-                if (staged == STAGE - 1) {
-                    flush();
+                if (n == scratch.length) {
+                    stream.write(scratch, 0, n);
+                    n = 0;
                 }
                 char c = p.charAt(i);
-                stage[staged++] = c == '\n' || c == '\r' ? (byte) ' ' : (byte) c;
+                scratch[n++] = c == '\n' || c == '\r' ? (byte) ' ' : (byte) c;
             }
             len += p.length();
         }
+        stream.write(scratch, 0, n);
         end(len);
     }
 
@@ -87,22 +80,11 @@ public final class RegionScan implements AutoCloseable {
     }
 
     private void end(long len) {
-        if (staged == STAGE) {
-            flush();
-        }
-        stage[staged++] = '\n';
+        stream.write(SEPARATOR, 0, 1);
         offset += len + 1;
     }
 
-    private void flush() {
-        if (staged > 0) {
-            stream.write(stage, 0, staged);
-            staged = 0;
-        }
-    }
-
     public ScanResult finish() {
-        flush();
         return stream.finish();
     }
 
