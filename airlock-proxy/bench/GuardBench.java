@@ -29,21 +29,28 @@ public class GuardBench {
                 new Target("airlock", guardPort, true, guardPid)));
         if (mitmPort > 0) targets.add(new Target("mitmproxy", mitmPort, true, mitmPid));
         String auth = "Basic " + Base64.getEncoder().encodeToString(("s1:" + token).getBytes(StandardCharsets.UTF_8));
+        // Warm-up on every size first, so no measurement pays for JIT compilation or pool growth.
+        for (int size : new int[] {1024, 16 * 1024}) {
+            for (Target t : targets) {
+                throughput(t, upstreamPort, auth, json(size), conns, Math.max(2, seconds));
+                latency(t, upstreamPort, auth, json(size), 500);
+            }
+        }
         for (int size : new int[] {1024, 16 * 1024}) {
             byte[] body = json(size);
             Map<String, Result> results = new LinkedHashMap<>();
             for (Target t : targets) {
-                throughput(t, upstreamPort, auth, body, conns, Math.max(1, seconds / 2)); // warm-up (JIT, pools)
-                latency(t, upstreamPort, auth, body, 500);
                 double[] lat = latency(t, upstreamPort, auth, body, (int) Math.max(1000, 1500 * seconds / 3));
-                long cpu0 = cpuTicks(t.pid());
+                long[] cpu0 = cpuTicks(t.pid());
                 long[] done = new long[1];
                 double rps = throughput(t, upstreamPort, auth, body, conns, seconds, done);
-                long cpu1 = cpuTicks(t.pid());
-                double cpuUs = (cpu1 - cpu0) * 1e6 / CLOCK_TICKS / done[0];
-                results.put(t.name(), new Result(lat[0], lat[1], rps, cpuUs));
-                System.out.printf(Locale.ROOT, "RESULT size=%d target=%s p50_ms=%.3f p99_ms=%.3f rps=%.0f cpu_us_per_req=%.1f%s%n",
-                        size, t.name(), lat[0], lat[1], rps, cpuUs, t.name().equals("direct") ? " (upstream process)" : "");
+                long[] cpu1 = cpuTicks(t.pid());
+                double userUs = (cpu1[0] - cpu0[0]) * 1e6 / CLOCK_TICKS / done[0];
+                double sysUs = (cpu1[1] - cpu0[1]) * 1e6 / CLOCK_TICKS / done[0];
+                results.put(t.name(), new Result(lat[0], lat[1], rps, userUs + sysUs));
+                System.out.printf(Locale.ROOT, "RESULT size=%d target=%s p50_ms=%.3f p99_ms=%.3f rps=%.0f cpu_us_per_req=%.1f"
+                                + " (user %.1f, sys %.1f)%s%n", size, t.name(), lat[0], lat[1], rps, userUs + sysUs, userUs, sysUs,
+                        t.name().equals("direct") ? " upstream process" : "");
             }
             Result d = results.get("direct"), g = results.get("airlock"), m = results.get("mitmproxy");
             System.out.printf(Locale.ROOT, "SUMMARY size=%d guard_added_p50_ms=%.3f guard_added_p99_ms=%.3f guard_cpu_us_per_req=%.1f%n",
@@ -70,11 +77,11 @@ public class GuardBench {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** utime + stime of a process, in clock ticks (all its threads). */
-    static long cpuTicks(long pid) throws IOException {
+    /** {utime, stime} of a process, in clock ticks (all its threads). */
+    static long[] cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
     }
 
     static final class Conn implements Closeable {
