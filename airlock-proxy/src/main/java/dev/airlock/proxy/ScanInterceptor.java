@@ -165,7 +165,7 @@ public final class ScanInterceptor implements Interceptor {
                     scan.add("body(part " + part.label() + " headers)", part.headers());
                     scan.add("body(part " + part.label() + ")", part.content());
                 }
-            } catch (MultipartBody.MalformedException e) {
+            } catch (BodyDecoder.DecodeException e) {
                 return e.tooLarge()
                         ? new Deny(413, e.getMessage(), "body-too-large", null, "body",
                         "send a smaller body; the guard must scan all of it", DenialKind.RESOURCE)

@@ -17,7 +17,8 @@ import java.util.Locale;
  * parameter), the number of parts, each part's header block, nesting depth and the total bytes decoded. A body
  * that is not well formed (boundary missing, overlong, absent from the body, or no close delimiter) is refused
  * rather than scanned as opaque bytes: a server's parser might still find parts in it that the guard never looked
- * at. Plain byte scanning, no regular expressions.
+ * at ({@link BodyDecoder.DecodeException}, {@code tooLarge} only past the decoded cap). Plain byte scanning, no
+ * regular expressions.
  */
 public final class MultipartBody {
     static final int MAX_BOUNDARY = 70;
@@ -38,20 +39,6 @@ public final class MultipartBody {
     public record Part(String label, byte[] headers, byte[] content) {
     }
 
-    /** A body that cannot be split within the bounds; {@link #tooLarge} distinguishes 413 from 400. */
-    public static final class MalformedException extends Exception {
-        private final boolean tooLarge;
-
-        MalformedException(String message, boolean tooLarge) {
-            super(message);
-            this.tooLarge = tooLarge;
-        }
-
-        public boolean tooLarge() {
-            return tooLarge;
-        }
-    }
-
     /** Whether {@code contentType} names a multipart body. */
     public static boolean isMultipart(String contentType) {
         return contentType != null && contentType.regionMatches(true, contentType.length() - contentType.stripLeading().length(),
@@ -63,7 +50,7 @@ public final class MultipartBody {
      *
      * @param decodedCap most bytes all decoded contents together may take
      */
-    public static List<Part> parse(String contentType, byte[] body, long decodedCap) throws MalformedException {
+    public static List<Part> parse(String contentType, byte[] body, long decodedCap) throws BodyDecoder.DecodeException {
         List<Part> out = new ArrayList<>();
         long[] budget = {decodedCap};
         split(contentType, body, "", 1, out, budget);
@@ -71,7 +58,7 @@ public final class MultipartBody {
     }
 
     private static void split(String contentType, byte[] body, String prefix, int depth, List<Part> out, long[] budget)
-            throws MalformedException {
+            throws BodyDecoder.DecodeException {
         byte[] boundary = boundary(contentType);
         byte[] dash = new byte[boundary.length + 2];
         dash[0] = '-';
@@ -79,7 +66,7 @@ public final class MultipartBody {
         System.arraycopy(boundary, 0, dash, 2, boundary.length);
         int at = delimiter(body, dash, 0, true);
         if (at < 0) {
-            throw new MalformedException("multipart body does not contain its boundary", false);
+            throw new BodyDecoder.DecodeException("multipart body does not contain its boundary", false);
         }
         int n = 0;
         while (true) {
@@ -89,14 +76,14 @@ public final class MultipartBody {
             }
             int headersStart = lineEnd(body, after);
             if (headersStart < 0) {
-                throw new MalformedException("multipart boundary line is malformed or the body is unterminated", false);
+                throw new BodyDecoder.DecodeException("multipart boundary line is malformed or the body is unterminated", false);
             }
             int next = delimiter(body, dash, headersStart, false);
             if (next < 0) {
-                throw new MalformedException("multipart body is unterminated (no close delimiter '--boundary--')", false);
+                throw new BodyDecoder.DecodeException("multipart body is unterminated (no close delimiter '--boundary--')", false);
             }
             if (++n > MAX_PARTS) {
-                throw new MalformedException("multipart body has more than " + MAX_PARTS + " parts", false);
+                throw new BodyDecoder.DecodeException("multipart body has more than " + MAX_PARTS + " parts", false);
             }
             int contentEnd = next;
             if (contentEnd > headersStart && body[contentEnd - 1] == '\n') {
@@ -111,7 +98,7 @@ public final class MultipartBody {
     }
 
     private static void part(byte[] body, int start, int end, String label, int depth, List<Part> out, long[] budget)
-            throws MalformedException {
+            throws BodyDecoder.DecodeException {
         int blank = -1;
         int limit = Math.min(end, start + MAX_PART_HEADER_BYTES);
         if (start < end && (body[start] == '\n' || body[start] == '\r' && start + 1 < end && body[start + 1] == '\n')) {
@@ -123,7 +110,7 @@ public final class MultipartBody {
             }
         }
         if (blank < 0) {
-            throw new MalformedException(end - start > MAX_PART_HEADER_BYTES
+            throw new BodyDecoder.DecodeException(end - start > MAX_PART_HEADER_BYTES
                     ? "multipart part " + label + " has more than " + MAX_PART_HEADER_BYTES + " bytes of headers"
                     : "multipart part " + label + " has no blank line after its headers", false);
         }
@@ -135,12 +122,12 @@ public final class MultipartBody {
             case "", "7bit", "8bit", "binary" -> slice(body, contentStart, end);
             case "base64" -> base64(body, contentStart, end, label);
             case "quoted-printable" -> quotedPrintable(body, contentStart, end);
-            default -> throw new MalformedException("multipart part " + label + " has an unsupported "
+            default -> throw new BodyDecoder.DecodeException("multipart part " + label + " has an unsupported "
                     + "Content-Transfer-Encoding; use base64, quoted-printable or none", false);
         };
         budget[0] -= content.length;
         if (budget[0] < 0) {
-            throw new MalformedException("decoded multipart parts exceed the scan cap", true);
+            throw new BodyDecoder.DecodeException("decoded multipart parts exceed the scan cap", true);
         }
         int headersEnd = blank;
         while (headersEnd > start && (body[headersEnd - 1] == '\n' || body[headersEnd - 1] == '\r')) {
@@ -149,14 +136,14 @@ public final class MultipartBody {
         out.add(new Part(label, slice(body, start, headersEnd), content));
         if (isMultipart(type)) {
             if (depth >= MAX_DEPTH) {
-                throw new MalformedException("multipart parts are nested more than " + MAX_DEPTH + " deep", false);
+                throw new BodyDecoder.DecodeException("multipart parts are nested more than " + MAX_DEPTH + " deep", false);
             }
             split(type, content, label + ".", depth + 1, out, budget);
         }
     }
 
     /** The {@code boundary} parameter, validated; exactly one must be present. */
-    static byte[] boundary(String contentType) throws MalformedException {
+    static byte[] boundary(String contentType) throws BodyDecoder.DecodeException {
         String found = null;
         int i = contentType.indexOf(';');
         while (i >= 0 && i < contentType.length()) {
@@ -175,7 +162,7 @@ public final class MultipartBody {
             if (v < contentType.length() && contentType.charAt(v) == '"') {
                 int close = contentType.indexOf('"', v + 1);
                 if (close < 0) {
-                    throw new MalformedException("multipart Content-Type has an unterminated quoted parameter", false);
+                    throw new BodyDecoder.DecodeException("multipart Content-Type has an unterminated quoted parameter", false);
                 }
                 value = contentType.substring(v + 1, close);
                 next = contentType.indexOf(';', close);
@@ -185,23 +172,23 @@ public final class MultipartBody {
             }
             if (name.equalsIgnoreCase("boundary")) {
                 if (found != null) {
-                    throw new MalformedException("multipart Content-Type has more than one boundary parameter", false);
+                    throw new BodyDecoder.DecodeException("multipart Content-Type has more than one boundary parameter", false);
                 }
                 found = value;
             }
             i = next;
         }
         if (found == null || found.isEmpty()) {
-            throw new MalformedException("multipart Content-Type has no boundary parameter", false);
+            throw new BodyDecoder.DecodeException("multipart Content-Type has no boundary parameter", false);
         }
         if (found.length() > MAX_BOUNDARY) {
-            throw new MalformedException("multipart boundary is longer than " + MAX_BOUNDARY + " characters", false);
+            throw new BodyDecoder.DecodeException("multipart boundary is longer than " + MAX_BOUNDARY + " characters", false);
         }
         for (int c = 0; c < found.length(); c++) {
             char ch = found.charAt(c);
             boolean ok = ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || "'()+_,-./:=? ".indexOf(ch) >= 0;
             if (!ok || ch == ' ' && c == found.length() - 1) {
-                throw new MalformedException("multipart boundary contains a character RFC 2046 does not allow", false);
+                throw new BodyDecoder.DecodeException("multipart boundary contains a character RFC 2046 does not allow", false);
             }
         }
         return found.getBytes(StandardCharsets.ISO_8859_1);
@@ -273,12 +260,12 @@ public final class MultipartBody {
         return out;
     }
 
-    private static byte[] base64(byte[] body, int from, int to, String label) throws MalformedException {
+    private static byte[] base64(byte[] body, int from, int to, String label) throws BodyDecoder.DecodeException {
         try {
             // The MIME decoder skips line breaks, as mail and form parsers do.
             return Base64.getMimeDecoder().decode(slice(body, from, to));
         } catch (IllegalArgumentException e) {
-            throw new MalformedException("multipart part " + label + " is not valid base64", false);
+            throw new BodyDecoder.DecodeException("multipart part " + label + " is not valid base64", false);
         }
     }
 

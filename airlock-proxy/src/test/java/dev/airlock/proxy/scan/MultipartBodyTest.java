@@ -72,12 +72,12 @@ class MultipartBodyTest {
     void decodedBytesAreCapped() {
         String body = "--b\r\n\r\n" + "x".repeat(100) + "\r\n--b--";
         assertThatThrownBy(() -> MultipartBody.parse("multipart/form-data; boundary=b", bytes(body), 99))
-                .isInstanceOfSatisfying(MultipartBody.MalformedException.class, e -> assertThat(e.tooLarge()).isTrue());
+                .isInstanceOfSatisfying(BodyDecoder.DecodeException.class, e -> assertThat(e.tooLarge()).isTrue());
     }
 
     private static void assertMalformed(String type, String body, String reason) {
         assertThatThrownBy(() -> MultipartBody.parse(type, bytes(body), 1 << 20))
-                .isInstanceOfSatisfying(MultipartBody.MalformedException.class, e -> assertThat(e.tooLarge()).isFalse())
+                .isInstanceOfSatisfying(BodyDecoder.DecodeException.class, e -> assertThat(e.tooLarge()).isFalse())
                 .hasMessageContaining(reason);
     }
 }
