@@ -1,15 +1,19 @@
-// Egress guard benchmark: requests/s and added latency for JSON POSTs through the guard, mitmproxy and direct,
-// plus guard memory under many idle keep-alive connections. Run by run.sh; single-file source program, JDK only.
-import com.sun.net.httpserver.HttpServer;
+// Egress guard benchmark: requests/s, added latency and CPU per request for JSON POSTs through the guard,
+// mitmproxy and direct, plus guard memory under 1000 concurrent keep-alive connections. Run by run.sh; single-file
+// source program, JDK only. Every contender is warmed up before it is measured.
 import java.io.*;
 import java.net.*;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
 import java.util.*;
 import java.util.concurrent.*;
 import java.util.concurrent.atomic.*;
 
 public class GuardBench {
-    record Target(String name, int port, boolean proxied) {}
+    record Target(String name, int port, boolean proxied, long pid) {}
+    record Result(double p50, double p99, double rps, double cpuMicrosPerRequest) {}
+
+    static final long CLOCK_TICKS = 100; // USER_HZ on Linux
 
     public static void main(String[] a) throws Exception {
         int guardPort = Integer.parseInt(a[0]);
@@ -17,22 +21,49 @@ public class GuardBench {
         int upstreamPort = Integer.parseInt(a[2]);
         String token = a[3];
         long guardPid = Long.parseLong(a[4]);
-        double seconds = Double.parseDouble(a[5]);
-        List<Target> targets = new ArrayList<>(List.of(new Target("direct", upstreamPort, false),
-                new Target("airlock", guardPort, true)));
-        if (mitmPort > 0) targets.add(new Target("mitmproxy", mitmPort, true));
+        long mitmPid = Long.parseLong(a[5]);
+        long upstreamPid = Long.parseLong(a[6]);
+        double seconds = Double.parseDouble(a[7]);
+        int conns = 8;
+        List<Target> targets = new ArrayList<>(List.of(new Target("direct", upstreamPort, false, upstreamPid),
+                new Target("airlock", guardPort, true, guardPid)));
+        if (mitmPort > 0) targets.add(new Target("mitmproxy", mitmPort, true, mitmPid));
         String auth = "Basic " + Base64.getEncoder().encodeToString(("s1:" + token).getBytes(StandardCharsets.UTF_8));
+        // Warm-up on every size first, so no measurement pays for JIT compilation or pool growth.
         for (int size : new int[] {1024, 16 * 1024}) {
-            byte[] body = json(size);
             for (Target t : targets) {
-                latency(t, upstreamPort, auth, body, 200); // warm-up
-                double[] lat = latency(t, upstreamPort, auth, body, (int) (1500 * seconds / 3));
-                double rps = throughput(t, upstreamPort, auth, body, 8, seconds);
-                System.out.printf(Locale.ROOT, "RESULT size=%d target=%s p50_ms=%.3f p99_ms=%.3f rps=%.0f%n",
-                        size, t.name(), lat[0], lat[1], rps);
+                throughput(t, upstreamPort, auth, json(size), conns, Math.max(2, seconds));
+                latency(t, upstreamPort, auth, json(size), 500);
             }
         }
-        memory(guardPort, upstreamPort, auth, guardPid, 1000);
+        for (int size : new int[] {1024, 16 * 1024}) {
+            byte[] body = json(size);
+            Map<String, Result> results = new LinkedHashMap<>();
+            for (Target t : targets) {
+                double[] lat = latency(t, upstreamPort, auth, body, (int) Math.max(1000, 1500 * seconds / 3));
+                long[] cpu0 = cpuTicks(t.pid());
+                long[] done = new long[1];
+                double rps = throughput(t, upstreamPort, auth, body, conns, seconds, done);
+                long[] cpu1 = cpuTicks(t.pid());
+                double userUs = (cpu1[0] - cpu0[0]) * 1e6 / CLOCK_TICKS / done[0];
+                double sysUs = (cpu1[1] - cpu0[1]) * 1e6 / CLOCK_TICKS / done[0];
+                results.put(t.name(), new Result(lat[0], lat[1], rps, userUs + sysUs));
+                System.out.printf(Locale.ROOT, "RESULT size=%d target=%s p50_ms=%.3f p99_ms=%.3f rps=%.0f cpu_us_per_req=%.1f"
+                                + " (user %.1f, sys %.1f)%s%n", size, t.name(), lat[0], lat[1], rps, userUs + sysUs, userUs, sysUs,
+                        t.name().equals("direct") ? " upstream process" : "");
+            }
+            Result d = results.get("direct"), g = results.get("airlock"), m = results.get("mitmproxy");
+            System.out.printf(Locale.ROOT, "SUMMARY size=%d guard_added_p50_ms=%.3f guard_added_p99_ms=%.3f guard_cpu_us_per_req=%.1f%n",
+                    size, g.p50() - d.p50(), g.p99() - d.p99(), g.cpuMicrosPerRequest());
+            if (m != null) {
+                System.out.printf(Locale.ROOT, "SUMMARY size=%d rps_ratio_guard_over_mitmproxy=%.1f cpu_ratio_mitmproxy_over_guard=%.1f"
+                                + " mitmproxy_added_p50_ms=%.3f mitmproxy_added_p99_ms=%.3f mitmproxy_cpu_us_per_req=%.1f%n",
+                        size, g.rps() / m.rps(), m.cpuMicrosPerRequest() / g.cpuMicrosPerRequest(),
+                        m.p50() - d.p50(), m.p99() - d.p99(), m.cpuMicrosPerRequest());
+            }
+        }
+        memory(guardPort, upstreamPort, auth, guardPid, 1000, seconds);
+        System.out.println("load average: " + Files.readString(Path.of("/proc/loadavg")).trim());
     }
 
     static byte[] json(int size) {
@@ -46,75 +77,134 @@ public class GuardBench {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** {utime, stime} of a process, in clock ticks (all its threads). */
+    static long[] cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+    }
+
     static final class Conn implements Closeable {
-        final Socket s; final OutputStream out; final BufferedInputStream in;
-        Conn(int port) throws IOException {
-            s = new Socket(); s.setTcpNoDelay(true); s.connect(new InetSocketAddress("127.0.0.1", port)); s.setSoTimeout(10000);
-            out = new BufferedOutputStream(s.getOutputStream(), 32 * 1024); in = new BufferedInputStream(s.getInputStream(), 32 * 1024);
-        }
-        void post(Target t, int upstreamPort, String auth, byte[] body) throws IOException {
+        final Socket s; final OutputStream out; final InputStream in;
+        final byte[] head; final byte[] buf = new byte[64 * 1024];
+        int pos, lim;
+
+        Conn(Target t, int upstreamPort, String auth, int bodyLength) throws IOException {
+            s = new Socket(); s.setTcpNoDelay(true); s.connect(new InetSocketAddress("127.0.0.1", t.port())); s.setSoTimeout(20000);
+            out = s.getOutputStream(); in = s.getInputStream();
             String target = t.proxied() ? "http://localhost:" + upstreamPort + "/v1/messages" : "/v1/messages";
-            String head = "POST " + target + " HTTP/1.1\r\nHost: localhost:" + upstreamPort + "\r\n"
+            head = ("POST " + target + " HTTP/1.1\r\nHost: localhost:" + upstreamPort + "\r\n"
                     + (t.proxied() ? "Proxy-Authorization: " + auth + "\r\n" : "")
-                    + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
-            out.write(head.getBytes(StandardCharsets.ISO_8859_1)); out.write(body); out.flush();
-            int status = -1; long length = -1; String line; boolean first = true;
-            while (!(line = readLine()).isEmpty()) {
+                    + "Content-Type: application/json\r\nContent-Length: " + bodyLength + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        }
+
+        /** One request, one response (status 200 and Content-Length required); the request is one write. */
+        void post(byte[] body, byte[] scratch) throws IOException {
+            System.arraycopy(head, 0, scratch, 0, head.length);
+            System.arraycopy(body, 0, scratch, head.length, body.length);
+            out.write(scratch, 0, head.length + body.length);
+            int status = -1; long length = -1; boolean first = true;
+            while (true) {
+                int start = pos, end;
+                while ((end = indexOf('\n', start)) < 0) { compactAndFill(start); start = 0; }
+                int lineEnd = end > pos && buf[end - 1] == '\r' ? end - 1 : end;
+                int n = lineEnd - pos;
+                if (n == 0) { pos = end + 1; break; }
+                String line = new String(buf, pos, n, StandardCharsets.ISO_8859_1);
+                pos = end + 1;
                 if (first) { status = Integer.parseInt(line.substring(9, 12)); first = false; }
                 else if (line.regionMatches(true, 0, "content-length:", 0, 15)) length = Long.parseLong(line.substring(15).trim());
             }
-            if (status != 200) throw new IOException(t.name() + " answered " + status);
+            if (status != 200) throw new IOException("answered " + status);
             if (length < 0) throw new IOException("no content-length");
-            in.skipNBytes(length);
+            while (length > 0) {
+                if (pos == lim) { pos = 0; lim = 0; fill(); }
+                int k = (int) Math.min(length, lim - pos); pos += k; length -= k;
+            }
         }
-        String readLine() throws IOException {
-            StringBuilder sb = new StringBuilder(); int c;
-            while ((c = in.read()) != '\n') { if (c < 0) throw new EOFException(); if (c != '\r') sb.append((char) c); }
-            return sb.toString();
+
+        int indexOf(char c, int from) { for (int i = from; i < lim; i++) if (buf[i] == c) return i; return -1; }
+        void compactAndFill(int start) throws IOException {
+            int keep = lim - pos; System.arraycopy(buf, pos, buf, 0, keep); pos = 0; lim = keep; fill();
         }
+        void fill() throws IOException { int n = in.read(buf, lim, buf.length - lim); if (n < 0) throw new EOFException(); lim += n; }
         public void close() throws IOException { s.close(); }
     }
 
     static double[] latency(Target t, int up, String auth, byte[] body, int n) throws IOException {
         long[] ns = new long[n];
-        try (Conn c = new Conn(t.port())) {
-            for (int i = 0; i < n; i++) { long s0 = System.nanoTime(); c.post(t, up, auth, body); ns[i] = System.nanoTime() - s0; }
+        byte[] scratch = new byte[body.length + 1024];
+        try (Conn c = new Conn(t, up, auth, body.length)) {
+            for (int i = 0; i < n; i++) { long s0 = System.nanoTime(); c.post(body, scratch); ns[i] = System.nanoTime() - s0; }
         }
         Arrays.sort(ns);
         return new double[] {ns[n / 2] / 1e6, ns[(int) (n * 0.99)] / 1e6};
     }
 
     static double throughput(Target t, int up, String auth, byte[] body, int conns, double seconds) throws Exception {
+        return throughput(t, up, auth, body, conns, seconds, new long[1]);
+    }
+
+    static double throughput(Target t, int up, String auth, byte[] body, int conns, double seconds, long[] count) throws Exception {
         AtomicLong done = new AtomicLong(); AtomicBoolean stop = new AtomicBoolean();
         ExecutorService ex = Executors.newFixedThreadPool(conns);
         List<Future<?>> fs = new ArrayList<>();
+        CountDownLatch ready = new CountDownLatch(conns);
         for (int i = 0; i < conns; i++) fs.add(ex.submit(() -> {
-            try (Conn c = new Conn(t.port())) { while (!stop.get()) { c.post(t, up, auth, body); done.incrementAndGet(); } }
+            byte[] scratch = new byte[body.length + 1024];
+            try (Conn c = new Conn(t, up, auth, body.length)) {
+                c.post(body, scratch); ready.countDown();
+                while (!stop.get()) { c.post(body, scratch); done.incrementAndGet(); }
+            }
             return null;
         }));
-        long s0 = System.nanoTime(); Thread.sleep((long) (seconds * 1000)); stop.set(true);
+        ready.await();
+        long s0 = System.nanoTime(); long d0 = done.get();
+        Thread.sleep((long) (seconds * 1000)); stop.set(true);
         for (Future<?> f : fs) f.get();
         ex.shutdown();
-        return done.get() / ((System.nanoTime() - s0) / 1e9);
+        count[0] = done.get() - d0;
+        return count[0] / ((System.nanoTime() - s0) / 1e9);
     }
 
-    static long rssKb(long pid) throws IOException {
-        for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/status")))
-            if (l.startsWith("VmRSS:")) return Long.parseLong(l.replaceAll("[^0-9]", ""));
+    static long statusKb(long pid, String field) throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status")))
+            if (l.startsWith(field + ":")) return Long.parseLong(l.replaceAll("[^0-9]", ""));
         return -1;
     }
 
-    static void memory(int guardPort, int up, String auth, long pid, int n) throws Exception {
-        Target t = new Target("airlock", guardPort, true);
+    /** 1000 keep-alive connections held open; first all idle, then all of them sending requests round-robin. */
+    static void memory(int guardPort, int up, String auth, long pid, int n, double seconds) throws Exception {
+        Target t = new Target("airlock", guardPort, true, pid);
         byte[] body = json(1024);
-        long before = rssKb(pid);
+        long before = statusKb(pid, "VmRSS");
         List<Conn> conns = new ArrayList<>();
+        byte[] scratch = new byte[body.length + 1024];
         try {
-            for (int i = 0; i < n; i++) { Conn c = new Conn(guardPort); c.post(t, up, auth, body); conns.add(c); }
+            for (int i = 0; i < n; i++) { Conn c = new Conn(t, up, auth, body.length); c.post(body, scratch); conns.add(c); }
             Thread.sleep(500);
-            long after = rssKb(pid);
-            System.out.printf(Locale.ROOT, "RESULT memory connections=%d rss_before_mb=%.1f rss_after_mb=%.1f per_conn_kb=%.1f%n",
-                    conns.size(), before / 1024.0, after / 1024.0, (after - before) / (double) n);
+            long idle = statusKb(pid, "VmRSS");
+            int threads = 8;
+            AtomicBoolean stop = new AtomicBoolean(); AtomicLong done = new AtomicLong();
+            ExecutorService ex = Executors.newFixedThreadPool(threads);
+            List<Future<?>> fs = new ArrayList<>();
+            for (int k = 0; k < threads; k++) {
+                int first = k;
+                fs.add(ex.submit(() -> {
+                    byte[] s = new byte[body.length + 1024];
+                    while (!stop.get()) for (int i = first; i < conns.size() && !stop.get(); i += threads) { conns.get(i).post(body, s); done.incrementAndGet(); }
+                    return null;
+                }));
+            }
+            Thread.sleep((long) (seconds * 1000));
+            long active = statusKb(pid, "VmRSS");
+            stop.set(true);
+            for (Future<?> f : fs) f.get();
+            ex.shutdown();
+            System.out.printf(Locale.ROOT, "RESULT memory connections=%d rss_before_mb=%.1f rss_1000_idle_mb=%.1f rss_1000_active_mb=%.1f"
+                            + " peak_rss_mb=%.1f per_idle_conn_kb=%.1f active_requests=%d%n",
+                    conns.size(), before / 1024.0, idle / 1024.0, active / 1024.0, statusKb(pid, "VmHWM") / 1024.0,
+                    (idle - before) / (double) n, done.get());
         } finally {
             for (Conn c : conns) c.close();
         }

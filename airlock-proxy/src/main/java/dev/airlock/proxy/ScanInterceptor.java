@@ -5,13 +5,13 @@ import dev.airlock.proxy.policy.FailMode;
 import dev.airlock.proxy.policy.GenericAction;
 import dev.airlock.proxy.policy.GuardPolicy;
 import dev.airlock.proxy.scan.BodyDecoder;
+import dev.airlock.proxy.scan.MultipartBody;
 import dev.airlock.proxy.scan.PercentDecoder;
+import dev.airlock.proxy.scan.RegionScan;
 import dev.airlock.scan.Confidence;
 import dev.airlock.scan.Finding;
 import dev.airlock.scan.ScanResult;
-import dev.airlock.scan.ScanStream;
 import dev.airlock.scan.Scanner;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +22,13 @@ import java.util.logging.Logger;
 
 /**
  * Scans everything the request carries out: the request line, the decoded path and query, every header, and the
- * body (Content-Encoding undone, forms additionally percent-decoded). Known secrets and CERTAIN/HIGH findings
- * block; GENERIC ones block or are logged per policy. A scan that throws or comes back incomplete blocks unless
- * the operator set {@code failMode = "open"}.
+ * body (Content-Encoding undone, forms additionally percent-decoded, multipart bodies split into parts with their
+ * transfer encodings undone), all through one {@link RegionScan}. Known secrets and CERTAIN/HIGH findings block;
+ * GENERIC ones block or are logged per policy. A scan that throws or comes back incomplete blocks unless the
+ * operator set {@code failMode = "open"}.
  */
 public final class ScanInterceptor implements Interceptor {
     private static final Logger LOG = Logger.getLogger(ScanInterceptor.class.getName());
-    private static final int CHUNK = 16 * 1024;
 
     private final Function<GuardPolicy, Scanner> scanners;
     private final LongConsumer scanNanos;
@@ -50,39 +50,21 @@ public final class ScanInterceptor implements Interceptor {
         GuardRequest r = chain.request();
         GuardPolicy policy = r.policy();
         List<Located> found = new ArrayList<>();
-        String incomplete = null;
+        String incomplete;
         long start = System.nanoTime();
-        try {
-            Scanner scanner = scanners.apply(policy);
-            List<String> wheres = new ArrayList<>();
-            byte[] head = head(r, wheres);
-            ScanResult headResult = scanner.scan(head, "request-head");
-            for (Finding f : headResult.findings()) {
-                int line = (int) Math.max(1, Math.min(f.line(), wheres.size()));
-                found.add(new Located(f, wheres.get(line - 1)));
-            }
-            if (headResult instanceof ScanResult.Incomplete i) {
-                incomplete = i.reason();
-            }
+        try (RegionScan scan = new RegionScan(scanners.apply(policy))) {
+            head(r, scan);
             if (r.body().length > 0) {
-                byte[] body;
-                try {
-                    body = BodyDecoder.decode(r.header("content-encoding"), r.body(), policy.maxDecodedBodyBytes());
-                } catch (BodyDecoder.DecodeException e) {
-                    return e.tooLarge()
-                            ? new Deny(413, e.getMessage(), "body-too-large", null, "body",
-                            "send a smaller body; the guard must scan all of it", DenialKind.RESOURCE)
-                            : new Deny(415, e.getMessage(), "content-encoding", null, "body",
-                            "send the body uncompressed or as gzip, deflate or br", DenialKind.POLICY);
-                }
-                String bodyIncomplete = scanBody(scanner, body, "body", found);
-                incomplete = incomplete != null ? incomplete : bodyIncomplete;
-                String type = r.header("content-type");
-                if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-                    String formIncomplete = scanBody(scanner, PercentDecoder.decode(body, true), "body(form-decoded)", found);
-                    incomplete = incomplete != null ? incomplete : formIncomplete;
+                Deny refused = body(r, policy, scan);
+                if (refused != null) {
+                    return refused;
                 }
             }
+            ScanResult result = scan.finish();
+            for (Finding f : result.findings()) {
+                found.add(new Located(f, scan.where(f)));
+            }
+            incomplete = result instanceof ScanResult.Incomplete i ? i.reason() : null;
         } catch (RuntimeException e) {
             return failure(chain, r, "scan-error", "scanner failed: " + e.getClass().getSimpleName());
         } finally {
@@ -158,47 +140,70 @@ public final class ScanInterceptor implements Interceptor {
                 "retry with a smaller request; the guard never forwards what it could not scan", DenialKind.POLICY);
     }
 
-    private static String scanBody(Scanner scanner, byte[] body, String where, List<Located> found) {
-        ScanResult result;
-        try (ScanStream stream = scanner.open(where)) {
-            for (int off = 0; off < body.length; off += CHUNK) {
-                stream.write(body, off, Math.min(CHUNK, body.length - off));
+    /**
+     * Adds the body and its decoded views: Content-Encoding undone, forms percent-decoded, multipart split into
+     * parts (each part's headers and transfer-decoded content). Returns the refusal when the body cannot be decoded.
+     */
+    private static Deny body(GuardRequest r, GuardPolicy policy, RegionScan scan) {
+        byte[] body;
+        try {
+            body = BodyDecoder.decode(r.header("content-encoding"), r.body(), policy.maxDecodedBodyBytes());
+        } catch (BodyDecoder.DecodeException e) {
+            return e.tooLarge()
+                    ? new Deny(413, e.getMessage(), "body-too-large", null, "body",
+                    "send a smaller body; the guard must scan all of it", DenialKind.RESOURCE)
+                    : new Deny(415, e.getMessage(), "content-encoding", null, "body",
+                    "send the body uncompressed or as gzip, deflate or br", DenialKind.POLICY);
+        }
+        scan.add("body", body);
+        String type = r.header("content-type");
+        if (type != null && type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)) {
+            scan.add("body(form-decoded)", PercentDecoder.decode(body, true));
+        } else if (MultipartBody.isMultipart(type)) {
+            try {
+                for (MultipartBody.Part part : MultipartBody.parse(type, body, policy.maxDecodedBodyBytes())) {
+                    scan.add("body(part " + part.label() + " headers)", part.headers());
+                    scan.add("body(part " + part.label() + ")", part.content());
+                }
+            } catch (BodyDecoder.DecodeException e) {
+                return e.tooLarge()
+                        ? new Deny(413, e.getMessage(), "body-too-large", null, "body",
+                        "send a smaller body; the guard must scan all of it", DenialKind.RESOURCE)
+                        : new Deny(400, e.getMessage(), "multipart", null, "body",
+                        "send a well-formed multipart body (RFC 2046): one boundary parameter of 1-70 characters, "
+                                + "every part delimited by it, ending with '--boundary--'", DenialKind.POLICY);
             }
-            result = stream.finish();
         }
-        for (Finding f : result.findings()) {
-            found.add(new Located(f, where));
-        }
-        return result instanceof ScanResult.Incomplete i ? i.reason() : null;
+        return null;
     }
 
-    /** The request head as lines; {@code wheres.get(n)} names line n+1. */
-    static byte[] head(GuardRequest r, List<String> wheres) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        line(out, wheres, "request-line", r.method() + " " + r.target());
+    /** The request head, one region per part: request line, decoded path and query, each header. */
+    static void head(GuardRequest r, RegionScan scan) {
         String target = r.target();
+        scan.addLatin1("request-line", r.method(), " ", target);
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
-        String query = q < 0 ? "" : target.substring(q + 1);
-        line(out, wheres, "path", new String(PercentDecoder.decode(path.getBytes(StandardCharsets.UTF_8), false), StandardCharsets.UTF_8));
-        line(out, wheres, "query", new String(PercentDecoder.decode(query.getBytes(StandardCharsets.UTF_8), true), StandardCharsets.UTF_8));
+        scan.add("path", PercentDecoder.decode(path.getBytes(StandardCharsets.ISO_8859_1), false));
+        if (q >= 0) {
+            scan.add("query", PercentDecoder.decode(target.substring(q + 1).getBytes(StandardCharsets.ISO_8859_1), true));
+        }
+        boolean credentialRules = !r.policy().credentials().isEmpty();
         for (Header h : r.headers()) {
             String where = "header:" + h.name().toLowerCase(Locale.ROOT);
-            String placeholder = placeholderFor(r, h);
             String basic = decodedBasic(h.value());
+            String placeholder = credentialRules ? placeholderFor(r, h) : null;
             if (placeholder != null) {
                 // A header the guard will fill in: the placeholder itself is no secret (and may look like one to a
                 // rule, e.g. a Basic credential); everything else in the header is still scanned.
-                line(out, wheres, where, h.name() + ": " + (basic != null ? basic : h.value()).replace(placeholder, ""));
+                scan.addLatin1(where, h.name(), ": ", (basic != null ? basic : h.value()).replace(placeholder, ""));
                 continue;
             }
-            line(out, wheres, where, h.name() + ": " + h.value());
+            scan.addLatin1(where, h.name(), ": ", h.value());
             if (basic != null) {
                 // Basic credentials are base64: scan the decoded user:password too, or a real token walks out encoded.
-                line(out, wheres, where, basic);
+                scan.addLatin1(where, basic);
             }
         }
-        return out.toByteArray();
     }
 
     private static String placeholderFor(GuardRequest r, Header h) {
@@ -218,16 +223,10 @@ public final class ScanInterceptor implements Interceptor {
             return null;
         }
         try {
-            return new String(java.util.Base64.getDecoder().decode(value.substring(6).trim()), StandardCharsets.UTF_8);
+            // Byte for byte (ISO-8859-1), as the scanner reads everything else.
+            return new String(java.util.Base64.getDecoder().decode(value.substring(6).trim()), StandardCharsets.ISO_8859_1);
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    private static void line(ByteArrayOutputStream out, List<String> wheres, String where, String text) {
-        // A decoded path can contain newlines; flatten them so line numbers keep mapping to parts.
-        out.writeBytes(text.replace('\n', ' ').replace('\r', ' ').getBytes(StandardCharsets.UTF_8));
-        out.write('\n');
-        wheres.add(where);
     }
 }

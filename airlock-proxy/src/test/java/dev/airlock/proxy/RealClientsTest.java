@@ -82,6 +82,56 @@ class RealClientsTest {
     }
 
     @Test
+    void curlMultipartFormIsScannedPartByPartWithTransferEncodingsUndone() throws Exception {
+        String url = "https://api.test:" + f.https.port() + "/upload";
+        Path notes = Files.writeString(f.dir.resolve("notes.txt"), "just some notes\n");
+        f.https.received.clear();
+        CurlResult ok = curl("-F", "note=hello", "-F", "file=@" + notes, url);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        FakeUpstream.Received got = f.https.received.poll(5, TimeUnit.SECONDS);
+        assertThat(got.header("content-type")).startsWith("multipart/form-data; boundary=");
+        assertThat(got.bodyText()).contains("just some notes");
+
+        // Quoted-printable with a soft line break hides the key from a scan of the raw bytes; the decoded part shows it.
+        Path hidden = Files.writeString(f.dir.resolve("hidden.txt"),
+                GuardFixture.AWS_KEY.substring(0, 8) + "=\r\n" + GuardFixture.AWS_KEY.substring(8));
+        CurlResult blocked = curl("-F", "file=@" + hidden + ";headers=\"Content-Transfer-Encoding: quoted-printable\"", url);
+        assertThat(blocked.status()).as(blocked.body()).isEqualTo(403);
+        var json = Json.mapper().readTree(blocked.body());
+        assertThat(json.get("rule").asText()).isEqualTo("aws-access-key-id");
+        assertThat(json.get("where").asText()).isEqualTo("body(part 1)");
+        assertThat(blocked.body()).doesNotContain(GuardFixture.AWS_KEY);
+
+        // A secret in a part's headers (here the file name) is found in that part's header region too.
+        Path named = Files.writeString(f.dir.resolve("named.txt"), "harmless");
+        CurlResult inHeader = curl("-F", "file=@" + named + ";filename=" + GuardFixture.AWS_KEY + ".txt", url);
+        assertThat(inHeader.status()).isEqualTo(403);
+        assertThat(Json.mapper().readTree(inHeader.body()).get("where").asText()).startsWith("body");
+        assertThat(f.https.received.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void curlMalformedMultipartIsRefusedWith400Json() throws Exception {
+        String url = "https://api.test:" + f.https.port() + "/upload";
+        CurlResult noBoundary = curl("-H", "content-type: multipart/form-data", "--data-binary", "--x\r\n\r\nv\r\n--x--", url);
+        assertThat(noBoundary.status()).isEqualTo(400);
+        var json = Json.mapper().readTree(noBoundary.body());
+        assertThat(json.get("rule").asText()).isEqualTo("multipart");
+        assertThat(json.get("error").asText()).contains("no boundary parameter");
+        assertThat(json.get("hint").asText()).contains("--boundary--");
+
+        CurlResult overlong = curl("-H", "content-type: multipart/form-data; boundary=" + "b".repeat(71),
+                "--data-binary", "x", url);
+        assertThat(overlong.status()).isEqualTo(400);
+        assertThat(Json.mapper().readTree(overlong.body()).get("error").asText()).contains("longer than 70");
+
+        CurlResult unterminated = curl("-H", "content-type: multipart/mixed; boundary=b", "--data-binary",
+                "--b\r\ncontent-type: text/plain\r\n\r\nno close delimiter", url);
+        assertThat(unterminated.status()).isEqualTo(400);
+        assertThat(Json.mapper().readTree(unterminated.body()).get("error").asText()).contains("unterminated");
+    }
+
+    @Test
     void curlBearerTokenPlaceholderAndGitBasicAuthAreInjectedOnlyForTheirHost() throws Exception {
         f.https.received.clear();
         // git over HTTPS sends Basic user:token; the sandbox only knows the placeholder.
@@ -221,6 +271,55 @@ class RealClientsTest {
         String decoded = new String(Base64.getDecoder().decode(retry.header("authorization").substring(6)), StandardCharsets.UTF_8);
         assertThat(decoded).isEqualTo("x-access-token:" + GuardFixture.REAL_GIT);
         assertThat(out).doesNotContain(GuardFixture.REAL_GIT);
+    }
+
+    /**
+     * Node's global {@code fetch} ignores HTTP(S)_PROXY; the undici bundled with Node (reached with
+     * {@code --expose-internals}, so nothing is downloaded) provides the {@code EnvHttpProxyAgent} that honours them.
+     */
+    private static final String NODE_FETCH = """
+            const { EnvHttpProxyAgent, setGlobalDispatcher } = require('internal/deps/undici/undici');
+            setGlobalDispatcher(new EnvHttpProxyAgent());
+            const [url, body] = process.argv.slice(1);
+            fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+              .then(async r => { process.stdout.write(r.status + '\\n' + await r.text()); })
+              .catch(e => { console.error('fetch failed:', e, e.cause); process.exit(3); });
+            """;
+
+    private static CurlResult nodeFetch(String url, String body) throws Exception {
+        Path stderr = Files.createTempFile(f.dir, "node", ".err");
+        ProcessBuilder pb = new ProcessBuilder("node", "--expose-internals", "-e", NODE_FETCH, url, body)
+                .redirectError(stderr.toFile());
+        pb.environment().keySet().removeIf(k -> k.toLowerCase().endsWith("_proxy") || k.startsWith("NODE_"));
+        pb.environment().put("HTTPS_PROXY", "http://s1:" + GuardFixture.TOKEN + "@127.0.0.1:" + f.port());
+        pb.environment().put("NODE_EXTRA_CA_CERTS", caPem.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("node needs a bundled undici with EnvHttpProxyAgent (Node 20.20+): %s",
+                Files.readString(stderr)).isZero();
+        int nl = out.indexOf('\n');
+        return new CurlResult(Integer.parseInt(out.substring(0, nl)), out.substring(nl + 1));
+    }
+
+    @Test
+    void nodeFetchReachesAnAllowedHttpsUpstreamAndIsBlockedOnASecret() throws Exception {
+        f.https.received.clear();
+        String url = "https://api.test:" + f.https.port() + "/v1/node";
+        CurlResult ok = nodeFetch(url, "{\"messages\":[\"hello\"]}");
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("{\"ok\":true}");
+        FakeUpstream.Received got = f.https.received.poll(5, TimeUnit.SECONDS);
+        assertThat(got.uri()).isEqualTo("/v1/node");
+        assertThat(got.bodyText()).isEqualTo("{\"messages\":[\"hello\"]}");
+
+        CurlResult blocked = nodeFetch(url, "{\"aws\":\"" + GuardFixture.AWS_KEY + "\"}");
+        assertThat(blocked.status()).isEqualTo(403);
+        var json = Json.mapper().readTree(blocked.body());
+        assertThat(json.get("rule").asText()).isEqualTo("aws-access-key-id");
+        assertThat(json.get("where").asText()).isEqualTo("body");
+        assertThat(blocked.body()).doesNotContain(GuardFixture.AWS_KEY);
+        assertThat(f.https.received.poll(500, TimeUnit.MILLISECONDS)).isNull();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.airlock.cli.proxy;
 import dev.airlock.core.SessionId;
 import dev.airlock.proxy.EgressGuard;
 import dev.airlock.proxy.audit.JsonLinesAuditLog;
+import dev.airlock.proxy.audit.QueuedAuditLog;
 import dev.airlock.proxy.policy.PolicyException;
 import dev.airlock.proxy.policy.PolicyLoader;
 import dev.airlock.proxy.policy.SecretSource;
@@ -130,9 +131,10 @@ public final class ProxyCommand implements Callable<Integer> {
             }
             b.listen(new InetSocketAddress(InetAddress.getByName(listen.substring(0, colon)), Integer.parseInt(listen.substring(colon + 1))));
         }
-        JsonLinesAuditLog auditLog = null;
+        QueuedAuditLog auditLog = null;
         if (audit != null) {
-            auditLog = new JsonLinesAuditLog(audit, auditMaxBytes, 5);
+            // Written by its own thread, off the event loop; a backlog refuses new requests (fail closed).
+            auditLog = new QueuedAuditLog(new JsonLinesAuditLog(audit, auditMaxBytes, 5), 64 * 1024);
             b.audit(auditLog);
         }
         if ((control == null) != (sessionsDir == null)) {
@@ -158,7 +160,7 @@ public final class ProxyCommand implements Callable<Integer> {
                 + (guard.adminAddress() == null ? "" : "; admin http://" + guard.adminAddress().getHostString() + ":" + guard.adminAddress().getPort()));
         err.flush();
         CountDownLatch stop = new CountDownLatch(1);
-        JsonLinesAuditLog finalAudit = auditLog;
+        QueuedAuditLog finalAudit = auditLog;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (controlServer != null) {
                 try {

@@ -5,5 +5,13 @@ package dev.airlock.proxy.audit;
 public interface AuditSink {
     void record(AuditRecord record);
 
+    /**
+     * Whether the sink can take the records of new requests; when it cannot (a backlog, see
+     * {@link QueuedAuditLog}) the guard refuses new requests rather than forward unaudited ones.
+     */
+    default boolean accepting() {
+        return true;
+    }
+
     AuditSink NONE = r -> { };
 }

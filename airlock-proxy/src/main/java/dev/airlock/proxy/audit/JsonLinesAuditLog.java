@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -19,6 +20,7 @@ public final class JsonLinesAuditLog implements AuditSink, AutoCloseable {
     private final int keep;
     private OutputStream out;
     private long size;
+    private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(8192);
 
     public JsonLinesAuditLog(Path file, long maxBytes, int keep) throws IOException {
         if (maxBytes < 1024 || keep < 1) {
@@ -37,17 +39,39 @@ public final class JsonLinesAuditLog implements AuditSink, AutoCloseable {
 
     @Override
     public synchronized void record(AuditRecord record) {
+        write(List.of(record));
+    }
+
+    /**
+     * Appends records in order with as few writes as possible (one per batch unless a rotation falls inside it).
+     * Used by {@link QueuedAuditLog}'s writer thread.
+     */
+    public synchronized void write(List<AuditRecord> records) {
         try {
-            byte[] line = Json.mapper().writeValueAsBytes(record);
-            if (size > 0 && size + line.length + 1 > maxBytes) {
-                rotate();
+            pending.reset();
+            for (AuditRecord record : records) {
+                byte[] line = Json.mapper().writeValueAsBytes(record);
+                if (size + pending.size() > 0 && size + pending.size() + line.length + 1 > maxBytes) {
+                    flushPending();
+                    if (size > 0) {
+                        rotate();
+                    }
+                }
+                pending.write(line);
+                pending.write('\n');
             }
-            out.write(line);
-            out.write('\n');
-            out.flush();
-            size += line.length + 1;
+            flushPending();
         } catch (IOException e) {
-            LOG.severe("audit log write failed: " + e.getMessage());
+            LOG.severe("audit log write failed, " + records.size() + " record(s) not written: " + e.getMessage());
+        }
+    }
+
+    private void flushPending() throws IOException {
+        if (pending.size() > 0) {
+            pending.writeTo(out);
+            out.flush();
+            size += pending.size();
+            pending.reset();
         }
     }
 

@@ -11,6 +11,8 @@ import io.netty.channel.Channel;
  */
 final class ConnectionState {
     Session session;
+    /** The Proxy-Authorization value {@link #session} was authenticated with on this connection. */
+    String authenticatedBy;
     /** Set when the session came from the socket itself (a per-session Unix socket); no header needed. */
     boolean boundToSocket;
     Destination tunnel;
@@ -22,7 +24,9 @@ final class ConnectionState {
     /** A request is being inspected or answered: idleness is then the upstream's, not the client's. */
     boolean inFlight;
     Channel upstream;
-    String upstreamKey;
+    /** Where {@link #upstream} is connected (scheme and checked address): reused only for the same again. */
+    Destination upstreamDestination;
+    boolean upstreamTls;
     boolean sniChecked;
     /** The pending request is an allowed WebSocket upgrade: forward its Upgrade and switch on a 101. */
     boolean webSocket;

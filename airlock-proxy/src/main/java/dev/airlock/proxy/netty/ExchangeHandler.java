@@ -31,7 +31,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -47,8 +46,16 @@ import javax.net.ssl.SSLParameters;
  */
 final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     /** Hop-by-hop and proxy headers: never forwarded (RFC 9110 §7.6.1), plus framing the guard recomputes. */
-    private static final Set<String> DROP = Set.of("connection", "keep-alive", "proxy-authorization", "proxy-connection",
-            "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "expect", "host");
+    private static final Set<String> DROP = caseInsensitive(List.of("connection", "keep-alive", "proxy-authorization",
+            "proxy-connection", "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade", "content-length",
+            "expect", "host"));
+
+    /** Compared without lower-casing each name (no allocation per header). */
+    private static Set<String> caseInsensitive(List<String> names) {
+        Set<String> set = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(names);
+        return set;
+    }
 
     /** Bodies up to this size are inspected on the event loop when no DNS lookup is needed. */
     static final int INLINE_MAX_BODY = 64 * 1024;
@@ -75,17 +82,29 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (deadline != null) {
             deadline.disarm();
         }
+        if (!g.audit().accepting()) {
+            req.release();
+            Responses.refuse(ctx, g, st, new Deny(503, "the audit log is behind; refused until it catches up (fail closed)",
+                    "audit-backlog", null, null, "retry in a few seconds", DenialKind.RESOURCE), head.requestId(),
+                    head.method(), head.host().value(), head.port(), head.target(), head.startNanos());
+            return;
+        }
         GuardRequest request;
         try {
             List<Header> headers = new ArrayList<>();
-            Set<String> connectionTokens = new java.util.HashSet<>();
-            for (String c : req.headers().getAll(HttpHeaderNames.CONNECTION)) {
-                for (String t : c.split(",")) {
-                    connectionTokens.add(t.trim().toLowerCase(Locale.ROOT));
+            List<String> connection = req.headers().getAll(HttpHeaderNames.CONNECTION);
+            Set<String> connectionTokens = Set.of();
+            if (!connection.isEmpty()) {
+                List<String> tokens = new ArrayList<>();
+                for (String c : connection) {
+                    for (String t : c.split(",")) {
+                        tokens.add(t.trim());
+                    }
                 }
+                connectionTokens = caseInsensitive(tokens);
             }
             for (Map.Entry<String, String> h : req.headers()) {
-                String name = h.getKey().toLowerCase(Locale.ROOT);
+                String name = h.getKey();
                 if (!DROP.contains(name) && !connectionTokens.contains(name)) {
                     headers.add(new Header(h.getKey(), h.getValue()));
                 }
@@ -163,9 +182,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         boolean secretInTarget = !allow.logged().isEmpty();
         UpstreamRelay.Exchange exchange = new UpstreamRelay.Exchange(ctx, g, st, head, r.body().length, decision, rule,
                 secretInTarget ? AuditPaths.WITHHELD : AuditPaths.redact(head.target()));
-        String key = r.scheme() + "://" + d.host() + ":" + d.port() + "@" + d.address().getHostAddress();
+        boolean tls = "https".equals(r.scheme());
         Channel up = st.upstream;
-        if (up != null && up.isActive() && key.equals(st.upstreamKey)) {
+        if (up != null && up.isActive() && tls == st.upstreamTls && d.equals(st.upstreamDestination)) {
             up.pipeline().get(UpstreamRelay.class).begin(exchange);
             up.writeAndFlush(out);
             return;
@@ -173,7 +192,6 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (up != null) {
             up.close();
         }
-        boolean tls = "https".equals(r.scheme());
         UpstreamRelay relay = new UpstreamRelay();
         relay.begin(exchange);
         Bootstrap b = new Bootstrap()
@@ -206,7 +224,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 });
         ChannelFuture cf = g.connector().connect(b, d.socketAddress());
         st.upstream = cf.channel();
-        st.upstreamKey = key;
+        st.upstreamDestination = d;
+        st.upstreamTls = tls;
         cf.addListener(f -> {
             if (!f.isSuccess()) {
                 out.release();

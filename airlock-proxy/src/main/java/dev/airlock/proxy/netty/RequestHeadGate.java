@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Judges each request head before any body is read: framing (smuggling defences), session identity (407),
@@ -35,7 +36,9 @@ import java.util.concurrent.CompletableFuture;
  * <pre>{@code p.addLast("gate", new RequestHeadGate(guard, state)); p.addLast("aggregator", ...)}</pre>
  */
 final class RequestHeadGate extends ChannelInboundHandlerAdapter {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Random per guard start, so ids from different runs do not collide; a counter makes each id unique within one. */
+    private static final String ID_PREFIX = "r-" + HexFormat.of().toHexDigits(new SecureRandom().nextInt()) + "-";
+    private static final AtomicLong NEXT_ID = new AtomicLong();
     private final GuardContext g;
     private final ConnectionState st;
     private boolean discarding;
@@ -45,10 +48,9 @@ final class RequestHeadGate extends ChannelInboundHandlerAdapter {
         this.st = st;
     }
 
+    /** Unique, not secret: it only correlates a response with its audit line (no random bytes per request). */
     static String newRequestId() {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
-        return "r-" + HexFormat.of().formatHex(b);
+        return ID_PREFIX + Long.toHexString(NEXT_ID.incrementAndGet());
     }
 
     @Override
@@ -102,7 +104,7 @@ final class RequestHeadGate extends ChannelInboundHandlerAdapter {
         }
         if (!st.boundToSocket && st.tunnel == null) {
             // Outside a tunnel every request proves its identity; inside, the CONNECT's identity holds.
-            Session s = g.sessions().authenticate(req.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION));
+            Session s = authenticate(req.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION));
             if (s == null) {
                 st.session = null;
                 refuse(ctx, new Deny(407, "proxy authentication required", "session", null, null,
@@ -124,6 +126,21 @@ final class RequestHeadGate extends ChannelInboundHandlerAdapter {
         } else {
             absoluteForm(ctx, req, requestId, start);
         }
+    }
+
+    /**
+     * The session behind a {@code Proxy-Authorization} value. A keep-alive connection repeats the same value on every
+     * request: it is checked once (a SHA-256 and a constant-time compare) and then only compared, as long as the
+     * session is still the registered one (a closed or replaced session is checked afresh, and fails).
+     */
+    private Session authenticate(String proxyAuthorization) {
+        if (proxyAuthorization != null && proxyAuthorization.equals(st.authenticatedBy) && st.session != null
+                && g.sessions().byId(st.session.id()) == st.session) {
+            return st.session;
+        }
+        Session s = g.sessions().authenticate(proxyAuthorization);
+        st.authenticatedBy = s == null ? null : proxyAuthorization;
+        return s;
     }
 
     private void absoluteForm(ChannelHandlerContext ctx, HttpRequest req, String requestId, long start) {

@@ -33,7 +33,7 @@ final class TunnelSwitch {
         if (st.upstream != null) {
             st.upstream.close();
             st.upstream = null;
-            st.upstreamKey = null;
+            st.upstreamDestination = null;
         }
         gateCtx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 new HttpResponseStatus(200, "Connection Established")));

@@ -15,7 +15,10 @@ public final class BodyDecoder {
     private BodyDecoder() {
     }
 
-    /** Thrown when a body cannot be decoded within the cap; {@link #tooLarge} distinguishes 413 from 415/400. */
+    /**
+     * Thrown when a body cannot be decoded (Content-Encoding) or split ({@link MultipartBody}) within the caps;
+     * {@link #tooLarge} distinguishes 413 from 415/400.
+     */
     public static final class DecodeException extends Exception {
         private final boolean tooLarge;
 

@@ -27,10 +27,11 @@ class RequestHeadGateTest {
     final List<DenialEvent> denials = new ArrayList<>();
     final List<AuditRecord> audit = new ArrayList<>();
 
+    final GuardPolicy policy = new PolicyLoader(SecretSource.of(Map.of())).parse(
+            "{\"allow\": [\"api.test\"]}".getBytes(StandardCharsets.UTF_8), "t").defaults();
+    final SessionRegistry sessions = new SessionRegistry();
+
     EmbeddedChannel channel() {
-        GuardPolicy policy = new PolicyLoader(SecretSource.of(Map.of())).parse(
-                "{\"allow\": [\"api.test\"]}".getBytes(StandardCharsets.UTF_8), "t").defaults();
-        SessionRegistry sessions = new SessionRegistry();
         sessions.register(new SessionId("s1"), "token-0123456789abcdef", policy);
         GuardContext g = new GuardContext(sessions, null, null, null, null, List.of(), null, audit::add, denials::add,
                 new GuardMetrics(), policy, null, 8192, 8192, 1 << 20, Duration.ofSeconds(5), Duration.ofSeconds(5),
@@ -75,5 +76,29 @@ class RequestHeadGateTest {
         assertThat((Object) denied.readInbound()).isNull();
         assertThat(denials).singleElement().satisfies(d -> assertThat(d.session()).isEqualTo("s1"));
         denied.finishAndReleaseAll();
+    }
+
+    @Test
+    void aKeepAliveConnectionLosesItsSessionWhenTheSessionIsClosedOrReplaced() {
+        String auth = "Proxy-Authorization: Basic " + Base64.getEncoder().encodeToString("s1:token-0123456789abcdef".getBytes()) + "\r\n";
+        String request = "GET http://api.test/x HTTP/1.1\r\nHost: api.test\r\n" + auth + "\r\n";
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
+        ch.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
+        assertThat(response(ch)).isEmpty();
+        // Same id, new token: the value this connection authenticated with no longer checks out.
+        sessions.register(new SessionId("s1"), "another-token-0123456789", policy);
+        ch.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
+        assertThat(response(ch)).startsWith("HTTP/1.1 407");
+        ch.finishAndReleaseAll();
+
+        sessions.register(new SessionId("s1"), "token-0123456789abcdef", policy);
+        EmbeddedChannel closed = channel();
+        closed.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
+        assertThat(response(closed)).isEmpty();
+        sessions.remove(new SessionId("s1"));
+        closed.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
+        assertThat(response(closed)).startsWith("HTTP/1.1 407");
+        closed.finishAndReleaseAll();
     }
 }
