@@ -26,6 +26,10 @@ public final class AgentRunCommand implements Callable<Integer> {
     @Option(names = "--task-file", required = true, description = "The task text (untrusted; never interpolated).")
     Path taskFile;
 
+    @Option(names = "--attachments", description = "A directory of further task files (review comments, CI logs; "
+            + "untrusted), copied to /workspace/.airlock/ next to task.md.")
+    Path attachments;
+
     @Option(names = "--agent", required = true, description = "script:FILE or cmd:COMMAND.")
     String agent;
 
@@ -61,6 +65,9 @@ public final class AgentRunCommand implements Callable<Integer> {
         AgentWorker worker = new AgentWorker(new PresignedUrl("GET", URI.create(input), "input", expiry),
                 new PresignedUrl("PUT", URI.create(output), "output", expiry), spec,
                 Files.readString(taskFile, StandardCharsets.UTF_8), workDir).agentTimeout(timeout);
+        if (attachments != null) {
+            worker.attachments(attachments);
+        }
         if ((guardControl == null) != (guardCa == null)) {
             System.err.println("airlock agent run: --guard-control and --guard-ca go together");
             return 2;
