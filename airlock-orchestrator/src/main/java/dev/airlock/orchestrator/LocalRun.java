@@ -64,7 +64,7 @@ public final class LocalRun {
     private String revisedRun;
     private String revisedBranch;
     private int phase;
-    private Path attachments;
+    private Map<String, String> attachments = Map.of();
 
     public LocalRun(RunStore store, RoleLauncher launcher, EmbeddedDrop drop, Path dataDir) {
         this.store = Objects.requireNonNull(store);
@@ -144,9 +144,12 @@ public final class LocalRun {
         return this;
     }
 
-    /** A directory of further task files (review comments, CI logs), handed to the agent next to the task. */
-    public LocalRun attachments(Path dir) {
-        attachments = dir;
+    /**
+     * Further task files (relative name → untrusted text: review comments, CI logs), handed to the agent as files next
+     * to its task, never on a command line.
+     */
+    public LocalRun attachments(Map<String, String> v) {
+        attachments = Map.copyOf(v);
         return this;
     }
 
@@ -201,8 +204,17 @@ public final class LocalRun {
         }
         List<String> agentArgs = new ArrayList<>(List.of("agent", "run", "--task-file", taskFile.toString(),
                 "--agent", agent, "--work-dir", runDir.resolve(revising ? "agent-" + phase : "agent").toString()));
-        if (attachments != null) {
-            agentArgs.addAll(List.of("--attachments", attachments.toString()));
+        if (!attachments.isEmpty()) {
+            Path dir = runDir.resolve("attachments-" + phase);
+            for (Map.Entry<String, String> a : attachments.entrySet()) {
+                Path file = dir.resolve(a.getKey()).normalize();
+                if (!file.startsWith(dir) || file.equals(dir) || a.getKey().contains("\0")) {
+                    throw new IllegalArgumentException("attachment name " + a.getKey() + " leaves its directory");
+                }
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, a.getValue(), StandardCharsets.UTF_8);
+            }
+            agentArgs.addAll(List.of("--attachments", dir.toString()));
         }
         GuardRole guard = null;
         if (guarded) {

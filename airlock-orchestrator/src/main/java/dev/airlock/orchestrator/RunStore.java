@@ -172,12 +172,14 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /** The run that pushed {@code branch}, if any (branch names embed the run id, so at most one). */
-    public synchronized Optional<RunRecord> runForBranch(String branch) throws SQLException {
-        try (PreparedStatement s = db.prepareStatement("SELECT * FROM runs WHERE branch = ?")) {
-            s.setString(1, branch);
+    /** The GitHub link of the run that opened pull request {@code pull} in {@code repository}, if Airlock did. */
+    public synchronized Optional<GitHubLink> gitHubRunForPull(String repository, int pull) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement(
+                "SELECT run_id FROM github_runs WHERE repository = ? AND pull_number = ?")) {
+            s.setString(1, repository);
+            s.setInt(2, pull);
             try (ResultSet r = s.executeQuery()) {
-                return r.next() ? Optional.of(row(r)) : Optional.empty();
+                return r.next() ? gitHubLink(r.getString(1)) : Optional.empty();
             }
         }
     }
