@@ -61,6 +61,7 @@ public final class LocalRun {
     private boolean guarded = true;
     private Path guardPolicy;
     private Map<String, String> llmKeys = Map.of();
+    private List<String> gitCredentialArgs = List.of();
     private String revisedRun;
     private String revisedBranch;
     private int phase;
@@ -99,6 +100,16 @@ public final class LocalRun {
     /** The push token, handed to the git role's environment only (null for local repositories). */
     public LocalRun gitToken(String v) {
         gitToken = v;
+        return this;
+    }
+
+    /**
+     * Arguments telling the git role where to get its own credential — {@code --token-file FILE} or {@code --app-id N
+     * --app-key FILE …} — names and paths only: the git role reads the secret itself, so it never passes through this
+     * process or its environment.
+     */
+    public LocalRun gitCredentialArgs(List<String> v) {
+        gitCredentialArgs = List.copyOf(v);
         return this;
     }
 
@@ -312,6 +323,7 @@ public final class LocalRun {
         if (gitToken != null) {
             args.addAll(List.of("--token-env", GIT_TOKEN_VARIABLE));
         }
+        args.addAll(gitCredentialArgs);
         args.addAll(rest);
         return args;
     }

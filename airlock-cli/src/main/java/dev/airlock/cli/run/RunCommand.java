@@ -2,6 +2,12 @@ package dev.airlock.cli.run;
 
 import dev.airlock.orchestrator.LocalRun;
 import dev.airlock.orchestrator.RunOutcome;
+import dev.airlock.orchestrator.RunStore;
+import dev.airlock.orchestrator.github.GitHubApi;
+import dev.airlock.orchestrator.github.GitHubRunReporter;
+import dev.airlock.orchestrator.github.IssueRunner;
+import dev.airlock.orchestrator.github.RepoName;
+import dev.airlock.orchestrator.github.Trigger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +22,9 @@ import picocli.CommandLine.Option;
                 + "and publish (git role) to branch airlock/<run>. Each role is its own process with only its own "
                 + "credentials; the push token is read from $" + LocalRun.GIT_TOKEN_VARIABLE + " and given to the "
                 + "git role only.",
+                "With --issue N the task is GitHub issue N of --github-repo (title, body and the comments of users "
+                        + "with write access, hidden text stripped), the issue gets one progress comment edited in "
+                        + "place, and a pushed branch becomes a draft pull request.",
                 "Exit status: 0 pushed, 1 refused or failed (nothing pushed), 2 usage error."})
 public final class RunCommand implements Callable<Integer> {
     @Option(names = "--repo", required = true, description = "Local repository path or https URL.")
@@ -30,7 +39,20 @@ public final class RunCommand implements Callable<Integer> {
     static final class Task {
         @Option(names = "--task", description = "The task text.") String text;
         @Option(names = "--task-file", description = "A file holding the task text.") Path file;
+        @Option(names = "--issue", description = "A GitHub issue number of --github-repo.") Integer issue;
     }
+
+    @Option(names = "--github-repo", description = "OWNER/NAME on GitHub for --issue (default: from an https --repo "
+            + "URL).")
+    String githubRepo;
+
+    @Option(names = "--github-token-env", defaultValue = "AIRLOCK_GITHUB_TOKEN",
+            description = "Variable holding the orchestrator's GitHub API token when neither --github-app-id nor "
+                    + "--github-token-file is given (default: ${DEFAULT-VALUE}).")
+    String githubTokenEnv;
+
+    @picocli.CommandLine.Mixin
+    dev.airlock.cli.serve.GitHubOptions github;
 
     @Option(names = "--agent", required = true, description = "script:FILE (run inside the sandbox) or cmd:COMMAND.")
     String agent;
@@ -44,7 +66,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String text = task.text != null ? task.text : Files.readString(task.file, StandardCharsets.UTF_8);
+        if (github.problem() != null) {
+            System.err.println("airlock run: " + github.problem());
+            return 2;
+        }
         String target = repo.startsWith("https://") ? repo : Path.of(repo).toAbsolutePath().normalize().toString();
         if (agent.startsWith("script:")) {
             Path script = Path.of(agent.substring("script:".length())).toAbsolutePath();
@@ -54,13 +79,61 @@ public final class RunCommand implements Callable<Integer> {
             }
             agent = "script:" + script;
         }
-        RunOutcome outcome = new LocalPipeline(data.resolve(), System.out)
-                .guardPolicy(guardPolicy == null ? null : guardPolicy.toAbsolutePath())
-                .run(target, ref, text, agent, System.getenv(LocalRun.GIT_TOKEN_VARIABLE));
+        Path policy = guardPolicy == null ? null : guardPolicy.toAbsolutePath();
+        RunOutcome outcome;
+        if (task.issue != null) {
+            RepoName gh;
+            try {
+                gh = githubRepo != null ? RepoName.parse(githubRepo) : fromUrl(repo);
+            } catch (IllegalArgumentException e) {
+                System.err.println("airlock run: " + e.getMessage());
+                return 2;
+            }
+            String token = github.configured() ? null : System.getenv(githubTokenEnv);
+            if (!github.configured() && (token == null || token.isEmpty())) {
+                System.err.println("airlock run: --issue needs a GitHub API credential: --github-app-id/"
+                        + "--github-app-key, --github-token-file, or $" + githubTokenEnv);
+                return 2;
+            }
+            outcome = issueRun(gh, github.api(gh, token), target, policy);
+        } else {
+            String text = task.text != null ? task.text : Files.readString(task.file, StandardCharsets.UTF_8);
+            outcome = new LocalPipeline(data.resolve(), System.out).guardPolicy(policy)
+                    .gitCredentialArgs(github.gitRoleArgs(githubRepo == null ? null : RepoName.parse(githubRepo)))
+                    .run(target, ref, text, agent, System.getenv(LocalRun.GIT_TOKEN_VARIABLE));
+        }
         int code = LocalPipeline.report(outcome, System.out, System.err);
         if (outcome instanceof RunOutcome.Published p && !repo.startsWith("https://")) {
             BranchDiff.stat(Path.of(target), p.branch(), System.out);
         }
         return code;
+    }
+
+    /** The issue through the API, the run, the progress comment and the draft pull request (as `airlock serve`). */
+    private RunOutcome issueRun(RepoName gh, GitHubApi api, String target, Path policy) throws Exception {
+        String text = GitHubRunReporter.issueTask(api, gh, task.issue);
+        IssueRunner runner = (trigger, progress) -> new LocalPipeline(data.resolve(), System.out).guardPolicy(policy)
+                .listener(progress).gitCredentialArgs(github.gitRoleArgs(gh))
+                .run(target, ref, trigger.task(), agent, System.getenv(LocalRun.GIT_TOKEN_VARIABLE));
+        try (RunStore store = RunStore.open(data.resolve().resolve("db"))) {
+            RunOutcome outcome = new GitHubRunReporter(r -> api, store, runner, ref, 0, System.err)
+                    .handle(new Trigger.Start(gh, task.issue, null, text));
+            store.pullRequest(outcome.run()).ifPresent(url -> System.out.println("pull request " + url));
+            return outcome;
+        }
+    }
+
+    /** OWNER/NAME from {@code https://host/OWNER/NAME(.git)}. */
+    static RepoName fromUrl(String repo) {
+        if (!repo.startsWith("https://")) {
+            throw new IllegalArgumentException("--issue needs --github-repo OWNER/NAME (or an https --repo URL)");
+        }
+        String path = java.net.URI.create(repo).getPath();
+        String[] parts = path.replaceAll("^/+|/+$", "").split("/");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("cannot tell OWNER/NAME from " + repo + "; give --github-repo");
+        }
+        String name = parts[1].endsWith(".git") ? parts[1].substring(0, parts[1].length() - 4) : parts[1];
+        return new RepoName(parts[0], name);
     }
 }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Takes a triggered issue through a run and reports on GitHub: ONE progress comment on the issue, created when the
@@ -39,7 +40,7 @@ public final class GitHubRunReporter {
     private static final int LOG_TAIL_BYTES = 64 * 1024;
     private static final int MAX_ISSUE_COMMENTS = 50;
 
-    private final GitHubApi api;
+    private final Function<RepoName, GitHubApi> apis;
     private final RunStore store;
     private final IssueRunner runner;
     private final String baseBranch;
@@ -47,13 +48,14 @@ public final class GitHubRunReporter {
     private final PrintStream log;
     private final ObjectMapper json = new ObjectMapper();
 
-    public GitHubRunReporter(GitHubApi api, RunStore store, IssueRunner runner, String baseBranch, int maxRevisions,
-                             PrintStream log) {
+    /** @param apis the API client for each repository (with an App, each holds a token narrowed to that one) */
+    public GitHubRunReporter(Function<RepoName, GitHubApi> apis, RunStore store, IssueRunner runner, String baseBranch,
+                             int maxRevisions, PrintStream log) {
         if (maxRevisions < 0) {
             throw new IllegalArgumentException("--max-revisions must be 0 or more");
         }
         this.log = log;
-        this.api = api;
+        this.apis = apis;
         this.store = store;
         this.runner = runner;
         this.baseBranch = baseBranch;
@@ -88,6 +90,7 @@ public final class GitHubRunReporter {
 
     /** Runs {@code t} and reports; returns the outcome (the pull request URL is in the run database). */
     public RunOutcome handle(Trigger.Start t) throws Exception {
+        GitHubApi api = apis.apply(t.repo());
         String requester = requester(t.sender());
         long comment = api.createComment(t.repo(), t.issue(), "Airlock: run requested by " + requester
                 + " is starting.");
@@ -117,6 +120,7 @@ public final class GitHubRunReporter {
 
     /** Revises after review comments by writers (the sender's write access was checked by the caller). */
     void handle(Trigger.Review r) throws Exception {
+        GitHubApi api = apis.apply(r.repo());
         Optional<Target> target = target(r.repo(), r.pull());
         if (target.isEmpty()) {
             return;
@@ -168,6 +172,7 @@ public final class GitHubRunReporter {
 
     /** Fixes after a failed check suite on the commit Airlock pushed last, with the failing checks' logs as files. */
     void handle(Trigger.CheckFailure c) throws Exception {
+        GitHubApi api = apis.apply(c.repo());
         Optional<Target> target = target(c.repo(), c.pull());
         if (target.isEmpty()) {
             return;
@@ -217,6 +222,7 @@ public final class GitHubRunReporter {
 
     /** The Airlock run behind pull request {@code pull}, if it is one and it is waiting for review. */
     private Optional<Target> target(RepoName repo, int pull) throws SQLException, IOException {
+        GitHubApi api = apis.apply(repo);
         Optional<GitHubLink> link = store.gitHubRunForPull(repo.toString(), pull);
         if (link.isEmpty()) {
             log.println("github: " + repo + "#" + pull + " is not an Airlock pull request; nothing to do");
@@ -243,6 +249,7 @@ public final class GitHubRunReporter {
             throws Exception {
         GitHubLink link = target.link();
         RepoName repo = RepoName.parse(link.repository());
+        GitHubApi api = apis.apply(repo);
         String what = "revision " + phase + " (" + why + ")";
         long comment = link.progressComment();
         api.updateComment(repo, comment, "Airlock: run `" + link.runId() + "`, " + what + ", is starting.");
@@ -283,7 +290,7 @@ public final class GitHubRunReporter {
             throws IOException, SQLException {
         RunRecord record = store.get(p.run()).orElseThrow(() -> new IllegalStateException("run " + p.run()
                 + " is not in the run database"));
-        GitHubApi.PullRequest pull = api.createDraftPull(t.repo(), "Airlock: #" + t.issue() + " (run " + p.run() + ")",
+        GitHubApi.PullRequest pull = apis.apply(t.repo()).createDraftPull(t.repo(), "Airlock: #" + t.issue() + " (run " + p.run() + ")",
                 p.branch(), baseBranch, PullRequestBody.of(t.issue(), requester, record, p, 0));
         store.record(p.run(), RunStore.Field.PULL_REQUEST, pull.url());
         store.recordPullRequest(p.run(), pull.number(), p.commit());
@@ -306,7 +313,7 @@ public final class GitHubRunReporter {
         @Override
         public void phaseStarted(String run, RunState phase) {
             try {
-                api.updateComment(repo, comment, "Airlock: run `" + run + "` " + what + " is " + phase.label() + "…");
+                apis.apply(repo).updateComment(repo, comment, "Airlock: run `" + run + "` " + what + " is " + phase.label() + "…");
             } catch (IOException e) {
                 log.println("github: progress comment not updated: " + e.getMessage());
             }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * {@code airlock serve}: GitHub's webhook endpoint ({@code POST /webhook}). Each delivery passes, in order: a body
@@ -32,7 +33,7 @@ public final class WebhookServer implements AutoCloseable {
     private final HttpServer http;
     private final WebhookSignature signature;
     private final RunStore store;
-    private final GitHubApi api;
+    private final Function<RepoName, GitHubApi> apis;
     private final Set<RepoName> repos;
     private final GitHubRunReporter reporter;
     private final PrintStream log;
@@ -51,10 +52,10 @@ public final class WebhookServer implements AutoCloseable {
     private WebhookServer(Builder b) throws IOException {
         this.signature = Objects.requireNonNull(b.signature, "webhook secret");
         this.store = Objects.requireNonNull(b.store, "run store");
-        this.api = Objects.requireNonNull(b.api, "GitHub API");
+        this.apis = Objects.requireNonNull(b.apis, "GitHub API");
         this.repos = Set.copyOf(b.repos);
         this.log = b.log;
-        this.reporter = new GitHubRunReporter(api, store, Objects.requireNonNull(b.runner, "runner"), b.baseBranch,
+        this.reporter = new GitHubRunReporter(apis, store, Objects.requireNonNull(b.runner, "runner"), b.baseBranch,
                 b.maxRevisions, b.log);
         this.http = HttpServer.create(Objects.requireNonNull(b.listen, "listen address"), 16);
         http.createContext("/", this::exchange);
@@ -181,7 +182,7 @@ public final class WebhookServer implements AutoCloseable {
     }
 
     private boolean writer(String delivery, RepoName repo, String user) throws IOException {
-        if (api.canWrite(repo, user)) {
+        if (apis.apply(repo).canWrite(repo, user)) {
             return true;
         }
         // Deliberately silent on GitHub: a reply would let anyone make the bot write on any issue.
@@ -235,7 +236,7 @@ public final class WebhookServer implements AutoCloseable {
         private InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 0);
         private WebhookSignature signature;
         private RunStore store;
-        private GitHubApi api;
+        private Function<RepoName, GitHubApi> apis;
         private IssueRunner runner;
         private Set<RepoName> repos = Set.of();
         private String baseBranch = "main";
@@ -257,8 +258,15 @@ public final class WebhookServer implements AutoCloseable {
             return this;
         }
 
+        /** One API client for every repository (a token that covers them all). */
         public Builder api(GitHubApi v) {
-            api = v;
+            apis = repo -> v;
+            return this;
+        }
+
+        /** An API client per repository, e.g. each with an App installation token narrowed to that repository. */
+        public Builder apis(Function<RepoName, GitHubApi> v) {
+            apis = v;
             return this;
         }
 

@@ -158,7 +158,7 @@ class WebhookServerTest {
         store.close();
         store = RunStore.open(dir.resolve("db"));
         server = WebhookServer.builder().signature(new WebhookSignature(SECRET)).store(store)
-                .api(new GitHubApi(github.uri(), null)).repos(Set.of(REPO)).runner(this::fakePipeline)
+                .api(new GitHubApi(github.uri(), (String) null)).repos(Set.of(REPO)).runner(this::fakePipeline)
                 .log(new PrintStream(log, true, StandardCharsets.UTF_8)).build().start();
         assertThat(deliver("issues", "d-4", body, SECRET).statusCode()).isEqualTo(200);
         assertThat(server.awaitIdle(Duration.ofSeconds(20))).isTrue();
