@@ -150,6 +150,9 @@ public final class GitHubRunReporter {
                     + "nothing to do");
             return;
         }
+        if (!withinLimit(api, r.repo(), r.pull(), link)) {
+            return;
+        }
         int phase = link.revisions() + 1;
         StringBuilder task = new StringBuilder(issueTask(api, r.repo(), link.issue()))
                 .append("\n## Revision ").append(phase).append(": address the review\n\n")
@@ -181,6 +184,9 @@ public final class GitHubRunReporter {
         if (!c.headSha().equals(link.pushedCommit())) {
             log.println("github: " + c.repo() + "#" + c.pull() + ": check suite " + c.suite() + " ran on "
                     + c.headSha() + ", not on the commit Airlock pushed last; nothing to do");
+            return;
+        }
+        if (!withinLimit(api, c.repo(), c.pull(), link)) {
             return;
         }
         Map<String, String> files = new LinkedHashMap<>();
@@ -233,16 +239,21 @@ public final class GitHubRunReporter {
             log.println("github: run " + run.id() + " is " + run.state().label() + "; no revision now");
             return Optional.empty();
         }
-        if (link.get().revisions() >= maxRevisions) {
-            log.println("github: run " + run.id() + " had its " + maxRevisions + " revisions; no more");
-            if (link.get().progressComment() != null) {
-                api.updateComment(repo, link.get().progressComment(), "Airlock: run `" + run.id() + "` has had "
-                        + maxRevisions + " revision(s), the limit (`--max-revisions`); pull request #" + pull
-                        + " is left for a human to finish.");
-            }
-            return Optional.empty();
-        }
         return Optional.of(new Target(link.get(), run));
+    }
+
+    /** Whether the run may have one more revision; if not, says so in its progress comment. */
+    private boolean withinLimit(GitHubApi api, RepoName repo, int pull, GitHubLink link) throws IOException {
+        if (link.revisions() < maxRevisions) {
+            return true;
+        }
+        log.println("github: run " + link.runId() + " had its " + maxRevisions + " revisions; no more");
+        if (link.progressComment() != null) {
+            api.updateComment(repo, link.progressComment(), "Airlock: run `" + link.runId() + "` has had "
+                    + maxRevisions + " revision(s), the limit (`--max-revisions`); pull request #" + pull
+                    + " is left for a human to finish.");
+        }
+        return false;
     }
 
     private void revise(Target target, int phase, String why, String task, Map<String, String> files, long cursor)
