@@ -30,6 +30,8 @@ class InstallationTokensTest {
     private static final RepoName REPO = new RepoName("octo", "widgets");
     private static FakeGitHub github;
     private static KeyPair app;
+    /** A key GitHub does not know for the App. */
+    private static KeyPair stranger;
     private final ObjectMapper json = new ObjectMapper();
 
     @TempDir
@@ -41,6 +43,7 @@ class InstallationTokensTest {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
         app = g.generateKeyPair();
+        stranger = g.generateKeyPair();
         github.apps.put("101", app.getPublic());
     }
 
@@ -91,10 +94,7 @@ class InstallationTokensTest {
         assertThat(claims.path("iat").asLong()).isEqualTo(now.getEpochSecond() - 60);
         assertThat(claims.path("exp").asLong()).isEqualTo(now.getEpochSecond() + 540);
         // A different key's signature does not verify: the check above is not vacuous.
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        KeyPair other = g.generateKeyPair();
-        v.initVerify(other.getPublic());
+        v.initVerify(stranger.getPublic());
         v.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
         assertThat(v.verify(Base64.getUrlDecoder().decode(parts[2]))).isFalse();
     }
@@ -142,7 +142,6 @@ class InstallationTokensTest {
 
     @Test
     void aKeyTheAppDoesNotHaveIsRejectedByGitHub() throws Exception {
-        KeyPair stranger = KeyPairGenerator.getInstance("RSA").generateKeyPair();
         Path pem = dir.resolve("stranger.pem");
         Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(
                 stranger.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
