@@ -82,6 +82,10 @@ public final class RunCommand implements Callable<Integer> {
         Path policy = guardPolicy == null ? null : guardPolicy.toAbsolutePath();
         RunOutcome outcome;
         if (task.issue != null) {
+            if (task.issue <= 0) {
+                System.err.println("airlock run: --issue must be a positive issue number");
+                return 2;
+            }
             RepoName gh;
             try {
                 gh = githubRepo != null ? RepoName.parse(githubRepo) : fromUrl(repo);

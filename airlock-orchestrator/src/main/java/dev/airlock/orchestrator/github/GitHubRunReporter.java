@@ -170,7 +170,8 @@ public final class GitHubRunReporter {
         if (!comments.isEmpty()) {
             files.put(REVIEW_FILE, json.writerWithDefaultPrettyPrinter().writeValueAsString(comments));
         }
-        revise(target.get(), phase, "review by @" + r.sender(), task.append('\n').toString(), files, cursor);
+        revise(target.get(), phase, "review by @" + r.sender(), "@" + r.sender(), task.append('\n').toString(), files,
+                cursor);
     }
 
     /** Fixes after a failed check suite on the commit Airlock pushed last, with the failing checks' logs as files. */
@@ -220,7 +221,8 @@ public final class GitHubRunReporter {
                 + "The checks on the draft pull request #" + c.pull() + " (your earlier work; the workspace is its "
                 + "current head, commit " + c.headSha() + ") failed. The failing checks' output and the end of their "
                 + "logs are in `.airlock/" + CI_LOG_DIR + "/`. Fix the cause.\n";
-        revise(target.get(), phase, "failed checks", task, files, link.reviewCursor());
+        revise(target.get(), phase, "failed checks", "the failed check suite " + c.suite(), task, files,
+                link.reviewCursor());
     }
 
     private record Target(GitHubLink link, RunRecord run) {
@@ -256,8 +258,8 @@ public final class GitHubRunReporter {
         return false;
     }
 
-    private void revise(Target target, int phase, String why, String task, Map<String, String> files, long cursor)
-            throws Exception {
+    private void revise(Target target, int phase, String why, String requester, String task, Map<String, String> files,
+                        long cursor) throws Exception {
         GitHubLink link = target.link();
         RepoName repo = RepoName.parse(link.repository());
         GitHubApi api = apis.apply(repo);
@@ -278,7 +280,7 @@ public final class GitHubRunReporter {
             case RunOutcome.Published p -> {
                 store.recordRevision(link.runId(), p.commit(), cursor);
                 RunRecord record = store.get(p.run()).orElseThrow();
-                api.updatePullBody(repo, link.pullNumber(), PullRequestBody.of(link.issue(), "a reviewer", record, p,
+                api.updatePullBody(repo, link.pullNumber(), PullRequestBody.of(link.issue(), requester, record, p,
                         phase));
                 api.updateComment(repo, comment, "Airlock: run `" + p.run() + "`, " + what + ", pushed `"
                         + p.commit() + "` on `" + p.branch() + "` (" + p.changes().describe() + "), pull request #"

@@ -151,7 +151,7 @@ class WebhookServerTest {
         assertThat(link.reviewCursor()).isEqualTo(503);
         assertThat(store.get("run-1").orElseThrow().state()).isEqualTo(RunState.PR_OPENED);
         // The pull request body now presents the revision's commit; still one progress comment, edited in place.
-        assertThat(github.pulls.get(pull).path("body").asText()).contains("Revision 1 pushed",
+        assertThat(github.pulls.get(pull).path("body").asText()).contains("requested by @writer", "Revision 1 pushed",
                 "5555555555555555555555555555555555555555", "sha256:" + "66".repeat(32));
         assertThat(github.requests("POST", "/issues/7/comments")).hasSize(1);
         assertThat(github.comments.values()).singleElement().asString().contains("revision 1", "pushed", "5555");
@@ -226,6 +226,7 @@ class WebhookServerTest {
         assertThat(github.requests("GET", "/_blob/logs/77")).singleElement()
                 .satisfies(q -> assertThat(q.authorization()).isNull());
         assertThat(store.gitHubLink("run-1").orElseThrow().revisions()).isEqualTo(1);
+        assertThat(github.pulls.get(pull).path("body").asText()).contains("requested by the failed check suite 9");
     }
 
     private ObjectNode reviewComment(long id, String user, String body, String path, int line) {
