@@ -46,6 +46,7 @@ public final class AgentWorker {
     public static final String TASK_FILE = CONTROL_DIR + "/task.md";
     static final String SCRIPT_FILE = CONTROL_DIR + "/agent.sh";
     private static final long MAX_INPUT_BYTES = 1L << 30;
+    private static final int MAX_ATTACHMENTS = 256;
 
     private final PresignedUrl input;
     private final PresignedUrl output;
@@ -57,6 +58,7 @@ public final class AgentWorker {
     private SnapshotLimits limits = SnapshotLimits.DEFAULT;
     private Path guardControl;
     private Path guardCa;
+    private Path attachments;
     /** The loopback port inside the sandbox where the bridge to the guard listens (HTTPS_PROXY points there). */
     static final int GUARD_PORT_INSIDE = 3128;
 
@@ -94,6 +96,15 @@ public final class AgentWorker {
         return this;
     }
 
+    /**
+     * More task files (review comments, CI logs — untrusted like the task): the regular files under {@code dir} are
+     * copied to {@value #CONTROL_DIR}/ with the same relative paths, next to the task. Symbolic links are refused.
+     */
+    public AgentWorker attachments(Path dir) {
+        attachments = Objects.requireNonNull(dir);
+        return this;
+    }
+
     public AgentReport call() throws AgentException {
         PresignedTransfer transfer = new PresignedTransfer(Duration.ofMinutes(2));
         Path workspace = workDir.resolve("workspace");
@@ -115,6 +126,9 @@ public final class AgentWorker {
             }
             Files.createDirectory(control);
             Files.writeString(control.resolve("task.md"), task, StandardCharsets.UTF_8);
+            if (attachments != null) {
+                copyAttachments(attachments, control);
+            }
             ExecRequest request = switch (agent) {
                 case AgentSpec.Script s -> {
                     Files.copy(s.file(), workspace.resolve(SCRIPT_FILE));
@@ -151,6 +165,31 @@ public final class AgentWorker {
             throw new AgentException("snapshot refused: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new AgentException(e.getMessage(), e);
+        }
+    }
+
+    private static void copyAttachments(Path from, Path control) throws IOException, AgentException {
+        List<Path> files;
+        try (var walk = Files.walk(from, 4)) {
+            files = walk.filter(f -> !f.equals(from)).toList();
+        }
+        if (files.size() > MAX_ATTACHMENTS) {
+            throw new AgentException("more than " + MAX_ATTACHMENTS + " task attachments");
+        }
+        for (Path f : files) {
+            Path rel = from.relativize(f);
+            Path target = control.resolve(rel.toString()).normalize();
+            if (!target.startsWith(control) || target.equals(control.resolve("task.md"))) {
+                throw new AgentException("task attachment " + rel + " would leave " + CONTROL_DIR + " or replace the task");
+            }
+            if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(target);
+            } else if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(target.getParent());
+                Files.copy(f, target, LinkOption.NOFOLLOW_LINKS);
+            } else {
+                throw new AgentException("task attachment " + rel + " is not a regular file");
+            }
         }
     }
 

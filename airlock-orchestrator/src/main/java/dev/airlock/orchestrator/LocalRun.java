@@ -63,6 +63,11 @@ public final class LocalRun {
     private Map<String, String> llmKeys = Map.of();
     private Budgets budgets = Budgets.DEFAULT;
     private Path sandboxPolicy;
+    private List<String> gitCredentialArgs = List.of();
+    private String revisedRun;
+    private String revisedBranch;
+    private int phase;
+    private Map<String, String> attachments = Map.of();
 
     public LocalRun(RunStore store, RoleLauncher launcher, EmbeddedDrop drop, Path dataDir) {
         this.store = Objects.requireNonNull(store);
@@ -97,6 +102,16 @@ public final class LocalRun {
     /** The push token, handed to the git role's environment only (null for local repositories). */
     public LocalRun gitToken(String v) {
         gitToken = v;
+        return this;
+    }
+
+    /**
+     * Arguments telling the git role where to get its own credential — {@code --token-file FILE} or {@code --app-id N
+     * --app-key FILE …} — names and paths only: the git role reads the secret itself, so it never passes through this
+     * process or its environment.
+     */
+    public LocalRun gitCredentialArgs(List<String> v) {
+        gitCredentialArgs = List.copyOf(v);
         return this;
     }
 
@@ -141,6 +156,31 @@ public final class LocalRun {
         return this;
     }
 
+    /**
+     * Makes this a revision of {@code run} (state {@code pr-opened}) instead of a new run: phase {@code phase} (1, 2,
+     * …) exports the tip of {@code branch}, codes on it, and the git role pushes one new commit on top of it — a
+     * fast-forward, never a forced update. The run goes {@code pr-opened → revising → pr-opened}, whatever the outcome
+     * (the pull request and its last pushed commit stay as they were when nothing is pushed).
+     */
+    public LocalRun revise(String run, String branch, int phase) {
+        if (phase < 1) {
+            throw new IllegalArgumentException("a revision is phase 1 or later");
+        }
+        revisedRun = Objects.requireNonNull(run);
+        revisedBranch = Objects.requireNonNull(branch);
+        this.phase = phase;
+        return this;
+    }
+
+    /**
+     * Further task files (relative name → untrusted text: review comments, CI logs), handed to the agent as files next
+     * to its task, never on a command line.
+     */
+    public LocalRun attachments(Map<String, String> v) {
+        attachments = Map.copyOf(v);
+        return this;
+    }
+
     public LocalRun listener(RunListener v) {
         listener = Objects.requireNonNull(v);
         return this;
@@ -150,18 +190,26 @@ public final class LocalRun {
         if (repo == null || task == null || agent == null) {
             throw new IllegalStateException("repo, task and agent are required");
         }
-        String run = newRunId();
-        store.create(run, repo, ref, agent, sha256(task.getBytes(StandardCharsets.UTF_8)));
+        boolean revising = revisedRun != null;
+        String run = revising ? revisedRun : newRunId();
+        String taskHash = sha256(task.getBytes(StandardCharsets.UTF_8));
+        if (revising) {
+            store.transition(run, RunState.PR_OPENED, RunState.REVISING, "revision " + phase);
+            store.event(run, RunState.REVISING, "task", null, "revision " + phase + " task sha256 " + taskHash);
+        } else {
+            store.create(run, repo, ref, agent, taskHash);
+        }
         Map<RunState, Duration> phases = new LinkedHashMap<>();
         Path runDir = dataDir.resolve("runs").resolve(run);
         Files.createDirectories(runDir);
         Path cache = dataDir.resolve("git-cache").resolve(sha256(repo.getBytes(StandardCharsets.UTF_8)).substring(0, 16));
-        String branch = branchPrefix + run;
+        String branch = revising ? revisedBranch : branchPrefix + run;
+        String phaseNo = Integer.toString(phase);
 
         // Exporting: the git role fetches and uploads the input snapshot.
         enter(run, RunState.QUEUED, RunState.EXPORTING);
         RoleResult export = runRole(Role.GIT, gitArgs(List.of("git", "export"), cache,
-                List.of("--ref", ref, "--run", run, "--phase", "0")), gitEnv());
+                List.of("--ref", revising ? branch : ref, "--run", run, "--phase", phaseNo)), gitEnv());
         String base = export.field("commit");
         if (export.exitCode() != 0 || base == null) {
             return fail(run, RunState.EXPORTING, "export failed: " + export.reason(), phases, export);
@@ -173,21 +221,33 @@ public final class LocalRun {
         // Coding: the agent role gets two presigned URLs and the task file, nothing else.
         enter(run, RunState.EXPORTING, RunState.CODING);
         long codingStart = System.nanoTime();
-        Path taskFile = runDir.resolve("task.md");
+        Path taskFile = runDir.resolve(revising ? "task-" + phase + ".md" : "task.md");
         Files.writeString(taskFile, task, StandardCharsets.UTF_8);
         Map<String, String> agentEnv = new LinkedHashMap<>();
         try (DropSigner signer = DropSigner.open(drop.settings())) {
-            PresignedUrl in = signer.get(DropKeys.input(run, 0), URL_EXPIRY);
-            PresignedUrl out = signer.put(DropKeys.output(run, 0), URL_EXPIRY);
+            PresignedUrl in = signer.get(DropKeys.input(run, phase), URL_EXPIRY);
+            PresignedUrl out = signer.put(DropKeys.output(run, phase), URL_EXPIRY);
             agentEnv.put(INPUT_URL_VARIABLE, in.uri().toString());
             agentEnv.put(OUTPUT_URL_VARIABLE, out.uri().toString());
         }
         List<String> agentArgs = new ArrayList<>(List.of("agent", "run", "--task-file", taskFile.toString(),
-                "--agent", agent, "--work-dir", runDir.resolve("agent").toString(),
+                "--agent", agent, "--work-dir", runDir.resolve(revising ? "agent-" + phase : "agent").toString(),
                 // The sandbox's own limit is a backstop; the budget watch below stops the agent at the budget.
                 "--timeout", budgets.wallTime().plusSeconds(30).toString()));
         if (sandboxPolicy != null) {
             agentArgs.addAll(List.of("--sandbox-policy", sandboxPolicy.toString()));
+        }
+        if (!attachments.isEmpty()) {
+            Path dir = runDir.resolve("attachments-" + phase);
+            for (Map.Entry<String, String> a : attachments.entrySet()) {
+                Path file = dir.resolve(a.getKey()).normalize();
+                if (!file.startsWith(dir) || file.equals(dir) || a.getKey().contains("\0")) {
+                    throw new IllegalArgumentException("attachment name " + a.getKey() + " leaves its directory");
+                }
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, a.getValue(), StandardCharsets.UTF_8);
+            }
+            agentArgs.addAll(List.of("--attachments", dir.toString()));
         }
         GuardRole guard = null;
         if (guarded) {
@@ -196,7 +256,7 @@ public final class LocalRun {
                         budgets.tokens());
             } catch (IOException e) {
                 phases.put(RunState.CODING, Duration.ofNanos(System.nanoTime() - codingStart));
-                store.transition(run, RunState.CODING, RunState.FAILED, e.getMessage());
+                end(run, RunState.CODING, e.getMessage());
                 return new RunOutcome.Failed(run, RunState.CODING, e.getMessage(), phases);
             }
             agentArgs.addAll(List.of("--guard-control", guard.control().toString(),
@@ -240,12 +300,12 @@ public final class LocalRun {
         Manifest inputManifest;
         Manifest outputManifest;
         try (S3ObjectStore objects = S3ObjectStore.open(drop.settings())) {
-            inputManifest = manifestOf(objects, DropKeys.input(run, 0));
+            inputManifest = manifestOf(objects, DropKeys.input(run, phase));
             // The worker packs its output as a delta against its input: files it did not change are listed by hash
             // only, and may only name content the input holds.
             java.util.Set<String> inputHashes = new java.util.HashSet<>();
             inputManifest.entries().forEach(e -> inputHashes.add(e.sha256()));
-            try (InputStream in = objects.get(DropKeys.output(run, 0))) {
+            try (InputStream in = objects.get(DropKeys.output(run, phase))) {
                 outputManifest = SnapshotReader.create().base(inputManifest.id(), inputHashes::contains)
                         .read(in, SnapshotSink.discarding()).manifest();
             }
@@ -265,8 +325,9 @@ public final class LocalRun {
         // Publishing: the git role validates the output against the recorded id and pushes the branch.
         enter(run, RunState.CODING, RunState.PUBLISHING);
         RoleResult publish = runRole(Role.GIT, gitArgs(List.of("git", "publish"), cache,
-                List.of("--base", base, "--expected-output-id", outputId, "--run", run, "--phase", "0",
-                        "--branch", branch, "--message", "Airlock run " + run)), gitEnv());
+                List.of("--base", base, "--expected-output-id", outputId, "--run", run, "--phase", phaseNo,
+                        "--branch", branch, "--message", "Airlock run " + run
+                                + (revising ? ", revision " + phase : ""))), gitEnv());
         if (publish.exitCode() == 1 && publish.stderr().contains("rejected:")
                 || publish.exitCode() == 3) {
             phases.put(RunState.PUBLISHING, publish.elapsed());
@@ -279,7 +340,11 @@ public final class LocalRun {
         String commit = pushed.split(" ", 2)[0];
         store.record(run, RunStore.Field.BRANCH, branch);
         finish(run, RunState.PUBLISHING, phases, publish.elapsed(), "pushed " + branch);
-        store.transition(run, RunState.PUBLISHING, RunState.DONE, null);
+        if (revising) {
+            store.transition(run, RunState.REVISING, RunState.PR_OPENED, "revision " + phase + " pushed " + commit);
+        } else {
+            store.transition(run, RunState.PUBLISHING, RunState.DONE, null);
+        }
         return new RunOutcome.Published(run, branch, commit, changes, denials, phases, agentTime);
     }
 
@@ -290,6 +355,7 @@ public final class LocalRun {
         if (gitToken != null) {
             args.addAll(List.of("--token-env", GIT_TOKEN_VARIABLE));
         }
+        args.addAll(gitCredentialArgs);
         args.addAll(rest);
         return args;
     }
@@ -299,8 +365,23 @@ public final class LocalRun {
     }
 
     private void enter(String run, RunState from, RunState to) throws SQLException {
-        store.transition(run, from, to, null);
+        if (revisedRun == null) {
+            store.transition(run, from, to, null);
+        } else {
+            // A revision's phases run while the run stays `revising`; each is still an event of its own.
+            store.event(run, RunState.REVISING, "state", null, to.label() + " (revision " + phase + ")");
+        }
         listener.phaseStarted(run, to);
+    }
+
+    /** Ends the run in {@code phase} without a push: failed, or — for a revision — back to its open pull request. */
+    private void end(String run, RunState phase, String reason) throws SQLException {
+        if (revisedRun == null) {
+            store.transition(run, phase, RunState.FAILED, reason);
+        } else {
+            store.transition(run, RunState.REVISING, RunState.PR_OPENED, "revision " + this.phase + " pushed "
+                    + "nothing: " + reason);
+        }
     }
 
     private void finish(String run, RunState phase, Map<RunState, Duration> phases, Duration elapsed, String detail)
@@ -313,14 +394,14 @@ public final class LocalRun {
     private RunOutcome fail(String run, RunState phase, String reason, Map<RunState, Duration> phases, RoleResult role)
             throws SQLException {
         phases.putIfAbsent(phase, role.elapsed());
-        store.transition(run, phase, RunState.FAILED, reason);
+        end(run, phase, reason);
         return new RunOutcome.Failed(run, phase, reason, phases);
     }
 
     private RunOutcome refuse(String run, RunState phase, String reason, List<String> denials,
                               Map<RunState, Duration> phases) throws SQLException {
         store.event(run, phase, "refusal", null, reason);
-        store.transition(run, phase, RunState.FAILED, "refused: " + reason);
+        end(run, phase, "refused: " + reason);
         return new RunOutcome.Refused(run, phase, reason, denials, phases);
     }
 

@@ -131,6 +131,74 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
+    /** Ties {@code id} to an issue of {@code repository} and its progress comment (once, when the run starts). */
+    public synchronized void linkGitHub(String id, String repository, int issue, long progressComment)
+            throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("INSERT INTO github_runs (run_id, repository, issue_number, "
+                + "progress_comment) VALUES (?, ?, ?, ?)")) {
+            s.setString(1, id);
+            s.setString(2, repository);
+            s.setInt(3, issue);
+            s.setLong(4, progressComment);
+            s.executeUpdate();
+        }
+    }
+
+    public synchronized Optional<GitHubLink> gitHubLink(String id) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("SELECT * FROM github_runs WHERE run_id = ?")) {
+            s.setString(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                long comment = r.getLong("progress_comment");
+                Long progress = r.wasNull() ? null : comment;
+                int number = r.getInt("pull_number");
+                Integer pull = r.wasNull() ? null : number;
+                return Optional.of(new GitHubLink(id, r.getString("repository"), r.getInt("issue_number"), progress,
+                        pull, r.getString("pushed_commit"), r.getInt("revisions"), r.getLong("review_cursor")));
+            }
+        }
+    }
+
+    /** The draft pull request a run opened and the commit it presents. */
+    public synchronized void recordPullRequest(String id, int pullNumber, String pushedCommit) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement(
+                "UPDATE github_runs SET pull_number = ?, pushed_commit = ? WHERE run_id = ?")) {
+            s.setInt(1, pullNumber);
+            s.setString(2, pushedCommit);
+            s.setString(3, id);
+            s.executeUpdate();
+        }
+    }
+
+    /**
+     * Counts one more revision of {@code id} (pushed or not: the budget is spent either way) and remembers the review
+     * comments it covered; {@code pushedCommit} is the new head when it pushed, else null (the head stays).
+     */
+    public synchronized void recordRevision(String id, String pushedCommit, long reviewCursor) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("UPDATE github_runs SET revisions = revisions + 1, "
+                + "pushed_commit = COALESCE(?, pushed_commit), review_cursor = GREATEST(review_cursor, ?) "
+                + "WHERE run_id = ?")) {
+            s.setString(1, pushedCommit);
+            s.setLong(2, reviewCursor);
+            s.setString(3, id);
+            s.executeUpdate();
+        }
+    }
+
+    /** The GitHub link of the run that opened pull request {@code pull} in {@code repository}, if Airlock did. */
+    public synchronized Optional<GitHubLink> gitHubRunForPull(String repository, int pull) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement(
+                "SELECT run_id FROM github_runs WHERE repository = ? AND pull_number = ?")) {
+            s.setString(1, repository);
+            s.setInt(2, pull);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? gitHubLink(r.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
     public enum Field {
         BASE_COMMIT("base_commit"), INPUT_ID("input_id"), OUTPUT_ID("output_id"), BRANCH("branch"), PULL_REQUEST("pull_request");
 

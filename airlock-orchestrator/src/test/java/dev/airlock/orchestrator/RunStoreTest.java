@@ -61,7 +61,7 @@ class RunStoreTest {
         assertThat(RunState.PUBLISHING.allows(RunState.DONE)).isTrue();
         assertThat(RunState.CODING.allows(RunState.EXPORTING)).isFalse();
         assertThat(RunState.EXPORTING.allows(RunState.DONE)).isFalse();
-        for (RunState terminal : new RunState[] {RunState.PR_OPENED, RunState.FAILED, RunState.CANCELLED}) {
+        for (RunState terminal : new RunState[] {RunState.FAILED, RunState.CANCELLED}) {
             for (RunState next : RunState.values()) {
                 assertThat(terminal.allows(next)).isFalse();
             }
@@ -70,6 +70,14 @@ class RunStoreTest {
         for (RunState next : RunState.values()) {
             assertThat(RunState.DONE.allows(next)).isEqualTo(next == RunState.PR_OPENED);
         }
+        // The one loop: an open pull request may be revised, and a revision returns to it (or ends the run).
+        for (RunState next : RunState.values()) {
+            assertThat(RunState.PR_OPENED.allows(next)).as("pr-opened → " + next)
+                    .isEqualTo(next == RunState.REVISING || next == RunState.CANCELLED);
+            assertThat(RunState.REVISING.allows(next)).as("revising → " + next)
+                    .isEqualTo(next == RunState.PR_OPENED || next == RunState.FAILED || next == RunState.CANCELLED);
+        }
         assertThat(RunState.PR_OPENED.label()).isEqualTo("pr-opened");
+        assertThat(RunState.REVISING.label()).isEqualTo("revising");
     }
 }

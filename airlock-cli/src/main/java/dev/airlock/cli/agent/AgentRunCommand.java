@@ -26,6 +26,10 @@ public final class AgentRunCommand implements Callable<Integer> {
     @Option(names = "--task-file", required = true, description = "The task text (untrusted; never interpolated).")
     Path taskFile;
 
+    @Option(names = "--attachments", description = "A directory of further task files (review comments, CI logs; "
+            + "untrusted), copied to /workspace/.airlock/ next to task.md.")
+    Path attachments;
+
     @Option(names = "--agent", required = true, description = "script:FILE, cmd:COMMAND, claude or codex.")
     String agent;
 
@@ -71,6 +75,9 @@ public final class AgentRunCommand implements Callable<Integer> {
                 System.err.println("airlock agent run: sandbox policy " + sandboxPolicy + ": " + e.getMessage());
                 return 2;
             }
+        }
+        if (attachments != null) {
+            worker.attachments(attachments);
         }
         if ((guardControl == null) != (guardCa == null)) {
             System.err.println("airlock agent run: --guard-control and --guard-ca go together");

@@ -7,6 +7,7 @@ import dev.airlock.orchestrator.RunListener;
 import dev.airlock.orchestrator.RunOutcome;
 import dev.airlock.orchestrator.RunState;
 import dev.airlock.orchestrator.RunStore;
+import dev.airlock.orchestrator.github.IssueRunner;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +47,7 @@ public final class LocalPipeline {
         roleTimeout = v;
         return this;
     }
+    private java.util.List<String> gitCredentialArgs = java.util.List.of();
 
     public LocalPipeline(Path dataDir, PrintStream out) {
         this.dataDir = dataDir;
@@ -64,6 +66,12 @@ public final class LocalPipeline {
         return this;
     }
 
+    /** Where the git role gets its own credential (names and paths only; see {@link LocalRun#gitCredentialArgs}). */
+    public LocalPipeline gitCredentialArgs(java.util.List<String> v) {
+        gitCredentialArgs = java.util.List.copyOf(v);
+        return this;
+    }
+
     public LocalPipeline observer(RoleLauncher.Observer v) {
         observer = v;
         return this;
@@ -76,15 +84,28 @@ public final class LocalPipeline {
     }
 
     public RunOutcome run(String repo, String ref, String task, String agent, String gitToken) throws Exception {
+        return call(r -> r.repo(repo).ref(ref).task(task).agent(agent).gitToken(gitToken));
+    }
+
+    /** A revision of a run's pull request: one more commit on its branch (see {@link LocalRun#revise}). */
+    public RunOutcome revise(String repo, IssueRunner.Revision revision, String agent, String gitToken)
+            throws Exception {
+        return call(r -> r.repo(repo).task(revision.task()).agent(agent).gitToken(gitToken)
+                .revise(revision.run(), revision.branch(), revision.phase()).attachments(revision.attachments()));
+    }
+
+    private RunOutcome call(java.util.function.Consumer<LocalRun> what) throws Exception {
         RoleLauncher launcher = RoleLauncher.sameDistribution(dataDir.resolve("roles")).observer(observer);
         long t0 = System.nanoTime();
         try (RunStore store = database == null ? RunStore.open(dataDir.resolve("db")) : RunStore.open(database);
              EmbeddedDrop drop = EmbeddedDrop.start(launcher, dataDir.resolve("drop"))) {
             out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
-            return new LocalRun(store, launcher, drop, dataDir).repo(repo).ref(ref).task(task).agent(agent)
-                    .gitToken(gitToken).guardPolicy(guardPolicy).llmKeys(llmKeys == null ? llmKeys() : llmKeys)
+            LocalRun run = new LocalRun(store, launcher, drop, dataDir).guardPolicy(guardPolicy)
+                    .llmKeys(llmKeys == null ? llmKeys() : llmKeys).gitCredentialArgs(gitCredentialArgs)
                     .budgets(budgets).sandboxPolicy(sandboxPolicy).roleTimeout(roleTimeout)
-                    .listener(both(new PlainProgress(out), extraListener)).call();
+                    .listener(both(new PlainProgress(out), extraListener));
+            what.accept(run);
+            return run.call();
         }
     }
 

@@ -2,6 +2,12 @@ package dev.airlock.cli.run;
 
 import dev.airlock.orchestrator.LocalRun;
 import dev.airlock.orchestrator.RunOutcome;
+import dev.airlock.orchestrator.RunStore;
+import dev.airlock.orchestrator.github.GitHubApi;
+import dev.airlock.orchestrator.github.GitHubRunReporter;
+import dev.airlock.orchestrator.github.IssueRunner;
+import dev.airlock.orchestrator.github.RepoName;
+import dev.airlock.orchestrator.github.Trigger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +22,9 @@ import picocli.CommandLine.Option;
                 + "and publish (git role) to branch airlock/<run>. Each role is its own process with only its own "
                 + "credentials; the push token is read from $" + LocalRun.GIT_TOKEN_VARIABLE + " and given to the "
                 + "git role only.",
+                "With --issue N the task is GitHub issue N of --github-repo (title, body and the comments of users "
+                        + "with write access, hidden text stripped), the issue gets one progress comment edited in "
+                        + "place, and a pushed branch becomes a draft pull request.",
                 "Exit status: 0 pushed, 1 refused or failed (nothing pushed), 2 usage error."})
 public final class RunCommand implements Callable<Integer> {
     @Option(names = "--repo", required = true, description = "Local repository path or https URL.")
@@ -30,7 +39,20 @@ public final class RunCommand implements Callable<Integer> {
     static final class Task {
         @Option(names = "--task", description = "The task text.") String text;
         @Option(names = "--task-file", description = "A file holding the task text.") Path file;
+        @Option(names = "--issue", description = "A GitHub issue number of --github-repo.") Integer issue;
     }
+
+    @Option(names = "--github-repo", description = "OWNER/NAME on GitHub for --issue (default: from an https --repo "
+            + "URL).")
+    String githubRepo;
+
+    @Option(names = "--github-token-env", defaultValue = "AIRLOCK_GITHUB_TOKEN",
+            description = "Variable holding the orchestrator's GitHub API token when neither --github-app-id nor "
+                    + "--github-token-file is given (default: ${DEFAULT-VALUE}).")
+    String githubTokenEnv;
+
+    @picocli.CommandLine.Mixin
+    dev.airlock.cli.serve.GitHubOptions github;
 
     @Option(names = "--agent", description = "script:FILE (run inside the sandbox), cmd:COMMAND, claude or codex "
             + "(default: agent.default of the configuration).")
@@ -69,7 +91,10 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("airlock run: " + e.getMessage());
             return 2;
         }
-        String text = task.text != null ? task.text : Files.readString(task.file, StandardCharsets.UTF_8);
+        if (github.problem() != null) {
+            System.err.println("airlock run: " + github.problem());
+            return 2;
+        }
         String target = repo.startsWith("https://") ? repo : Path.of(repo).toAbsolutePath().normalize().toString();
         if (!repo.startsWith("https://")) {
             // Whoever can write to the repository must never be able to change configuration or policy.
@@ -106,17 +131,75 @@ public final class RunCommand implements Callable<Integer> {
             agent = "script:" + script;
         }
         Path policy = guardPolicy != null ? guardPolicy.toAbsolutePath() : cfg.guardPolicy();
-        RunOutcome outcome = new LocalPipeline(cfg.dataDir(), System.out)
-                .guardPolicy(policy)
-                .llmKeys(cfg.llmKeys(System::getenv))
-                .budgets(budgets).sandboxPolicy(cfg.sandboxPolicy()).roleTimeout(cfg.roleTimeout())
-                .database(cfg.databaseOrEmbedded())
-                .run(target, ref, text, agent,
-                        cfg.credential(dev.airlock.orchestrator.config.Credential.GIT_TOKEN, System::getenv).orElse(null));
+        String gitToken = cfg.credential(dev.airlock.orchestrator.config.Credential.GIT_TOKEN, System::getenv)
+                .orElse(null);
+        RunOutcome outcome;
+        if (task.issue != null) {
+            if (task.issue <= 0) {
+                System.err.println("airlock run: --issue must be a positive issue number");
+                return 2;
+            }
+            RepoName gh;
+            try {
+                gh = githubRepo != null ? RepoName.parse(githubRepo) : fromUrl(repo);
+            } catch (IllegalArgumentException e) {
+                System.err.println("airlock run: " + e.getMessage());
+                return 2;
+            }
+            String token = github.configured() ? null : System.getenv(githubTokenEnv);
+            if (!github.configured() && (token == null || token.isEmpty())) {
+                System.err.println("airlock run: --issue needs a GitHub API credential: --github-app-id/"
+                        + "--github-app-key, --github-token-file, or $" + githubTokenEnv);
+                return 2;
+            }
+            outcome = issueRun(pipeline(cfg, budgets, policy), cfg, gh, github.api(gh, token), target, gitToken);
+        } else {
+            String text = task.text != null ? task.text : Files.readString(task.file, StandardCharsets.UTF_8);
+            outcome = pipeline(cfg, budgets, policy)
+                    .gitCredentialArgs(github.gitRoleArgs(githubRepo == null ? null : RepoName.parse(githubRepo)))
+                    .run(target, ref, text, agent, gitToken);
+        }
         int code = LocalPipeline.report(outcome, System.out, System.err);
         if (outcome instanceof RunOutcome.Published p && !repo.startsWith("https://")) {
             BranchDiff.stat(Path.of(target), p.branch(), System.out);
         }
         return code;
+    }
+
+    /** The issue through the API, the run, the progress comment and the draft pull request (as `airlock serve`). */
+    /** The local pipeline as the operator configured it (data dir, database, budgets, policies, timeouts). */
+    private static LocalPipeline pipeline(dev.airlock.orchestrator.config.OperatorConfig cfg,
+            dev.airlock.orchestrator.Budgets budgets, Path guardPolicy) throws java.io.IOException {
+        return new LocalPipeline(cfg.dataDir(), System.out).guardPolicy(guardPolicy)
+                .llmKeys(cfg.llmKeys(System::getenv))
+                .budgets(budgets).sandboxPolicy(cfg.sandboxPolicy()).roleTimeout(cfg.roleTimeout())
+                .database(cfg.databaseOrEmbedded());
+    }
+
+    private RunOutcome issueRun(LocalPipeline pipeline, dev.airlock.orchestrator.config.OperatorConfig cfg,
+            RepoName gh, GitHubApi api, String target, String gitToken) throws Exception {
+        String text = GitHubRunReporter.issueTask(api, gh, task.issue);
+        IssueRunner runner = (trigger, progress) -> pipeline.listener(progress).gitCredentialArgs(github.gitRoleArgs(gh))
+                .run(target, ref, trigger.task(), agent, gitToken);
+        try (RunStore store = RunStore.open(cfg.databaseOrEmbedded())) {
+            RunOutcome outcome = new GitHubRunReporter(r -> api, store, runner, ref, 0, System.err)
+                    .handle(new Trigger.Start(gh, task.issue, null, text));
+            store.pullRequest(outcome.run()).ifPresent(url -> System.out.println("pull request " + url));
+            return outcome;
+        }
+    }
+
+    /** OWNER/NAME from {@code https://host/OWNER/NAME(.git)}. */
+    static RepoName fromUrl(String repo) {
+        if (!repo.startsWith("https://")) {
+            throw new IllegalArgumentException("--issue needs --github-repo OWNER/NAME (or an https --repo URL)");
+        }
+        String path = java.net.URI.create(repo).getPath();
+        String[] parts = path.replaceAll("^/+|/+$", "").split("/");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("cannot tell OWNER/NAME from " + repo + "; give --github-repo");
+        }
+        String name = parts[1].endsWith(".git") ? parts[1].substring(0, parts[1].length() - 4) : parts[1];
+        return new RepoName(parts[0], name);
     }
 }

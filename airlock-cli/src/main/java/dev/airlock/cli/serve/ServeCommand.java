@@ -5,13 +5,16 @@ import dev.airlock.cli.run.LocalPipeline;
 import dev.airlock.orchestrator.LocalRun;
 import dev.airlock.orchestrator.RunStore;
 import dev.airlock.orchestrator.WebhookSignature;
-import dev.airlock.orchestrator.github.GitHubApi;
+import dev.airlock.orchestrator.RunListener;
+import dev.airlock.orchestrator.RunOutcome;
+import dev.airlock.orchestrator.github.Trigger;
 import dev.airlock.orchestrator.github.IssueRunner;
 import dev.airlock.orchestrator.github.RepoName;
 import dev.airlock.orchestrator.github.WebhookServer;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
+import java.util.List;
+import java.util.function.Function;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +27,10 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve GitHub's webhook endpoint (POST /webhook): the label `airlock` on an issue or an "
                 + "`/airlock <instructions>` comment by a user with write access starts a run; a pushed branch "
-                + "becomes a draft pull request and the issue gets one progress comment, edited in place.",
+                + "becomes a draft pull request and the issue gets one progress comment, edited in place. Review "
+                + "comments by writers, a review requesting changes, an `/airlock` comment on the pull request, or a "
+                + "failed check suite on Airlock's last commit revise it: one more commit on the same branch "
+                + "(at most --max-revisions).",
                 "Secrets are read from environment variables only, never from the command line."})
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", description = "HOST:PORT (default: ${DEFAULT-VALUE}).")
@@ -34,13 +40,17 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Variable holding the webhook secret (default: ${DEFAULT-VALUE}).")
     String secretEnv;
 
-    @Option(names = "--github-api", defaultValue = "https://api.github.com",
-            description = "GitHub REST API base URL (default: ${DEFAULT-VALUE}).")
-    URI githubApi;
+    @Mixin
+    GitHubOptions github;
 
     @Option(names = "--github-token-env", defaultValue = "AIRLOCK_GITHUB_TOKEN",
-            description = "Variable holding the orchestrator's GitHub API token (default: ${DEFAULT-VALUE}).")
+            description = "Variable holding the orchestrator's GitHub API token when neither --github-app-id nor "
+                    + "--github-token-file is given (default: ${DEFAULT-VALUE}).")
     String tokenEnv;
+
+    @Option(names = "--max-revisions", defaultValue = "3",
+            description = "Revisions of one pull request before Airlock leaves it to humans (default: ${DEFAULT-VALUE}).")
+    int maxRevisions;
 
     @Option(names = "--repo", required = true, description = "OWNER/NAME=PATH|URL: a repository to serve and where "
             + "the git role fetches and pushes it (repeatable).")
@@ -62,10 +72,15 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("airlock serve: $" + secretEnv + " is not set; refusing to accept unsigned webhooks");
             return 2;
         }
-        String token = System.getenv(tokenEnv);
-        if (token == null || token.isEmpty()) {
-            System.err.println("airlock serve: $" + tokenEnv + " is not set; it is needed to check permissions and "
-                    + "open pull requests");
+        if (github.problem() != null) {
+            System.err.println("airlock serve: " + github.problem());
+            return 2;
+        }
+        String token = github.configured() ? null : System.getenv(tokenEnv);
+        if (!github.configured() && (token == null || token.isEmpty())) {
+            System.err.println("airlock serve: no GitHub API credential: give --github-app-id/--github-app-key, "
+                    + "--github-token-file, or set $" + tokenEnv + "; it is needed to check permissions and open "
+                    + "pull requests");
             return 2;
         }
         int colon = listen.lastIndexOf(':');
@@ -79,10 +94,10 @@ public final class ServeCommand implements Callable<Integer> {
              WebhookServer server = WebhookServer.builder()
                      .listen(new InetSocketAddress(listen.substring(0, colon),
                              Integer.parseInt(listen.substring(colon + 1))))
-                     .signature(new WebhookSignature(secret)).store(store).api(new GitHubApi(githubApi, token))
-                     .repos(targets.keySet()).baseBranch(ref)
+                     .signature(new WebhookSignature(secret)).store(store).apis(repo -> github.api(repo, token))
+                     .repos(targets.keySet()).baseBranch(ref).maxRevisions(maxRevisions)
                      .runner(pipeline(dataDir, targets, ref, agent, System.getenv(LocalRun.GIT_TOKEN_VARIABLE),
-                             System.out))
+                             github::gitRoleArgs, System.out))
                      .build().start()) {
             System.out.println("airlock serve: listening on http://" + server.address().getHostString() + ":"
                     + server.address().getPort() + "/webhook for " + targets.keySet());
@@ -91,11 +106,36 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Each triggered issue runs the local pipeline against the repository's configured location. */
+    /**
+     * Each triggered issue runs the local pipeline against the repository's configured location; a revision runs
+     * it again on the run's branch. {@code gitRoleArgs} tells the git role where its own credential is.
+     */
     public static IssueRunner pipeline(Path dataDir, Map<RepoName, String> targets, String ref, String agent,
-                                       String gitToken, PrintStream out) {
-        return (trigger, progress) -> new LocalPipeline(dataDir, out).listener(progress)
-                .run(targets.get(trigger.repo()), ref, trigger.task(), agent, gitToken);
+                                       String gitToken, Function<RepoName, List<String>> gitRoleArgs,
+                                       PrintStream out) {
+        return new IssueRunner() {
+            @Override
+            public RunOutcome run(Trigger.Start trigger, RunListener progress) throws Exception {
+                return new LocalPipeline(dataDir, out).listener(progress)
+                        .gitCredentialArgs(gitRoleArgs.apply(trigger.repo()))
+                        .run(targets.get(trigger.repo()), ref, trigger.task(), agent, gitToken);
+            }
+
+            @Override
+            public RunOutcome revise(Revision revision, RunListener progress) throws Exception {
+                RepoName repo = repoOf(revision.run());
+                return new LocalPipeline(dataDir, out).listener(progress).gitCredentialArgs(gitRoleArgs.apply(repo))
+                        .revise(targets.get(repo), revision, agent, gitToken);
+            }
+
+            /** The repository a run belongs to, from the run database (never from the delivery). */
+            private RepoName repoOf(String run) throws Exception {
+                try (RunStore store = RunStore.open(dataDir.resolve("db"))) {
+                    return RepoName.parse(store.gitHubLink(run).orElseThrow(() -> new IllegalStateException("run "
+                            + run + " is not tied to a GitHub repository")).repository());
+                }
+            }
+        };
     }
 
     static Map<RepoName, String> parseRepos(Map<String, String> raw) {

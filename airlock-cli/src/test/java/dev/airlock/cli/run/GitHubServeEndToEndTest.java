@@ -59,7 +59,7 @@ class GitHubServeEndToEndTest {
              WebhookServer server = WebhookServer.builder().signature(new WebhookSignature(SECRET)).store(store)
                      .api(new GitHubApi(github.uri(), "ghs_fakeInstallationToken")).repos(java.util.Set.of(repo))
                      .runner(ServeCommand.pipeline(data, Map.of(repo, bare.toString()), "main",
-                             "script:" + agent, null, print))
+                             "script:" + agent, null, r -> List.of(), print))
                      .log(print).build().start()) {
             github.permissions.put("maintainer", "admin");
             ObjectMapper json = new ObjectMapper();

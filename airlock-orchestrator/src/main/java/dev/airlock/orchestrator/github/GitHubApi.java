@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -11,27 +12,51 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * The few GitHub REST calls the orchestrator makes, on {@link HttpClient} and Jackson. The token is the
- * orchestrator's own GitHub API credential (issues, pull requests, collaborator lookup); it never leaves this class
- * and never appears in an error message.
+ * The GitHub REST calls Airlock makes, on {@link HttpClient} and Jackson. The credential is the caller's own
+ * ({@link GitHubCredential}); its token goes into the {@code Authorization} header and nowhere else — never into an
+ * error message. Every answer is bounded ({@value #MAX_RESPONSE} bytes, {@link BoundedJson} limits); lists are read
+ * one page of at most 100 entries.
  */
 public final class GitHubApi {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_RESPONSE = 1 << 20;
+    /** How much of a job log is downloaded before the rest is dropped (the tail of what was read is kept). */
+    private static final int MAX_LOG_DOWNLOAD = 8 << 20;
     private final URI base;
-    private final String token;
+    private final GitHubCredential credential;
     private final HttpClient http;
     private final ObjectMapper json = BoundedJson.mapper();
 
     /** {@code base} is e.g. {@code https://api.github.com}; {@code token} may be null (unauthenticated). */
     public GitHubApi(URI base, String token) {
+        this(base, token == null ? null : GitHubCredential.fixed(token));
+    }
+
+    public GitHubApi(URI base, GitHubCredential credential) {
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b : b + "/");
-        this.token = token;
+        this.credential = credential;
         this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** An issue or pull request comment, a review comment: who wrote what (text untrusted, hidden text not stripped). */
+    public record Comment(long id, String author, String body, String path, int line, String diffHunk) {
+    }
+
+    public record Issue(int number, String title, String body, String author) {
+    }
+
+    public record PullRequest(int number, String url) {
+    }
+
+    /** A check run of a suite; {@code output} is its title, summary and text joined. */
+    public record CheckRun(long id, String name, String conclusion, String app, String output) {
     }
 
     /** Whether {@code user} may push to the repository (admin, maintain or write), per the collaborator API. */
@@ -46,6 +71,65 @@ public final class GitHubApi {
                 || role.equals("admin") || role.equals("maintain") || role.equals("write");
     }
 
+    public Issue issue(RepoName repo, int number) throws IOException {
+        JsonNode r = call("GET", repo.path() + "/issues/" + number, null, -1);
+        return new Issue(number, r.path("title").asText(""), r.path("body").asText(""),
+                r.path("user").path("login").asText(""));
+    }
+
+    /** The first 100 comments of an issue (or of a pull request's conversation). */
+    public List<Comment> issueComments(RepoName repo, int number) throws IOException {
+        return comments(call("GET", repo.path() + "/issues/" + number + "/comments?per_page=100", null, -1));
+    }
+
+    /** The first 100 review comments of a pull request (the ones on lines of its diff). */
+    public List<Comment> reviewComments(RepoName repo, int pull) throws IOException {
+        return comments(call("GET", repo.path() + "/pulls/" + pull + "/comments?per_page=100", null, -1));
+    }
+
+    /** The check runs of one check suite. */
+    public List<CheckRun> checkRuns(RepoName repo, long suite) throws IOException {
+        JsonNode r = call("GET", repo.path() + "/check-suites/" + suite + "/check-runs?per_page=100", null, -1);
+        List<CheckRun> out = new ArrayList<>();
+        for (JsonNode c : r.path("check_runs")) {
+            JsonNode o = c.path("output");
+            String text = String.join("\n", o.path("title").asText(""), o.path("summary").asText(""),
+                    o.path("text").asText("")).strip();
+            out.add(new CheckRun(c.path("id").asLong(), c.path("name").asText(""), c.path("conclusion").asText(""),
+                    c.path("app").path("slug").asText(""), text));
+        }
+        return out;
+    }
+
+    /**
+     * The last {@code keep} bytes of a GitHub Actions job's log ({@code GET /repos/…/actions/jobs/{id}/logs}, which
+     * answers with a redirect to a short-lived download URL). The download goes WITHOUT the credential — the URL is its
+     * own capability and may point at another host — and stops after {@value #MAX_LOG_DOWNLOAD} bytes.
+     */
+    public String jobLogTail(RepoName repo, long job, int keep) throws IOException {
+        HttpResponse<InputStream> r = send(request("GET", repo.path() + "/actions/jobs/" + job + "/logs", null));
+        URI location;
+        try (InputStream ignored = r.body()) {
+            if (r.statusCode() / 100 != 3) {
+                throw new IOException("GitHub GET job " + job + " logs answered " + r.statusCode());
+            }
+            location = URI.create(r.headers().firstValue("Location")
+                    .orElseThrow(() -> new IOException("GitHub's job log redirect has no Location")));
+        }
+        // GitHub redirects to https storage; plain http only to the API's own host (a local fake, an Enterprise server).
+        if (!"https".equals(location.getScheme())
+                && !("http".equals(location.getScheme()) && Objects.equals(location.getHost(), base.getHost()))) {
+            throw new IOException("refusing a job log redirect to " + location.getScheme() + "://" + location.getHost());
+        }
+        HttpResponse<InputStream> log = send(HttpRequest.newBuilder(location).timeout(TIMEOUT).GET().build());
+        try (InputStream in = log.body()) {
+            if (log.statusCode() / 100 != 2) {
+                throw new IOException("the job log download answered " + log.statusCode());
+            }
+            return LogTail.read(in, MAX_LOG_DOWNLOAD, keep);
+        }
+    }
+
     /** Creates an issue comment; returns its id. */
     public long createComment(RepoName repo, int issue, String body) throws IOException {
         ObjectNode req = json.createObjectNode().put("body", body);
@@ -56,42 +140,87 @@ public final class GitHubApi {
         call("PATCH", repo.path() + "/issues/comments/" + commentId, json.createObjectNode().put("body", body), -1);
     }
 
-    /** Opens a draft pull request; returns its html URL. */
-    public String createDraftPull(RepoName repo, String title, String head, String baseBranch, String body)
+    /** Opens a draft pull request. */
+    public PullRequest createDraftPull(RepoName repo, String title, String head, String baseBranch, String body)
             throws IOException {
         ObjectNode req = json.createObjectNode().put("title", title).put("head", head).put("base", baseBranch)
                 .put("body", body).put("draft", true);
-        return call("POST", repo.path() + "/pulls", req, -1).path("html_url").asText();
+        JsonNode r = call("POST", repo.path() + "/pulls", req, -1);
+        return new PullRequest(r.path("number").asInt(), r.path("html_url").asText());
     }
 
-    private JsonNode call(String method, String path, JsonNode body, int absentStatus) throws IOException {
+    public void updatePullBody(RepoName repo, int pull, String body) throws IOException {
+        call("PATCH", repo.path() + "/pulls/" + pull, json.createObjectNode().put("body", body), -1);
+    }
+
+    /** The App installation that covers {@code repo} (authenticated as the App, with its JWT). */
+    long installationId(RepoName repo) throws IOException {
+        long id = call("GET", repo.path() + "/installation", null, -1).path("id").asLong(-1);
+        if (id <= 0) {
+            throw new IOException("GitHub named no App installation for " + repo);
+        }
+        return id;
+    }
+
+    /** An installation access token narrowed to one repository and {@code permissions}. */
+    JsonNode createInstallationToken(long installation, String repository, Map<String, String> permissions)
+            throws IOException {
+        ObjectNode req = json.createObjectNode();
+        req.putArray("repositories").add(repository);
+        ObjectNode p = req.putObject("permissions");
+        permissions.forEach(p::put);
+        return call("POST", "app/installations/" + installation + "/access_tokens", req, -1);
+    }
+
+    private List<Comment> comments(JsonNode list) {
+        List<Comment> out = new ArrayList<>();
+        for (JsonNode c : list) {
+            out.add(new Comment(c.path("id").asLong(), c.path("user").path("login").asText(""),
+                    c.path("body").asText(""), c.path("path").asText(null), c.path("line").asInt(0),
+                    c.path("diff_hunk").asText(null)));
+        }
+        return out;
+    }
+
+    private HttpRequest request(String method, String path, JsonNode body) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
                 .header("Accept", "application/vnd.github+json").header("X-GitHub-Api-Version", "2022-11-28");
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
+        if (credential != null) {
+            b.header("Authorization", "Bearer " + credential.token());
         }
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
-        HttpResponse<byte[]> r;
+        return b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build();
+    }
+
+    private HttpResponse<InputStream> send(HttpRequest request) throws IOException {
         try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted calling GitHub " + method + " " + path, e);
+            throw new IOException("interrupted calling " + request.method() + " " + request.uri().getPath(), e);
         }
+    }
+
+    private JsonNode call(String method, String path, JsonNode body, int absentStatus) throws IOException {
+        HttpResponse<InputStream> r = send(request(method, path, body));
+        byte[] answer;
+        try (InputStream in = r.body()) {
+            answer = in.readNBytes(MAX_RESPONSE + 1);
+        }
+        String what = "GitHub " + method + " /" + (path.contains("?") ? path.substring(0, path.indexOf('?')) : path);
         if (r.statusCode() == absentStatus) {
             return null;
         }
         if (r.statusCode() / 100 != 2) {
-            throw new IOException("GitHub " + method + " " + path + " answered " + r.statusCode());
+            throw new IOException(what + " answered " + r.statusCode());
         }
-        if (r.body().length > MAX_RESPONSE) {
-            throw new IOException("GitHub " + method + " " + path + " answered more than " + MAX_RESPONSE + " bytes");
+        if (answer.length > MAX_RESPONSE) {
+            throw new IOException(what + " answered more than " + MAX_RESPONSE + " bytes");
         }
-        return r.body().length == 0 ? json.createObjectNode() : json.readTree(r.body());
+        return answer.length == 0 ? json.createObjectNode() : json.readTree(answer);
     }
 
     private static String enc(String s) {

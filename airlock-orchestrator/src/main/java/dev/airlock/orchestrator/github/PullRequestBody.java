@@ -16,10 +16,18 @@ final class PullRequestBody {
     private PullRequestBody() {
     }
 
-    static String of(Trigger.Start trigger, RunRecord run, RunOutcome.Published p) {
+    /**
+     * @param requester who asked ({@code @login}, or the operator on the command line)
+     * @param revision 0 for the first push, else the revision that pushed {@code p}
+     */
+    static String of(int issue, String requester, RunRecord run, RunOutcome.Published p, int revision) {
         StringBuilder b = new StringBuilder();
-        b.append("Airlock run `").append(p.run()).append("` for #").append(trigger.issue())
-                .append(", requested by @").append(trigger.sender()).append(".\n\n");
+        b.append("Airlock run `").append(p.run()).append("` for #").append(issue)
+                .append(", requested by ").append(requester).append(".\n\n");
+        if (revision > 0) {
+            b.append("Revision ").append(revision).append(" pushed `").append(p.commit())
+                    .append("` on top of the previous head; the hashes below are this revision's.\n\n");
+        }
         b.append("### Chain of custody\n\n");
         b.append("| | |\n|---|---|\n");
         b.append("| base commit | `").append(run.baseCommit()).append("` |\n");
@@ -42,6 +50,7 @@ final class PullRequestBody {
         b.append("- agent wall time: ").append(seconds(p.agentTime())).append('\n');
         p.phases().forEach((phase, d) -> b.append("- ").append(phase.label()).append(": ").append(seconds(d))
                 .append('\n'));
+        // Hook for token budgets: once RunOutcome.Published carries the guard's token count, print it here.
         b.append("- LLM tokens: not metered on this runtime\n");
         return b.toString();
     }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * {@code airlock serve}: GitHub's webhook endpoint ({@code POST /webhook}). Each delivery passes, in order: a body
@@ -32,7 +33,7 @@ public final class WebhookServer implements AutoCloseable {
     private final HttpServer http;
     private final WebhookSignature signature;
     private final RunStore store;
-    private final GitHubApi api;
+    private final Function<RepoName, GitHubApi> apis;
     private final Set<RepoName> repos;
     private final GitHubRunReporter reporter;
     private final PrintStream log;
@@ -51,11 +52,11 @@ public final class WebhookServer implements AutoCloseable {
     private WebhookServer(Builder b) throws IOException {
         this.signature = Objects.requireNonNull(b.signature, "webhook secret");
         this.store = Objects.requireNonNull(b.store, "run store");
-        this.api = Objects.requireNonNull(b.api, "GitHub API");
+        this.apis = Objects.requireNonNull(b.apis, "GitHub API");
         this.repos = Set.copyOf(b.repos);
         this.log = b.log;
-        this.reporter = new GitHubRunReporter(api, store, Objects.requireNonNull(b.runner, "runner"), b.baseBranch,
-                b.log);
+        this.reporter = new GitHubRunReporter(apis, store, Objects.requireNonNull(b.runner, "runner"), b.baseBranch,
+                b.maxRevisions, b.log);
         this.http = HttpServer.create(Objects.requireNonNull(b.listen, "listen address"), 16);
         http.createContext("/", this::exchange);
         http.setExecutor(requests);
@@ -122,42 +123,71 @@ public final class WebhookServer implements AutoCloseable {
                 respond(ex, 400, "payload is not acceptable JSON");
                 return;
             }
-            switch (Trigger.of(event, payload)) {
+            Trigger trigger = Trigger.of(event, payload);
+            RepoName repo = switch (trigger) {
                 case Trigger.Ignore i -> {
                     log.println("webhook: delivery " + delivery + " ignored: " + i.reason());
                     respond(ex, 202, "ignored: " + i.reason());
+                    yield null;
                 }
-                case Trigger.Start s -> {
-                    if (!repos.contains(s.repo())) {
-                        log.println("webhook: delivery " + delivery + " for unserved repository " + s.repo());
-                        respond(ex, 202, "ignored: repository not served");
-                        return;
-                    }
-                    worker.submit(() -> authorizeAndRun(delivery, s));
-                    respond(ex, 202, "queued");
-                }
+                case Trigger.Start s -> s.repo();
+                case Trigger.Review r -> r.repo();
+                case Trigger.CheckFailure c -> c.repo();
+            };
+            if (repo == null) {
+                return;
             }
+            if (!repos.contains(repo)) {
+                log.println("webhook: delivery " + delivery + " for unserved repository " + repo);
+                respond(ex, 202, "ignored: repository not served");
+                return;
+            }
+            worker.submit(() -> authorizeAndRun(delivery, trigger));
+            respond(ex, 202, "queued");
         } catch (Exception e) {
             log.println("webhook: internal error: " + e.getClass().getSimpleName());
             respond(ex, 500, "internal error");
         }
     }
 
-    private void authorizeAndRun(String delivery, Trigger.Start s) {
+    private void authorizeAndRun(String delivery, Trigger trigger) {
         try {
-            if (!api.canWrite(s.repo(), s.sender())) {
-                // Deliberately silent on GitHub: a reply would let anyone make the bot write on any issue.
-                log.println("webhook: delivery " + delivery + ": @" + s.sender() + " has no write access to "
-                        + s.repo() + "; no run");
-                return;
+            switch (trigger) {
+                case Trigger.Start s -> {
+                    if (writer(delivery, s.repo(), s.sender())) {
+                        log.println("webhook: delivery " + delivery + ": run for " + s.repo() + "#" + s.issue()
+                                + " by @" + s.sender());
+                        reporter.handle(s);
+                    }
+                }
+                case Trigger.Review r -> {
+                    if (writer(delivery, r.repo(), r.sender())) {
+                        log.println("webhook: delivery " + delivery + ": review of " + r.repo() + "#" + r.pull()
+                                + " by @" + r.sender());
+                        reporter.handle(r);
+                    }
+                }
+                // CI is the sender; the reporter acts only on the commit Airlock itself pushed last.
+                case Trigger.CheckFailure c -> {
+                    log.println("webhook: delivery " + delivery + ": failed check suite " + c.suite() + " on "
+                            + c.repo() + "#" + c.pull());
+                    reporter.handle(c);
+                }
+                case Trigger.Ignore i -> { }
             }
-            log.println("webhook: delivery " + delivery + ": run for " + s.repo() + "#" + s.issue() + " by @"
-                    + s.sender());
-            reporter.handle(s);
         } catch (Exception e) {
             log.println("webhook: delivery " + delivery + " failed: " + e.getClass().getSimpleName() + ": "
                     + e.getMessage());
         }
+    }
+
+    private boolean writer(String delivery, RepoName repo, String user) throws IOException {
+        if (apis.apply(repo).canWrite(repo, user)) {
+            return true;
+        }
+        // Deliberately silent on GitHub: a reply would let anyone make the bot write on any issue.
+        log.println("webhook: delivery " + delivery + ": @" + user + " has no write access to " + repo + "; no run");
+        return false;
     }
 
     private static boolean validDeliveryId(String id) {
@@ -206,10 +236,11 @@ public final class WebhookServer implements AutoCloseable {
         private InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 0);
         private WebhookSignature signature;
         private RunStore store;
-        private GitHubApi api;
+        private Function<RepoName, GitHubApi> apis;
         private IssueRunner runner;
         private Set<RepoName> repos = Set.of();
         private String baseBranch = "main";
+        private int maxRevisions = 3;
         private PrintStream log = System.err;
 
         public Builder listen(InetSocketAddress v) {
@@ -227,8 +258,15 @@ public final class WebhookServer implements AutoCloseable {
             return this;
         }
 
+        /** One API client for every repository (a token that covers them all). */
         public Builder api(GitHubApi v) {
-            api = v;
+            apis = repo -> v;
+            return this;
+        }
+
+        /** An API client per repository, e.g. each with an App installation token narrowed to that repository. */
+        public Builder apis(Function<RepoName, GitHubApi> v) {
+            apis = v;
             return this;
         }
 
@@ -245,6 +283,12 @@ public final class WebhookServer implements AutoCloseable {
 
         public Builder baseBranch(String v) {
             baseBranch = v;
+            return this;
+        }
+
+        /** Revisions of one run's pull request (review comments, failed checks) before Airlock stops (default 3). */
+        public Builder maxRevisions(int v) {
+            maxRevisions = v;
             return this;
         }
 
