@@ -233,9 +233,14 @@ public final class EgressGuard implements AutoCloseable {
         if (old == null || s == null) {
             throw new IllegalStateException("session " + id + " is not open on this guard's sessions");
         }
+        GuardPolicy was = old.policy();
+        Scanner scanner = scanners.remove(was);
+        if (scanner != null && policy.knownSecrets().equals(was.knownSecrets()) && policy.maxBodyBytes() == was.maxBodyBytes()
+                && policy.maxDecodedBodyBytes() == was.maxDecodedBodyBytes() && policy.scanTimeout().equals(was.scanTimeout())) {
+            scanners.put(policy, scanner); // a grant changes where the session may go, not what it must not send
+        }
         b.sessions.replacePolicy(id, policy);
-        scanners.remove(old.policy());
-        if (!policy.allow().containsAll(old.policy().allow())) {
+        if (!policy.allow().containsAll(was.allow())) {
             s.connections().close().awaitUninterruptibly();
         }
     }
