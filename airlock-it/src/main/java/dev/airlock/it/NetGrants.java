@@ -54,11 +54,7 @@ final class NetGrants implements Consumer<SessionEvent>, AutoCloseable {
         switch (e) {
             case SessionEvent.CapabilityGranted g when isNet(g.capability()) -> {
                 sync();
-                long delay = Math.max(0, Duration.between(Instant.now(), g.expires()).toMillis());
-                ScheduledFuture<?> old = expiries.put(g.capability(), TIMER.schedule(() -> expire(g.capability()), delay, TimeUnit.MILLISECONDS));
-                if (old != null) {
-                    old.cancel(false);
-                }
+                scheduleExpiry(g.capability(), g.expires());
             }
             case SessionEvent.CapabilityRevoked r when isNet(r.capability()) -> {
                 cancel(r.capability());
@@ -85,11 +81,24 @@ final class NetGrants implements Consumer<SessionEvent>, AutoCloseable {
         }
     }
 
-    /** At the deadline: the session's grant book records the expiry (an event), which comes back here and narrows. */
-    private void expire(String capability) {
+    private void scheduleExpiry(String capability, Instant expires) {
+        // Rounded up: a timer that fires before the deadline would find the grant still valid.
+        long delay = Math.max(0, Duration.between(Instant.now(), expires).toNanos() / 1_000_000 + 1);
+        ScheduledFuture<?> old = expiries.put(capability, TIMER.schedule(() -> expire(capability, expires), delay, TimeUnit.MILLISECONDS));
+        if (old != null) {
+            old.cancel(false);
+        }
+    }
+
+    /**
+     * At the deadline: the session's grant book records the expiry (an event), which comes back here and narrows. A
+     * grant still held just after its deadline (clocks that disagree by a millisecond) is looked at again shortly;
+     * one still held a second later was granted again, and that grant scheduled its own expiry.
+     */
+    private void expire(String capability, Instant expires) {
         SandboxSession s = session;
-        if (s != null && !closed) {
-            s.grants().holds(capability);
+        if (s != null && !closed && s.grants().holds(capability) && Instant.now().isBefore(expires.plusSeconds(1))) {
+            TIMER.schedule(() -> expire(capability, expires), 10, TimeUnit.MILLISECONDS); // stops once closed
         }
     }
 

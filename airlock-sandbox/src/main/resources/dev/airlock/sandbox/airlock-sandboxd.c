@@ -267,6 +267,14 @@ static void enter_call_domain(void) {
     if (call_ruleset >= 0 && syscall(SYS_landlock_restrict_self, call_ruleset, 0)) _exit(126);
 }
 
+/* Whether an absolute path has a "." or ".." component (which could lead out of a grantable directory). */
+static int has_dot_segment(const char *p) {
+    for (const char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
+        if (s[1] == '.' && (s[2] == '/' || s[2] == 0 || (s[2] == '.' && (s[3] == '/' || s[3] == 0)))) return 1;
+    }
+    return 0;
+}
+
 /* grants PATH...: the writable-on-grant directories now granted (each one of the policy's, or beneath one). */
 static void do_grants(struct request *q) {
     for (uint32_t i = 1; i < q->count; i++) {
@@ -274,7 +282,7 @@ static void do_grants(struct request *q) {
         for (int k = 0; k < n_grantable && !ok; k++) {
             size_t n = strlen(grantable[k]);
             ok = !strncmp(q->field[i], grantable[k], n) && (q->field[i][n] == 0 || q->field[i][n] == '/')
-                 && !strstr(q->field[i], "/../") && !strstr(q->field[i], "/./");
+                 && !has_dot_segment(q->field[i]);
         }
         if (!ok) { reply_error("grants: not a writable-on-grant directory", EPERM); return; }
     }
