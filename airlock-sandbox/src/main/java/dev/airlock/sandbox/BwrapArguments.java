@@ -100,6 +100,9 @@ final class BwrapArguments {
                     "--ro-bind", sessionDir.resolve("guard-truststore.p12").toString(), GuardEndpoint.TRUSTSTORE_INSIDE));
             serve.addAll(List.of("--bridge", Integer.toString(guard.port()), GuardEndpoint.SOCKET_INSIDE));
         }
+        if (policy.workspaceQuotaBytes() > 0 || policy.workspaceQuotaInodes() > 0) {
+            serve.addAll(List.of("--quota", Long.toString(policy.workspaceQuotaBytes()), Long.toString(policy.workspaceQuotaInodes())));
+        }
         if (!policy.writableOnGrant().isEmpty()) {
             serve.add("--grantable");
             serve.add(Integer.toString(policy.writableOnGrant().size()));

@@ -37,6 +37,9 @@ import java.util.Objects;
  * @param grantTtl         lifetime of a grant
  * @param writableOnGrant  absolute host directories mounted at the same path, read-only to calls until an
  *                         {@code fs:write:PATH} grant for them (or a directory beneath) is in force; need Landlock
+ * @param workspaceQuotaBytes  disk usage (allocated blocks) of the workspace beyond which a call that grows it is
+ *                             killed with a {@code resource} denial; 0 = no quota and no per-call work
+ * @param workspaceQuotaInodes the same for the number of files and directories
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record SandboxPolicy(
@@ -56,7 +59,9 @@ public record SandboxPolicy(
         @JsonProperty("seccompNotify") Boolean seccompNotify,
         @JsonProperty("autoGrants") List<String> autoGrants,
         @JsonProperty("grantTtl") Duration grantTtl,
-        @JsonProperty("writableOnGrant") List<String> writableOnGrant) {
+        @JsonProperty("writableOnGrant") List<String> writableOnGrant,
+        @JsonProperty("workspaceQuotaBytes") long workspaceQuotaBytes,
+        @JsonProperty("workspaceQuotaInodes") long workspaceQuotaInodes) {
 
     /** Whether the absence of a layer refuses the session. */
     public enum Requirement { REQUIRED, IF_AVAILABLE }
@@ -95,6 +100,9 @@ public record SandboxPolicy(
         writableOnGrant = List.copyOf(writableOnGrant == null ? List.of() : writableOnGrant);
         for (String p : writableOnGrant) {
             checkGrantable(p);
+        }
+        if (workspaceQuotaBytes < 0 || workspaceQuotaInodes < 0) {
+            throw new IllegalArgumentException("workspaceQuotaBytes and workspaceQuotaInodes must be 0 (none) or positive");
         }
         for (String p : protectedPaths) {
             WorkspacePaths.checkRelative(p);
@@ -180,6 +188,7 @@ public record SandboxPolicy(
         b.callTimeout = callTimeout; b.outputLimit = outputLimit; b.tmpfsBytes = tmpfsBytes; b.landlock = landlock;
         b.cgroups = cgroups; b.canaries = canaries; b.seccompNotify = seccompNotify; b.autoGrants = new ArrayList<>(autoGrants); b.grantTtl = grantTtl;
         b.writableOnGrant = new ArrayList<>(writableOnGrant);
+        b.workspaceQuotaBytes = workspaceQuotaBytes; b.workspaceQuotaInodes = workspaceQuotaInodes;
         return b;
     }
 
@@ -202,6 +211,8 @@ public record SandboxPolicy(
         private List<String> autoGrants = new ArrayList<>();
         private Duration grantTtl;
         private List<String> writableOnGrant = new ArrayList<>();
+        private long workspaceQuotaBytes;
+        private long workspaceQuotaInodes;
 
         public Builder bwrap(String v) { bwrap = Objects.requireNonNull(v); return this; }
         public Builder protectedPaths(List<String> v) { protectedPaths = new ArrayList<>(v); return this; }
@@ -221,11 +232,12 @@ public record SandboxPolicy(
         public Builder autoGrant(String pattern) { autoGrants.add(pattern); return this; }
         public Builder grantTtl(Duration v) { grantTtl = v; return this; }
         public Builder writableOnGrant(String absoluteDir) { writableOnGrant.add(absoluteDir); return this; }
+        public Builder workspaceQuota(long bytes, long inodes) { workspaceQuotaBytes = bytes; workspaceQuotaInodes = inodes; return this; }
 
         public SandboxPolicy build() {
             return new SandboxPolicy(bwrap, protectedPaths, extraReadOnly, env, memoryBytes, pids, cpuPercent,
                     callTimeout, outputLimit, tmpfsBytes, landlock, cgroups, canaries, seccompNotify, autoGrants, grantTtl,
-                    writableOnGrant);
+                    writableOnGrant, workspaceQuotaBytes, workspaceQuotaInodes);
         }
     }
 }

@@ -361,11 +361,13 @@ public final class SandboxSession implements AutoCloseable {
         byte[] stdout = r.get(8);
         byte[] stderr = r.get(9);
         List<String> syscallDenials = new ArrayList<>();
+        boolean overQuota = false;
         if (r.size() > 10) {
             int n = Integer.parseInt(text(r.get(10)));
             for (int i = 0; i < n && 11 + i < r.size(); i++) {
                 syscallDenials.add(text(r.get(11 + i)));
             }
+            overQuota = r.size() > 12 + n && text(r.get(12 + n)).equals("1");
         }
         if (execErrno != 0) {
             stderr = utf8("airlock: cannot run " + req.argv().getFirst() + ": " + Errno.describe(execErrno) + "\n");
@@ -376,6 +378,12 @@ public final class SandboxSession implements AutoCloseable {
                 cgroups == null ? 0 : cgroups.pidsMaxHits() - before.pidsMax(), clock.instant());
         denials = new ArrayList<>(denials);
         denials.addAll(0, DenialClassifier.forSeccompNotifications(id.value(), call, req.argv(), syscallDenials, clock.instant()));
+        if (overQuota) {
+            denials.addFirst(new DenialEvent(clock.instant(), id.value(), call, DenialKind.RESOURCE, "write",
+                    WorkspacePaths.MOUNT, "workspace quota (" + policy.workspaceQuotaBytes() + " bytes, "
+                    + policy.workspaceQuotaInodes() + " files; 0 = none)",
+                    "the call was ended; delete what you do not need (a call that does not grow the workspace may run)"));
+        }
         for (DenialEvent d : denials) {
             log.append(new SessionEvent.Denied(d));
         }

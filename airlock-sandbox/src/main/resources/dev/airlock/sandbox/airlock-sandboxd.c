@@ -7,7 +7,8 @@
  *     "@SECCOMP_FD@" with its descriptor number and execs bubblewrap. Java cannot pass extra descriptors to a
  *     child process; this is why the launcher exists.
  *
- *   airlock-sandboxd serve [--notify FILTER] [--bridge PORT SOCKET] [--grantable N DIR...] WRITABLE_DIR... DIR...
+ *   airlock-sandboxd serve [--notify FILTER] [--bridge PORT SOCKET] [--quota BYTES INODES] [--grantable N DIR...]
+ *                          WRITABLE_DIR... DIR...
  *     Inside the sandbox (bwrap's command): restricts itself with Landlock (read-only everywhere except the listed
  *     directories, then the N grantable ones repeated at the end), then answers length-prefixed requests on
  *     stdin/stdout: exec, read, write, list, grants, background, quit. Every tool call
@@ -25,6 +26,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -294,6 +296,30 @@ static void do_grants(struct request *q) {
 
 /* ---------- process control ---------- */
 
+/*
+ * Workspace quota (policy workspaceQuotaBytes / workspaceQuotaInodes; 0 = none, and then no work at all): the
+ * workspace is walked before a call, every QUOTA_EVERY_US while it runs and after it; a call that grows the workspace
+ * beyond the quota is killed and reported. The walk stops as soon as the quota is passed.
+ */
+#define QUOTA_EVERY_US 250000LL
+static long long quota_bytes = 0, quota_inodes = 0;
+static long long walk_bytes, walk_inodes;
+
+static int count_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void) path; (void) flag; (void) ftw;
+    walk_bytes += (long long) st->st_blocks * 512;
+    walk_inodes++;
+    return (quota_bytes && walk_bytes > quota_bytes) || (quota_inodes && walk_inodes > quota_inodes) ? 1 : 0;
+}
+
+/* 1 when the workspace is over its quota; *used gets a monotone measure of its size (bytes + inodes). */
+static int over_quota(long long *used) {
+    walk_bytes = 0; walk_inodes = 0;
+    int over = nftw("/workspace", count_entry, 16, FTW_PHYS | FTW_MOUNT) == 1;
+    if (used) *used = walk_bytes + walk_inodes;
+    return over;
+}
+
 static long long now_us(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -365,7 +391,11 @@ static void do_exec(struct request *q) {
     if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(status, O_CLOEXEC)) {
         reply_error("exec: pipe", errno); free(argv); free(envp); return;
     }
+    long long used_before = 0, used_now = 0, next_quota_check = 0;
+    int quota_hit = 0, quota = quota_bytes || quota_inodes;
+    if (quota) over_quota(&used_before);
     long long started = now_us();
+    if (quota) next_quota_check = started + QUOTA_EVERY_US;
     pid_t pid = fork();
     if (pid < 0) { int e = errno; reply_error("exec: fork", e); free(argv); free(envp); return; }
     if (pid == 0) {
@@ -416,8 +446,18 @@ static void do_exec(struct request *q) {
             long long left = (wait_until - now + 999) / 1000;
             wait_ms = left < 100 ? (int) left : 100;
         }
+        if (quota && !exited && wait_ms > 50) wait_ms = 50;
         int r = poll(p, (nfds_t) n, wait_ms);
         if (r < 0 && errno != EINTR) break;
+        if (quota && !exited && now_us() >= next_quota_check) {
+            /* Only a call that grows an over-quota workspace is ended: one that deletes files may finish. */
+            if (over_quota(&used_now) && used_now > used_before) {
+                quota_hit = 1;
+                kill(-pid, SIGKILL);
+                kill(pid, SIGKILL);
+            }
+            next_quota_check = now_us() + QUOTA_EVERY_US;
+        }
         if (iout >= 0 && p[iout].revents) { if (drain(out[0], &co)) { close(out[0]); out_open = 0; } }
         if (ierr >= 0 && p[ierr].revents) { if (drain(err[0], &ce)) { close(err[0]); err_open = 0; } }
         if (iin >= 0 && p[iin].revents) {
@@ -461,6 +501,8 @@ static void do_exec(struct request *q) {
     reply_field(&r, co.data.p ? co.data.p : "", co.data.len);
     reply_field(&r, ce.data.p ? ce.data.p : "", ce.data.len);
     reply_denials(&r);
+    if (quota && !quota_hit && over_quota(&used_now) && used_now > used_before) quota_hit = 1;
+    reply_long(&r, quota_hit);
     send_reply(&r);
     free(co.data.p); free(ce.data.p); free(argv); free(envp);
 }
@@ -708,6 +750,11 @@ static int serve(int argc, char **argv) {
     if (argc > first + 2 && !strcmp(argv[first], "--bridge")) {
         bridge_port = atoi(argv[first + 1]);
         guard_path = argv[first + 2];
+        first += 3;
+    }
+    if (argc > first + 2 && !strcmp(argv[first], "--quota")) {
+        quota_bytes = atoll(argv[first + 1]);
+        quota_inodes = atoll(argv[first + 2]);
         first += 3;
     }
     if (argc > first + 1 && !strcmp(argv[first], "--grantable")) {
