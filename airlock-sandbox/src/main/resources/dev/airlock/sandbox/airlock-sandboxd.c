@@ -619,10 +619,7 @@ static void *notify_loop(void *arg) {
         long a0 = (long) req->data.args[0];
         int err = EPERM;
         if ((nr == 41 || nr == 53) && (a0 == 16 || a0 == 17 || a0 == 40)) err = EAFNOSUPPORT;
-        memset(resp, 0, sizes.seccomp_notif_resp);
-        resp->id = req->id;
-        resp->error = -err;
-        ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
+        /* Recorded before the answer: the denied call cannot return (and its call end) before its event exists. */
         pthread_mutex_lock(&denial_lock);
         if (ndenials < MAX_DENIALS) {
             snprintf(denials[ndenials++], sizeof denials[0], "%d %ld %ld %u", nr, a0, (long) req->data.args[1], req->pid);
@@ -630,6 +627,10 @@ static void *notify_loop(void *arg) {
             dropped_denials++;
         }
         pthread_mutex_unlock(&denial_lock);
+        memset(resp, 0, sizes.seccomp_notif_resp);
+        resp->id = req->id;
+        resp->error = -err;
+        ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
     }
 }
 
