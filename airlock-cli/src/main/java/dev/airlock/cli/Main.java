@@ -43,7 +43,12 @@ public final class Main implements Runnable {
 
     /** The configured command line, shared by {@link #main} and tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main())
+        return commandLine(CommandLine.defaultFactory());
+    }
+
+    /** The command line with commands created by {@code factory} (tests inject loopback-only guard networks). */
+    public static CommandLine commandLine(CommandLine.IFactory factory) {
+        return new CommandLine(new Main(), factory)
                 // Exit code 2 for usage errors matches the scan contract (0 clean, 1 findings, 2 error).
                 .setExitCodeExceptionMapper(e -> 2)
                 .setParameterExceptionHandler((ex, args) -> {

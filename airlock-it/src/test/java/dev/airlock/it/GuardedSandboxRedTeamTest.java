@@ -6,7 +6,9 @@ import dev.airlock.core.event.DenialEvent;
 import dev.airlock.core.event.DenialKind;
 import dev.airlock.sandbox.ExecResult;
 import dev.airlock.sandbox.SandboxPolicy;
+import dev.airlock.sandbox.GrantDecider;
 import dev.airlock.sandbox.SandboxSession;
+import dev.airlock.sandbox.SessionEventLog;
 import dev.airlock.sandbox.SessionEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,6 +159,39 @@ class GuardedSandboxRedTeamTest {
         // The first session is untouched and still gets its own denials only.
         ExecResult r = sh("curl -sS --fail -m 10 https://pastebin.com/");
         assertThat(r.denials()).allMatch(e -> e.session().equals(session.id().value()));
+    }
+
+    /**
+     * A {@code net:HOST} grant opens the host in the guard for that session only; revoking it closes it again in the
+     * guard (not only in the sandbox's bookkeeping), and the harness's own session never gains the host.
+     */
+    @Test
+    void netGrantWidensTheGuardForItsSessionOnlyAndRevocationNarrowsIt() throws Exception {
+        Path ws = Files.createDirectories(dir.resolve("ws-grant"));
+        SessionEventLog log = new SessionEventLog();
+        SandboxSession granted = wiring.open(SandboxPolicy.builder().autoGrant("net:api.test").build(), ws,
+                harness.policy().withAllow(java.util.List.of()), log, GrantDecider.REFUSE_ALL);
+        try {
+            int before = upstream.received.size();
+            ExecResult refused = granted.exec("curl", "-sS", "--fail", "-m", "10", api + "/before-grant");
+            assertThat(refused.succeeded()).isFalse();
+            assertThat(refused.denials()).anyMatch(d -> "not-allowlisted".equals(d.rule())
+                    && "request capability net:api.test if this is needed".equals(d.hint()));
+            assertThat(granted.requestCapability("net:api.test", "tests need it"))
+                    .isEqualTo(new GrantDecider.Decision.Grant("policy:net:api.test"));
+            ExecResult ok = granted.exec("curl", "-sS", "--fail", "-m", "10", api + "/granted");
+            assertThat(ok.stdoutText()).as(ok.stderrText()).isEqualTo("{\"ok\":true}");
+            assertThat(granted.revokeCapability("net:api.test", "operator")).isTrue();
+            ExecResult again = granted.exec("curl", "-sS", "--fail", "-m", "10", api + "/after-revoke");
+            assertThat(again.succeeded()).isFalse();
+            assertThat(again.denials()).anyMatch(d -> "not-allowlisted".equals(d.rule()));
+            assertThat(upstream.received.subList(before, upstream.received.size()))
+                    .extracting(LoopbackUpstream.Received::uri).containsExactly("/granted");
+            assertThat(log.events()).hasAtLeastOneElementOfType(SessionEvent.CapabilityGranted.class)
+                    .hasAtLeastOneElementOfType(SessionEvent.CapabilityRevoked.class);
+        } finally {
+            wiring.close(granted);
+        }
     }
 
     @Test

@@ -15,7 +15,11 @@ import dev.airlock.scan.ScanLimits;
 import dev.airlock.scan.Scanner;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -75,7 +79,8 @@ public final class EgressGuard implements AutoCloseable {
     private final Map<GuardPolicy, Scanner> scanners = Collections.synchronizedMap(new IdentityHashMap<>());
     private final Map<SessionId, SessionSocket> sessionSockets = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private record SessionSocket(Path path, Channel server) {
+    /** A session's socket and every connection accepted on it (closed when the session's policy narrows). */
+    private record SessionSocket(Path path, Channel server, ChannelGroup connections) {
     }
 
     private final TokenLedger tokens;
@@ -203,11 +208,19 @@ public final class EgressGuard implements AutoCloseable {
         b.sessions.register(id, java.util.HexFormat.of().formatHex(token), policy);
         try {
             Files.deleteIfExists(socket);
+            ChannelGroup connections = new DefaultChannelGroup("session-" + id.value(), GlobalEventExecutor.INSTANCE);
+            ClientInitializer pipeline = new ClientInitializer(ctx, () -> b.sessions.byId(id));
             Channel server = new ServerBootstrap().group(group)
                     .channel(EpollServerDomainSocketChannel.class)
-                    .childHandler(new ClientInitializer(ctx, () -> b.sessions.byId(id)))
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            connections.add(ch); // removed by the group itself when the channel closes
+                            ch.pipeline().addLast(pipeline);
+                        }
+                    })
                     .bind(new DomainSocketAddress(socket.toFile())).sync().channel();
-            sessionSockets.put(id, new SessionSocket(socket, server));
+            sessionSockets.put(id, new SessionSocket(socket, server, connections));
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -216,6 +229,30 @@ public final class EgressGuard implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             closeSession(id);
             throw e;
+        }
+    }
+
+    /**
+     * Replaces the policy of a session opened by {@link #openSession} while it runs (a capability grant such as
+     * {@code net:HOST}, its revocation or expiry). New connections and requests are judged by {@code policy} at once.
+     * When {@code policy} allows fewer hosts than the one it replaces, every connection already open on the session's
+     * socket is closed, so a tunnel opened under a grant does not outlive it.
+     */
+    public void updateSession(SessionId id, GuardPolicy policy) {
+        Session old = b.sessions.byId(id);
+        SessionSocket s = sessionSockets.get(id);
+        if (old == null || s == null) {
+            throw new IllegalStateException("session " + id + " is not open on this guard's sessions");
+        }
+        GuardPolicy was = old.policy();
+        Scanner scanner = scanners.remove(was);
+        if (scanner != null && policy.knownSecrets().equals(was.knownSecrets()) && policy.maxBodyBytes() == was.maxBodyBytes()
+                && policy.maxDecodedBodyBytes() == was.maxDecodedBodyBytes() && policy.scanTimeout().equals(was.scanTimeout())) {
+            scanners.put(policy, scanner); // a grant changes where the session may go, not what it must not send
+        }
+        b.sessions.replacePolicy(id, policy);
+        if (!policy.allow().containsAll(was.allow())) {
+            s.connections().close().awaitUninterruptibly();
         }
     }
 
@@ -229,6 +266,7 @@ public final class EgressGuard implements AutoCloseable {
         SessionSocket s = sessionSockets.remove(id);
         if (s != null) {
             s.server().close().syncUninterruptibly();
+            s.connections().close().awaitUninterruptibly();
             try {
                 Files.deleteIfExists(s.path());
             } catch (IOException ignored) {

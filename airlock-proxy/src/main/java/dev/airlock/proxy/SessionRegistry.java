@@ -26,6 +26,14 @@ public final class SessionRegistry {
         sessions.put(id, new Entry(new Session(id, policy), digest(token)));
     }
 
+    /** Gives a registered session a new policy, keeping its credential; throws if the session is unknown. */
+    public void replacePolicy(SessionId id, GuardPolicy policy) {
+        Entry replaced = sessions.computeIfPresent(id, (k, e) -> new Entry(new Session(id, policy), e.tokenDigest()));
+        if (replaced == null) {
+            throw new IllegalStateException("session " + id + " is not registered");
+        }
+    }
+
     public void remove(SessionId id) {
         sessions.remove(id);
     }

@@ -60,6 +60,10 @@ final class BwrapArguments {
                 a.addAll(List.of("--ro-bind", extra, extra));
             }
         }
+        for (String g : policy.writableOnGrant()) {
+            // Writable mount; Landlock keeps calls from writing until fs:write is granted (the supervisor's domain).
+            a.addAll(List.of("--bind", g, g));
+        }
         String size = Long.toString(policy.tmpfsBytes());
         a.addAll(List.of("--proc", "/proc", "--dev", "/dev",
                 "--size", size, "--tmpfs", "/tmp",
@@ -96,7 +100,16 @@ final class BwrapArguments {
                     "--ro-bind", sessionDir.resolve("guard-truststore.p12").toString(), GuardEndpoint.TRUSTSTORE_INSIDE));
             serve.addAll(List.of("--bridge", Integer.toString(guard.port()), GuardEndpoint.SOCKET_INSIDE));
         }
+        if (policy.workspaceQuotaBytes() > 0 || policy.workspaceQuotaInodes() > 0) {
+            serve.addAll(List.of("--quota", Long.toString(policy.workspaceQuotaBytes()), Long.toString(policy.workspaceQuotaInodes())));
+        }
+        if (!policy.writableOnGrant().isEmpty()) {
+            serve.add("--grantable");
+            serve.add(Integer.toString(policy.writableOnGrant().size()));
+            serve.addAll(policy.writableOnGrant());
+        }
         serve.addAll(List.of(WorkspacePaths.MOUNT, "/tmp", SandboxSession.HOME));
+        serve.addAll(policy.writableOnGrant());
         a.addAll(List.of("--remount-ro", "/", "--seccomp", "@SECCOMP_FD@", "--chdir", WorkspacePaths.MOUNT));
         a.addAll(serve);
         return a;

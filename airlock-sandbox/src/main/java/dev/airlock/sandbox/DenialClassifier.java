@@ -162,7 +162,8 @@ final class DenialClassifier {
 
     /** A refused file tool; {@code null} when the errno is not a refusal (ENOENT and the like). */
     static DenialEvent forFileTool(String session, String call, String verb, String path, int errno,
-                                   List<String> protectedPaths, Instant now) {
+                                   SandboxPolicy policy, Instant now) {
+        List<String> protectedPaths = policy.protectedPaths();
         if (errno != Errno.EROFS && errno != Errno.EACCES && errno != Errno.EPERM && errno != Errno.EBUSY
                 && errno != Errno.EXDEV) {
             return null;
@@ -174,6 +175,9 @@ final class DenialClassifier {
         if (isProtected) {
             rule = "protected path (" + Errno.describe(errno) + ")";
             hint = "protected paths cannot be changed from inside the sandbox; the git service commits your work";
+        } else if (errno == Errno.EACCES && policy.grantableRoot(path) != null) {
+            rule = "writable-on-grant directory without an fs:write grant (" + Errno.describe(errno) + ")";
+            hint = "request capability fs:write:" + policy.grantableRoot(path) + " if this is needed";
         } else if (errno == Errno.EROFS) {
             rule = "read-only mount (" + Errno.describe(errno) + ")";
             hint = "write inside the workspace, /tmp or $HOME";

@@ -35,6 +35,11 @@ import java.util.Objects;
  *                         false puts the whole filter into bwrap as plain ERRNO rules (no syscall events)
  * @param autoGrants       capability patterns granted without asking, e.g. {@code budget:time:*}
  * @param grantTtl         lifetime of a grant
+ * @param writableOnGrant  absolute host directories mounted at the same path, read-only to calls until an
+ *                         {@code fs:write:PATH} grant for them (or a directory beneath) is in force; need Landlock
+ * @param workspaceQuotaBytes  disk usage (allocated blocks) of the workspace beyond which a call that grows it is
+ *                             killed with a {@code resource} denial; 0 = no quota and no per-call work
+ * @param workspaceQuotaInodes the same for the number of files and directories
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record SandboxPolicy(
@@ -53,7 +58,10 @@ public record SandboxPolicy(
         @JsonProperty("canaries") Boolean canaries,
         @JsonProperty("seccompNotify") Boolean seccompNotify,
         @JsonProperty("autoGrants") List<String> autoGrants,
-        @JsonProperty("grantTtl") Duration grantTtl) {
+        @JsonProperty("grantTtl") Duration grantTtl,
+        @JsonProperty("writableOnGrant") List<String> writableOnGrant,
+        @JsonProperty("workspaceQuotaBytes") long workspaceQuotaBytes,
+        @JsonProperty("workspaceQuotaInodes") long workspaceQuotaInodes) {
 
     /** Whether the absence of a layer refuses the session. */
     public enum Requirement { REQUIRED, IF_AVAILABLE }
@@ -89,6 +97,13 @@ public record SandboxPolicy(
         seccompNotify = seccompNotify == null ? Boolean.TRUE : seccompNotify;
         autoGrants = List.copyOf(autoGrants == null ? List.of() : autoGrants);
         grantTtl = grantTtl == null ? Duration.ofMinutes(30) : grantTtl;
+        writableOnGrant = List.copyOf(writableOnGrant == null ? List.of() : writableOnGrant);
+        for (String p : writableOnGrant) {
+            checkGrantable(p);
+        }
+        if (workspaceQuotaBytes < 0 || workspaceQuotaInodes < 0) {
+            throw new IllegalArgumentException("workspaceQuotaBytes and workspaceQuotaInodes must be 0 (none) or positive");
+        }
         for (String p : protectedPaths) {
             WorkspacePaths.checkRelative(p);
         }
@@ -110,6 +125,38 @@ public record SandboxPolicy(
         for (String g : autoGrants) {
             Capability.parsePattern(g);
         }
+    }
+
+    /** Where the sandbox mounts its own things: a writable-on-grant directory may be none of these nor inside one. */
+    private static final List<String> SANDBOX_MOUNTS = List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64",
+            "/libx32", "/etc", "/proc", "/dev", "/tmp", "/run", SandboxSession.HOME, WorkspacePaths.MOUNT);
+
+    private static void checkGrantable(String p) {
+        if (!p.startsWith("/") || p.equals("/") || p.endsWith("/") || p.contains("//") || p.contains("/../")
+                || p.endsWith("/..") || p.contains("/./") || p.endsWith("/.") || p.length() > 1024) {
+            throw new IllegalArgumentException("writableOnGrant entries must be normalised absolute directories other than /: " + p);
+        }
+        for (int i = 0; i < p.length(); i++) {
+            if (Character.isISOControl(p.charAt(i))) {
+                throw new IllegalArgumentException("writableOnGrant entries may not contain control characters");
+            }
+        }
+        for (String m : SANDBOX_MOUNTS) {
+            if (p.equals(m) || p.startsWith(m + "/") || m.startsWith(p + "/")) {
+                throw new IllegalArgumentException("writableOnGrant entry " + p + " overlaps the sandbox's own mount " + m
+                        + "; choose a directory outside it (the workspace, /tmp and $HOME are always writable)");
+            }
+        }
+    }
+
+    /** The writable-on-grant directory {@code path} is, or lies beneath; {@code null} when none. */
+    String grantableRoot(String path) {
+        for (String g : writableOnGrant) {
+            if (path.equals(g) || path.startsWith(g + "/")) {
+                return g;
+            }
+        }
+        return null;
     }
 
     /** The default policy: everything isolated, nothing granted. */
@@ -140,6 +187,8 @@ public record SandboxPolicy(
         b.env = new LinkedHashMap<>(env); b.memoryBytes = memoryBytes; b.pids = pids; b.cpuPercent = cpuPercent;
         b.callTimeout = callTimeout; b.outputLimit = outputLimit; b.tmpfsBytes = tmpfsBytes; b.landlock = landlock;
         b.cgroups = cgroups; b.canaries = canaries; b.seccompNotify = seccompNotify; b.autoGrants = new ArrayList<>(autoGrants); b.grantTtl = grantTtl;
+        b.writableOnGrant = new ArrayList<>(writableOnGrant);
+        b.workspaceQuotaBytes = workspaceQuotaBytes; b.workspaceQuotaInodes = workspaceQuotaInodes;
         return b;
     }
 
@@ -161,6 +210,9 @@ public record SandboxPolicy(
         private boolean seccompNotify = true;
         private List<String> autoGrants = new ArrayList<>();
         private Duration grantTtl;
+        private List<String> writableOnGrant = new ArrayList<>();
+        private long workspaceQuotaBytes;
+        private long workspaceQuotaInodes;
 
         public Builder bwrap(String v) { bwrap = Objects.requireNonNull(v); return this; }
         public Builder protectedPaths(List<String> v) { protectedPaths = new ArrayList<>(v); return this; }
@@ -179,10 +231,13 @@ public record SandboxPolicy(
         public Builder seccompNotify(boolean v) { seccompNotify = v; return this; }
         public Builder autoGrant(String pattern) { autoGrants.add(pattern); return this; }
         public Builder grantTtl(Duration v) { grantTtl = v; return this; }
+        public Builder writableOnGrant(String absoluteDir) { writableOnGrant.add(absoluteDir); return this; }
+        public Builder workspaceQuota(long bytes, long inodes) { workspaceQuotaBytes = bytes; workspaceQuotaInodes = inodes; return this; }
 
         public SandboxPolicy build() {
             return new SandboxPolicy(bwrap, protectedPaths, extraReadOnly, env, memoryBytes, pids, cpuPercent,
-                    callTimeout, outputLimit, tmpfsBytes, landlock, cgroups, canaries, seccompNotify, autoGrants, grantTtl);
+                    callTimeout, outputLimit, tmpfsBytes, landlock, cgroups, canaries, seccompNotify, autoGrants, grantTtl,
+                    writableOnGrant, workspaceQuotaBytes, workspaceQuotaInodes);
         }
     }
 }

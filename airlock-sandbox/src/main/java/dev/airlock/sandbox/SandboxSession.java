@@ -67,6 +67,8 @@ public final class SandboxSession implements AutoCloseable {
     private final ByteArrayOutputStream bwrapStderr;
     private volatile boolean closed;
     private Duration extraTime = Duration.ZERO;
+    /** The fs:write directories the supervisor currently lets calls write (empty: calls get no extra work). */
+    private List<String> fsGranted = List.of();
 
     private SandboxSession(Builder b, Process process, SupervisorChannel channel, CgroupLimits cgroups, Path sessionDir,
                            List<Path> placeholders, int landlockAbi, ByteArrayOutputStream bwrapStderr) {
@@ -181,6 +183,12 @@ public final class SandboxSession implements AutoCloseable {
                     placeholders.addAll(created); // parents first; removed in reverse at close
                 }
             }
+            for (String g : b.policy.writableOnGrant()) {
+                if (!Files.isDirectory(Path.of(g))) {
+                    throw new SandboxUnavailableException("writableOnGrant directory " + g
+                            + " does not exist on the host; create it or remove it from the policy");
+                }
+            }
             cgroups = CgroupLimits.create(b.id.value(), b.policy);
 
             List<String> argv = new ArrayList<>();
@@ -205,6 +213,10 @@ public final class SandboxSession implements AutoCloseable {
             if (abi == 0 && b.policy.landlock() == SandboxPolicy.Requirement.REQUIRED) {
                 throw new SandboxUnavailableException("Landlock is not available in this kernel (" + text(hello.get(3))
                         + "); enable it (CONFIG_SECURITY_LANDLOCK=y and lsm=landlock,...) or set \"landlock\": \"IF_AVAILABLE\" in the policy");
+            }
+            if (abi == 0 && !b.policy.writableOnGrant().isEmpty()) {
+                throw new SandboxUnavailableException("writableOnGrant needs Landlock, which is not available in this kernel ("
+                        + text(hello.get(3)) + "); remove writableOnGrant from the policy or enable Landlock");
             }
             if (b.policy.seccompNotify() && (hello.size() < 7 || !text(hello.get(6)).equals("1"))) {
                 throw new SandboxUnavailableException("the supervisor could not install the seccomp filter "
@@ -317,6 +329,7 @@ public final class SandboxSession implements AutoCloseable {
 
     public synchronized ExecResult exec(ExecRequest req) throws SandboxException {
         ensureOpen();
+        expireFsGrants();
         String call = "c" + calls.incrementAndGet();
         Duration timeout = (req.timeout() == null ? policy.callTimeout() : req.timeout()).plus(extraTime);
         int limit = req.outputLimit() < 0 ? policy.outputLimit() : Math.min(req.outputLimit(), 64 << 20);
@@ -348,11 +361,13 @@ public final class SandboxSession implements AutoCloseable {
         byte[] stdout = r.get(8);
         byte[] stderr = r.get(9);
         List<String> syscallDenials = new ArrayList<>();
+        boolean overQuota = false;
         if (r.size() > 10) {
             int n = Integer.parseInt(text(r.get(10)));
             for (int i = 0; i < n && 11 + i < r.size(); i++) {
                 syscallDenials.add(text(r.get(11 + i)));
             }
+            overQuota = r.size() > 12 + n && text(r.get(12 + n)).equals("1");
         }
         if (execErrno != 0) {
             stderr = utf8("airlock: cannot run " + req.argv().getFirst() + ": " + Errno.describe(execErrno) + "\n");
@@ -363,6 +378,12 @@ public final class SandboxSession implements AutoCloseable {
                 cgroups == null ? 0 : cgroups.pidsMaxHits() - before.pidsMax(), clock.instant());
         denials = new ArrayList<>(denials);
         denials.addAll(0, DenialClassifier.forSeccompNotifications(id.value(), call, req.argv(), syscallDenials, clock.instant()));
+        if (overQuota) {
+            denials.addFirst(new DenialEvent(clock.instant(), id.value(), call, DenialKind.RESOURCE, "write",
+                    WorkspacePaths.MOUNT, "workspace quota (" + policy.workspaceQuotaBytes() + " bytes, "
+                    + policy.workspaceQuotaInodes() + " files; 0 = none)",
+                    "the call was ended; delete what you do not need (a call that does not grow the workspace may run)"));
+        }
         for (DenialEvent d : denials) {
             log.append(new SessionEvent.Denied(d));
         }
@@ -434,6 +455,7 @@ public final class SandboxSession implements AutoCloseable {
     /** Writes (creates or truncates) a file inside the sandbox, subject to the same mounts and Landlock rules. */
     public synchronized void writeFile(String path, byte[] data) throws SandboxException {
         ensureOpen();
+        expireFsGrants();
         String inside = WorkspacePaths.inside(path);
         fileTool("write", inside, List.of(utf8(inside), data, utf8("0")));
     }
@@ -477,7 +499,7 @@ public final class SandboxSession implements AutoCloseable {
         }
         int errno = Integer.parseInt(text(r.get(1)));
         String message = text(r.get(2));
-        DenialEvent d = DenialClassifier.forFileTool(id.value(), call, verb, inside, errno, policy.protectedPaths(), clock.instant());
+        DenialEvent d = DenialClassifier.forFileTool(id.value(), call, verb, inside, errno, policy, clock.instant());
         if (d != null) {
             log.append(new SessionEvent.Denied(d));
             throw new FileToolDeniedException(verb + " " + inside + ": " + message + "\n" + d.summary(), errno, d);
@@ -534,9 +556,9 @@ public final class SandboxSession implements AutoCloseable {
             return new GrantDecider.Decision.Refuse("parser", e.getMessage());
         }
         log.append(new SessionEvent.CapabilityRequested(clock.instant(), c.name(), why));
-        if (c.kind().equals("fs:write")) {
-            String msg = "fs:write cannot be granted inside a running session (its mounts are fixed at start); "
-                    + "ask the operator to add the path to the workspace";
+        if (c.kind().equals("fs:write") && policy.grantableRoot(c.argument()) == null) {
+            String msg = c.argument() + " is not writable-on-grant in this session's policy (writableOnGrant: "
+                    + policy.writableOnGrant() + "); the workspace, /tmp and $HOME are writable without a grant";
             log.append(new SessionEvent.CapabilityRefused(clock.instant(), c.name(), "sandbox", msg));
             return new GrantDecider.Decision.Refuse("sandbox", msg);
         }
@@ -565,8 +587,45 @@ public final class SandboxSession implements AutoCloseable {
         switch (c.kind()) {
             case "exec:background" -> roundTrip(List.of(utf8("background"), utf8("1")), Duration.ofSeconds(10));
             case "budget:time" -> extraTime = extraTime.plusSeconds(Long.parseLong(c.argument().substring(1)));
+            case "fs:write" -> syncFsGrants();
             default -> {
                 // net:HOST is enforced by the egress guard, which reads grants().active()
+            }
+        }
+    }
+
+    /**
+     * Tells the supervisor which writable-on-grant directories calls may write now; it rebuilds the calls' Landlock
+     * ruleset, so calls started from here on get exactly these (running processes keep what they started with).
+     */
+    private void syncFsGrants() throws SandboxException {
+        List<String> now = new ArrayList<>();
+        for (String name : grants.active()) {
+            if (name.startsWith("fs:write:")) {
+                now.add(name.substring(9));
+            }
+        }
+        List<byte[]> f = new ArrayList<>();
+        f.add(utf8("grants"));
+        for (String p : now) {
+            f.add(utf8(p));
+        }
+        List<byte[]> r = roundTrip(f, Duration.ofSeconds(10));
+        if (!text(r.get(0)).equals("ok")) {
+            throw new SandboxException("the supervisor refused the fs:write grants " + now + ": " + text(r.get(2)));
+        }
+        fsGranted = now;
+    }
+
+    /** Before a call: an fs:write grant that expired since the last call is taken away first. No work without one. */
+    private void expireFsGrants() throws SandboxException {
+        if (fsGranted.isEmpty()) {
+            return;
+        }
+        for (String p : fsGranted) {
+            if (!grants.holds("fs:write:" + p)) {
+                syncFsGrants();
+                return;
             }
         }
     }
@@ -576,6 +635,9 @@ public final class SandboxSession implements AutoCloseable {
         boolean held = grants.revoke(name, by);
         if (held && name.equals("exec:background") && !closed) {
             roundTrip(List.of(utf8("background"), utf8("0")), Duration.ofSeconds(10));
+        }
+        if (held && name.startsWith("fs:write:") && !closed) {
+            syncFsGrants();
         }
         if (held && name.startsWith("budget:time:+")) {
             extraTime = extraTime.minusSeconds(Long.parseLong(name.substring(13)));

@@ -7,9 +7,11 @@
  *     "@SECCOMP_FD@" with its descriptor number and execs bubblewrap. Java cannot pass extra descriptors to a
  *     child process; this is why the launcher exists.
  *
- *   airlock-sandboxd serve WRITABLE_DIR...
+ *   airlock-sandboxd serve [--notify FILTER] [--bridge PORT SOCKET] [--quota BYTES INODES] [--grantable N DIR...]
+ *                          WRITABLE_DIR... DIR...
  *     Inside the sandbox (bwrap's command): restricts itself with Landlock (read-only everywhere except the listed
- *     directories), then answers length-prefixed requests on stdin/stdout: exec, read, write, list. Every tool call
+ *     directories, then the N grantable ones repeated at the end), then answers length-prefixed requests on
+ *     stdin/stdout: exec, read, write, list, grants, background, quit. Every tool call
  *     and every file tool runs here, behind the boundary. It forks one child per exec and puts the child in a
  *     nested Landlock domain that may not signal the supervisor nor reach abstract Unix sockets outside it.
  *
@@ -24,6 +26,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -228,16 +231,94 @@ static int landlock_filesystem(int nwritable, char **writable) {
     return 0;
 }
 
-/* Called in each call's child: a nested domain that may not signal or connect to anything outside itself. */
-static void landlock_scope_child(void) {
-    if (landlock_abi < 6) return;
-    struct ll_ruleset_attr attr = { .scoped = LL_SCOPE_ABSTRACT_UNIX | LL_SCOPE_SIGNAL };
-    int rs = (int) syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
-    if (rs < 0 || syscall(SYS_landlock_restrict_self, rs, 0)) _exit(126);
-    close(rs);
+/*
+ * The nested domain every call's child enters: it may not signal or connect to anything outside itself (ABI 6+)
+ * and, when the policy has writable-on-grant directories, it may write only beneath the always-writable directories
+ * and the grants in force. Built once and rebuilt only when grants change, so a call costs one
+ * landlock_restrict_self; processes started under an earlier ruleset keep the rights they started with.
+ */
+static int call_ruleset = -1;
+static int n_always_writable = 0;
+static char **always_writable = NULL;
+static int n_grantable = 0;
+static char **grantable = NULL;
+
+static int build_call_ruleset(int ngranted, char **granted) {
+    if (landlock_abi < 1) return n_grantable ? -1 : 0;
+    uint64_t handled = n_grantable ? fs_rights_for(landlock_abi) & ~(LL_EXECUTE | LL_READ_FILE | LL_READ_DIR) : 0;
+    struct ll_ruleset_attr attr = { .handled_access_fs = handled,
+                                    .scoped = landlock_abi >= 6 ? LL_SCOPE_ABSTRACT_UNIX | LL_SCOPE_SIGNAL : 0 };
+    int rs = -1;
+    if (handled || attr.scoped) {
+        rs = (int) syscall(SYS_landlock_create_ruleset, &attr, landlock_abi >= 6 ? sizeof attr : 16, 0);
+        if (rs < 0) return -1;
+    }
+    if (handled) {
+        uint64_t rw = handled & ~(LL_MAKE_CHAR | LL_MAKE_BLOCK | LL_IOCTL_DEV);
+        int bad = add_rule(rs, "/dev", handled & ~(LL_MAKE_CHAR | LL_MAKE_BLOCK));
+        for (int i = 0; i < n_always_writable && !bad; i++) bad = add_rule(rs, always_writable[i], rw);
+        for (int i = 0; i < ngranted && !bad; i++) bad = add_rule(rs, granted[i], rw);
+        if (bad) { close(rs); return -1; }
+    }
+    if (call_ruleset >= 0) close(call_ruleset);
+    call_ruleset = rs; /* landlock ruleset descriptors are close-on-exec */
+    return 0;
+}
+
+static void enter_call_domain(void) {
+    if (call_ruleset >= 0 && syscall(SYS_landlock_restrict_self, call_ruleset, 0)) _exit(126);
+}
+
+/* Whether an absolute path has a "." or ".." component (which could lead out of a grantable directory). */
+static int has_dot_segment(const char *p) {
+    for (const char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
+        if (s[1] == '.' && (s[2] == '/' || s[2] == 0 || (s[2] == '.' && (s[3] == '/' || s[3] == 0)))) return 1;
+    }
+    return 0;
+}
+
+/* grants PATH...: the writable-on-grant directories now granted (each one of the policy's, or beneath one). */
+static void do_grants(struct request *q) {
+    for (uint32_t i = 1; i < q->count; i++) {
+        int ok = 0;
+        for (int k = 0; k < n_grantable && !ok; k++) {
+            size_t n = strlen(grantable[k]);
+            ok = !strncmp(q->field[i], grantable[k], n) && (q->field[i][n] == 0 || q->field[i][n] == '/')
+                 && !has_dot_segment(q->field[i]);
+        }
+        if (!ok) { reply_error("grants: not a writable-on-grant directory", EPERM); return; }
+    }
+    if (build_call_ruleset((int) q->count - 1, q->field + 1)) { reply_error("grants: landlock", errno ? errno : EINVAL); return; }
+    struct reply r = {0};
+    reply_str(&r, "ok");
+    send_reply(&r);
 }
 
 /* ---------- process control ---------- */
+
+/*
+ * Workspace quota (policy workspaceQuotaBytes / workspaceQuotaInodes; 0 = none, and then no work at all): the
+ * workspace is walked before a call, every QUOTA_EVERY_US while it runs and after it; a call that grows the workspace
+ * beyond the quota is killed and reported. The walk stops as soon as the quota is passed.
+ */
+#define QUOTA_EVERY_US 250000LL
+static long long quota_bytes = 0, quota_inodes = 0;
+static long long walk_bytes, walk_inodes;
+
+static int count_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void) path; (void) flag; (void) ftw;
+    walk_bytes += (long long) st->st_blocks * 512;
+    walk_inodes++;
+    return (quota_bytes && walk_bytes > quota_bytes) || (quota_inodes && walk_inodes > quota_inodes) ? 1 : 0;
+}
+
+/* 1 when the workspace is over its quota; *used gets a monotone measure of its size (bytes + inodes). */
+static int over_quota(long long *used) {
+    walk_bytes = 0; walk_inodes = 0;
+    int over = nftw("/workspace", count_entry, 16, FTW_PHYS | FTW_MOUNT) == 1;
+    if (used) *used = walk_bytes + walk_inodes;
+    return over;
+}
 
 static long long now_us(void) {
     struct timespec ts;
@@ -310,13 +391,17 @@ static void do_exec(struct request *q) {
     if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(status, O_CLOEXEC)) {
         reply_error("exec: pipe", errno); free(argv); free(envp); return;
     }
+    long long used_before = 0, used_now = 0, next_quota_check = 0;
+    int quota_hit = 0, quota = quota_bytes || quota_inodes;
+    if (quota) over_quota(&used_before);
     long long started = now_us();
+    if (quota) next_quota_check = started + QUOTA_EVERY_US;
     pid_t pid = fork();
     if (pid < 0) { int e = errno; reply_error("exec: fork", e); free(argv); free(envp); return; }
     if (pid == 0) {
         setpgid(0, 0);
         signal(SIGPIPE, SIG_DFL);
-        landlock_scope_child();
+        enter_call_domain();
         dup2(in[0], 0); dup2(out[1], 1); dup2(err[1], 2);
         if (chdir(cwd)) { int e = errno; (void) !write(status[1], &e, sizeof e); _exit(127); }
         extern char **environ;
@@ -361,8 +446,18 @@ static void do_exec(struct request *q) {
             long long left = (wait_until - now + 999) / 1000;
             wait_ms = left < 100 ? (int) left : 100;
         }
+        if (quota && !exited && wait_ms > 50) wait_ms = 50;
         int r = poll(p, (nfds_t) n, wait_ms);
         if (r < 0 && errno != EINTR) break;
+        if (quota && !exited && now_us() >= next_quota_check) {
+            /* Only a call that grows an over-quota workspace is ended: one that deletes files may finish. */
+            if (over_quota(&used_now) && used_now > used_before) {
+                quota_hit = 1;
+                kill(-pid, SIGKILL);
+                kill(pid, SIGKILL);
+            }
+            next_quota_check = now_us() + QUOTA_EVERY_US;
+        }
         if (iout >= 0 && p[iout].revents) { if (drain(out[0], &co)) { close(out[0]); out_open = 0; } }
         if (ierr >= 0 && p[ierr].revents) { if (drain(err[0], &ce)) { close(err[0]); err_open = 0; } }
         if (iin >= 0 && p[iin].revents) {
@@ -406,6 +501,8 @@ static void do_exec(struct request *q) {
     reply_field(&r, co.data.p ? co.data.p : "", co.data.len);
     reply_field(&r, ce.data.p ? ce.data.p : "", ce.data.len);
     reply_denials(&r);
+    if (quota && !quota_hit && over_quota(&used_now) && used_now > used_before) quota_hit = 1;
+    reply_long(&r, quota_hit);
     send_reply(&r);
     free(co.data.p); free(ce.data.p); free(argv); free(envp);
 }
@@ -453,6 +550,19 @@ static void do_write(struct request *q) {
     struct reply r = {0};
     reply_str(&r, "ok");
     send_reply(&r);
+}
+
+/*
+ * The write tool with writable-on-grant directories: the supervisor's own domain may write there (so a later grant
+ * can take effect), so the write runs in a child that enters the calls' domain first, like any command would.
+ */
+static void do_write_confined(struct request *q) {
+    pid_t pid = fork();
+    if (pid < 0) { reply_error("write: fork", errno); return; }
+    if (pid == 0) { enter_call_domain(); do_write(q); _exit(0); }
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) { }
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) reply_error("write: confined writer died", EIO);
 }
 
 /* list PATH -> ok, then NAME TYPE SIZE triples (TYPE one of f d l o) */
@@ -509,10 +619,7 @@ static void *notify_loop(void *arg) {
         long a0 = (long) req->data.args[0];
         int err = EPERM;
         if ((nr == 41 || nr == 53) && (a0 == 16 || a0 == 17 || a0 == 40)) err = EAFNOSUPPORT;
-        memset(resp, 0, sizes.seccomp_notif_resp);
-        resp->id = req->id;
-        resp->error = -err;
-        ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
+        /* Recorded before the answer: the denied call cannot return (and its call end) before its event exists. */
         pthread_mutex_lock(&denial_lock);
         if (ndenials < MAX_DENIALS) {
             snprintf(denials[ndenials++], sizeof denials[0], "%d %ld %ld %u", nr, a0, (long) req->data.args[1], req->pid);
@@ -520,6 +627,10 @@ static void *notify_loop(void *arg) {
             dropped_denials++;
         }
         pthread_mutex_unlock(&denial_lock);
+        memset(resp, 0, sizes.seccomp_notif_resp);
+        resp->id = req->id;
+        resp->error = -err;
+        ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
     }
 }
 
@@ -642,8 +753,23 @@ static int serve(int argc, char **argv) {
         guard_path = argv[first + 2];
         first += 3;
     }
+    if (argc > first + 2 && !strcmp(argv[first], "--quota")) {
+        quota_bytes = atoll(argv[first + 1]);
+        quota_inodes = atoll(argv[first + 2]);
+        first += 3;
+    }
+    if (argc > first + 1 && !strcmp(argv[first], "--grantable")) {
+        n_grantable = atoi(argv[first + 1]);
+        if (n_grantable < 0 || first + 2 + n_grantable > argc) { reply_error("serve: bad --grantable", EINVAL); return 1; }
+        grantable = argv + first + 2;
+        first += 2 + n_grantable;
+    }
+    always_writable = argv + first;
+    n_always_writable = argc - first - n_grantable;
     int notify_ok = notify_path ? install_notify_filter(notify_path) == 0 : 1;
+    /* The supervisor's own domain: the always-writable directories and (last on the command line) the grantable ones. */
     int ll = landlock_filesystem(argc - first, argv + first);
+    if (ll == 0 && build_call_ruleset(0, NULL)) { ll = -1; landlock_error = "cannot build the calls' landlock ruleset"; }
     /* Started after Landlock, so the bridge is confined like the supervisor and outside every call's domain. */
     int bridge_ok = guard_path ? start_bridge(bridge_port, guard_path) == 0 : 1;
     struct reply hello = {0};
@@ -662,7 +788,8 @@ static int serve(int argc, char **argv) {
         const char *verb = q.field[0];
         if (!strcmp(verb, "exec")) do_exec(&q);
         else if (!strcmp(verb, "read")) do_read(&q);
-        else if (!strcmp(verb, "write")) do_write(&q);
+        else if (!strcmp(verb, "write")) { if (n_grantable) do_write_confined(&q); else do_write(&q); }
+        else if (!strcmp(verb, "grants")) do_grants(&q);
         else if (!strcmp(verb, "list")) do_list(&q);
         else if (!strcmp(verb, "background")) {
             allow_background = atoi(q.field[q.count > 1 ? 1 : 0]);

@@ -23,12 +23,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code airlock mcp --workspace DIR}: an MCP server (stdio transport, newline-delimited JSON-RPC 2.0) whose tools run
- * in one sandbox session: bash, read_file, write_file, list_dir, apply_patch, request_capability. Capability requests
- * are decided by the policy's auto-grant rules only: stdio belongs to the agent, so there is no operator prompt here.
+ * in one sandbox session: bash, read_file, write_file, list_dir, apply_patch, request_capability. The session's only
+ * way out is an in-process egress guard (none with {@code --no-network}); its denials come back in the tool result.
+ * Capability requests are decided by the policy's auto-grant rules, else asked on {@code /dev/tty} (never on stdio,
+ * which is the agent's transport), and refused when there is no terminal.
  */
 @Command(name = "mcp", mixinStandardHelpOptions = true,
         description = "MCP server on stdio; every tool call runs inside one sandbox session for DIR.")
@@ -38,20 +41,40 @@ public final class McpCommand implements Callable<Integer> {
     @Option(names = "--workspace", required = true, paramLabel = "DIR")
     Path workspace;
 
-    @Option(names = "--policy", paramLabel = "FILE")
+    @Option(names = "--policy", paramLabel = "FILE", description = "Sandbox policy (JSON). Default: isolation defaults.")
     Path policy;
 
+    @Option(names = "--events", paramLabel = "FILE", description = "Append session events as JSON lines to FILE instead of stderr.")
+    Path events;
+
+    @Mixin
+    GuardOptions guard;
+
     private final ObjectMapper json = Json.mapper();
+    private final HostSide host;
+
+    public McpCommand() {
+        this(HostSide.REAL);
+    }
+
+    /** For tests: loopback-only guard network, a file as the operator's terminal. */
+    public McpCommand(HostSide host) {
+        this.host = host;
+    }
 
     @Override
-    public Integer call() throws Exception {
-        SandboxPolicy p = policy == null ? SandboxPolicy.defaults() : SandboxPolicy.load(policy);
-        try (SandboxSession s = SandboxSession.builder(p, workspace).open()) {
-            serve(s, System.in, System.out);
+    public Integer call() {
+        return run(System.in, System.out);
+    }
+
+    /** The whole command with its streams given: opens the session and its guard, serves until end of input. */
+    int run(InputStream in, OutputStream out) {
+        try (SandboxRun run = SandboxRun.open(policy == null ? SandboxPolicy.defaults() : SandboxPolicy.load(policy),
+                workspace, events, guard, host, System.err)) {
+            serve(run.session(), in, out);
             return 0;
-        } catch (SandboxException e) {
-            System.err.println("airlock: " + e.getMessage());
-            return 125;
+        } catch (SandboxException | IOException e) {
+            return SandboxFailure.report(e);
         }
     }
 
@@ -139,7 +162,7 @@ public final class McpCommand implements Callable<Integer> {
         tool(t, "write_file", "Create or overwrite a file inside the sandbox.", "path", "content");
         tool(t, "list_dir", "List a directory inside the sandbox.", "path");
         tool(t, "apply_patch", "Apply a unified diff (patch -p1) to /workspace.", "patch");
-        tool(t, "request_capability", "Ask the operator for a capability: net:HOST, exec:background, budget:time:+SECONDS.", "name", "reason");
+        tool(t, "request_capability", "Ask the operator for a capability: net:HOST, net:*, fs:write:PATH, exec:background, budget:time:+SECONDS.", "name", "reason");
         return r;
     }
 

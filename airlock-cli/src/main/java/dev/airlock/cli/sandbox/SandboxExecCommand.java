@@ -14,7 +14,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code airlock sandbox exec -- CMD...}: a one-shot session; exits with the command's status (128+signal if killed). */
+/**
+ * {@code airlock sandbox exec -- CMD...}: a one-shot session whose only way out is an in-process egress guard (none
+ * with {@code --no-network}); exits with the command's status (128+signal if killed). Guard denials, like every other
+ * denial, are events on stderr or in {@code --events FILE}.
+ */
 @Command(name = "exec", mixinStandardHelpOptions = true,
         description = "Run one command in a fresh sandbox session. Exit code: the command's (128+N if killed by signal N), 125 if the sandbox cannot be built.")
 public final class SandboxExecCommand implements Callable<Integer> {
@@ -30,9 +34,21 @@ public final class SandboxExecCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "Command and arguments.")
     List<String> command;
 
+    private final HostSide host;
+
+    public SandboxExecCommand() {
+        this(HostSide.REAL);
+    }
+
+    /** For tests: loopback-only guard network, a file as the operator's terminal. */
+    public SandboxExecCommand(HostSide host) {
+        this.host = host;
+    }
+
     @Override
     public Integer call() throws IOException {
-        try (SandboxSession s = options.opts.open(System.err)) {
+        try (SandboxRun run = options.opts.open(options.guard, host, System.err)) {
+            SandboxSession s = run.session();
             ExecRequest req = new ExecRequest(command, null, Map.of(), stdin ? System.in.readAllBytes() : null,
                     timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), -1);
             ExecResult r = s.exec(req);

@@ -6,4 +6,7 @@ import picocli.CommandLine.ArgGroup;
 public final class SandboxOptionsMixin {
     @ArgGroup(exclusive = false, heading = "Sandbox options%n")
     SandboxOptions opts = new SandboxOptions();
+
+    @ArgGroup(exclusive = false, heading = "Egress guard options%n")
+    GuardOptions guard = new GuardOptions();
 }

@@ -14,19 +14,32 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code airlock sandbox shell}: one session, one call per input line ({@code bash -c LINE}). Lines starting with
- * {@code :grant NAME} request a capability, {@code :events} prints the log. The working directory does not carry
+ * {@code airlock sandbox shell}: one session, one call per input line ({@code bash -c LINE}). {@code :grant NAME}
+ * requests a capability (decided by the policy's auto-grants, else asked on {@code /dev/tty}), {@code :revoke NAME}
+ * gives one back. Egress goes through an in-process guard, as for {@code exec}. The working directory does not carry
  * over between lines: every call starts in /workspace.
  */
 @Command(name = "shell", mixinStandardHelpOptions = true,
-        description = "Interactive session: each line runs as one call (bash -c LINE) in the same sandbox. ':grant CAP' requests a capability.")
+        description = "Interactive session: each line runs as one call (bash -c LINE) in the same sandbox. ':grant CAP' requests a capability (asked on /dev/tty), ':revoke CAP' gives it back.")
 public final class SandboxShellCommand implements Callable<Integer> {
     @Mixin
     SandboxOptionsMixin options;
 
+    private final HostSide host;
+
+    public SandboxShellCommand() {
+        this(HostSide.REAL);
+    }
+
+    /** For tests: loopback-only guard network, a file as the operator's terminal. */
+    public SandboxShellCommand(HostSide host) {
+        this.host = host;
+    }
+
     @Override
     public Integer call() {
-        try (SandboxSession s = options.opts.open(System.err)) {
+        try (SandboxRun run = options.opts.open(options.guard, host, System.err)) {
+            SandboxSession s = run.session();
             System.err.println("airlock: sandbox session " + s.id() + " (workspace at /workspace, Landlock ABI "
                     + s.landlockAbi() + "); Ctrl-D ends it");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -44,6 +57,12 @@ public final class SandboxShellCommand implements Callable<Integer> {
                 if (line.startsWith(":grant ")) {
                     GrantDecider.Decision d = s.requestCapability(line.substring(7).strip(), "requested in airlock sandbox shell");
                     System.err.println("airlock: " + d);
+                    continue;
+                }
+                if (line.startsWith(":revoke ")) {
+                    // Revoking only takes power away, so whoever types the lines may do it.
+                    boolean held = s.revokeCapability(line.substring(8).strip(), "shell user");
+                    System.err.println("airlock: " + (held ? "revoked" : "not held"));
                     continue;
                 }
                 ExecResult r = s.exec(ExecRequest.shell(line));

@@ -17,6 +17,7 @@ class SandboxExecCommandTest {
         Path events = ws.resolve("events.jsonl");
         Path work = Files.createDirectories(ws.resolve("w"));
         int rc = Main.commandLine().execute("sandbox", "exec", "--workspace", work.toString(), "--events", events.toString(),
+                "--guard-ca-dir", ws.resolve("ca").toString(),
                 "--", "sh", "-c", "echo x > /etc/passwd; exit 3");
         assertThat(rc).isEqualTo(3);
         assertThat(Files.readString(events)).contains("\"kind\":\"FILESYSTEM\"").contains("Read-only file system");
@@ -26,7 +27,8 @@ class SandboxExecCommandTest {
     void sandboxThatCannotBeBuiltExits125(@TempDir Path dir) throws Exception {
         Path policy = dir.resolve("p.json");
         Files.writeString(policy, "{\"bwrap\": \"/nonexistent/bwrap\"}");
-        int rc = Main.commandLine().execute("sandbox", "exec", "--workspace", ws.toString(), "--policy", policy.toString(), "--", "true");
+        int rc = Main.commandLine().execute("sandbox", "exec", "--workspace", ws.toString(), "--policy", policy.toString(),
+                "--no-network", "--", "true");
         assertThat(rc).isEqualTo(125);
     }
 
@@ -34,7 +36,8 @@ class SandboxExecCommandTest {
     void badPolicyExits2(@TempDir Path dir) throws Exception {
         Path policy = dir.resolve("p.json");
         Files.writeString(policy, "{\"memoryByte\": 5}");
-        int rc = Main.commandLine().execute("sandbox", "exec", "--workspace", ws.toString(), "--policy", policy.toString(), "--", "true");
+        int rc = Main.commandLine().execute("sandbox", "exec", "--workspace", ws.toString(), "--policy", policy.toString(),
+                "--no-network", "--", "true");
         assertThat(rc).isEqualTo(2);
     }
 }

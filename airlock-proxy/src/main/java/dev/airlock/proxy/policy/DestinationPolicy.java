@@ -46,7 +46,7 @@ public final class DestinationPolicy {
         }
         if (!allowed) {
             return Deny.network("destination " + host + " is not on the allowlist", "not-allowlisted",
-                    "ask the operator to add " + host + " to the session's allowlist");
+                    "request capability net:" + host + " if this is needed");
         }
         if (!policy.ports().contains(port)) {
             return Deny.network("port " + port + " is not allowed", "port",

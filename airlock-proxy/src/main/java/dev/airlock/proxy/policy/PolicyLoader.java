@@ -127,7 +127,11 @@ public final class PolicyLoader {
             if (c.host() == null || c.header() == null || c.placeholder() == null) {
                 throw new PolicyException("credentials: host, header, placeholder and secretSource are required");
             }
-            CredentialRule rule = new CredentialRule(pattern("credentials.host", c.host()).host(), c.header(),
+            HostPattern credentialHost = pattern("credentials.host", c.host());
+            if (credentialHost.wildcard()) {
+                throw new PolicyException("credentials.host: '" + c.host() + "' must be one exact host name");
+            }
+            CredentialRule rule = new CredentialRule(credentialHost.host(), c.header(),
                     c.placeholder(), c.secretSource(), secrets.resolve(c.secretSource()));
             creds.add(rule);
             known.put(rule.name(), rule.value());

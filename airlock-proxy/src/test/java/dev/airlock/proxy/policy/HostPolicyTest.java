@@ -19,6 +19,21 @@ class HostPolicyTest {
     }
 
     @Test
+    void starAloneMatchesEveryNameButTheDenylistStillWins() {
+        assertThat(HostPattern.parse("*")).isSameAs(HostPattern.ANY).hasToString("*");
+        assertThat(HostPattern.ANY.matches(HostName.parse("example.org"))).isTrue();
+        GuardPolicy p = new PolicyLoader(SecretSource.of(java.util.Map.of()))
+                .parse("{\"allow\": [\"*\"]}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "t").defaults();
+        assertThat(DestinationPolicy.check(p, "GET", "example.org", 443)).isEqualTo(HostName.parse("example.org"));
+        assertThat(DestinationPolicy.check(p, "GET", "pastebin.com", 443)).isInstanceOf(dev.airlock.proxy.Deny.class);
+        assertThat(DestinationPolicy.check(p, "GET", "127.0.0.1", 443)).isInstanceOf(dev.airlock.proxy.Deny.class);
+        assertThatThrownBy(() -> new PolicyLoader(SecretSource.of(java.util.Map.of("K", "0123456789")))
+                .parse("{\"credentials\": [{\"host\": \"*\", \"header\": \"x\", \"placeholder\": \"placeholder\", \"secretSource\": \"env:K\"}]}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8), "t"))
+                .hasMessageContaining("one exact host name");
+    }
+
+    @Test
     void namesAreNormalisedForCaseTrailingDotAndPunycode() {
         assertThat(HostName.parse("API.GitHub.COM.")).isEqualTo(HostName.parse("api.github.com"));
         assertThat(HostName.parse("bücher.example").value()).isEqualTo("xn--bcher-kva.example");

@@ -190,6 +190,22 @@ public final class RedTeamSuite {
             ExecResult fill = ctx.sh("head -c 64M /dev/zero > ~/fill; rc=$?; rm -f ~/fill; exit $rc");
             return new Verdict(!fill.succeeded(), false, firstLine(fill));
         }));
+        c.add(new RedTeamCase('B', "filling the workspace beyond its quota ends the call", true, ctx -> {
+            Path quotaWs = Files.createDirectories(ctx.root.resolve("quota-ws"));
+            SandboxSession s = ctx.openExtra(ctx.policy.toBuilder().workspaceQuota(4L << 20, 0).build(), quotaWs);
+            // Unbounded but for the timeout (about 1.5 GB at this pace): only the quota can end it early.
+            ExecResult fill = s.exec(ExecRequest.shell("i=0; while :; do head -c 1048576 /dev/zero > /workspace/f$i; "
+                    + "i=$((i+1)); sleep 0.01; done").withTimeout(Duration.ofSeconds(15)));
+            long written;
+            try (var files = Files.list(quotaWs)) {
+                written = files.mapToLong(f -> f.toFile().length()).sum();
+            }
+            s.exec("sh", "-c", "rm -f /workspace/f*");
+            boolean seen = fill.denials().stream().anyMatch(d -> d.kind() == DenialKind.RESOURCE
+                    && d.rule() != null && d.rule().startsWith("workspace quota"));
+            return new Verdict(!fill.timedOut() && fill.signal() == 9 && written < (64L << 20), seen,
+                    "killed=" + fill.signal() + " written=" + written);
+        }));
         c.add(new RedTeamCase('B', "/proc/sys not writable", false, fails("echo 1 > /proc/sys/kernel/sysrq")));
         // ---------------- C. Processes and kernel
         c.add(new RedTeamCase('C', "ptrace of the supervisor refused", true, errno(EPERM, 101, 16 /* PTRACE_ATTACH */, 2)));
