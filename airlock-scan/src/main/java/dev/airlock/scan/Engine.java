@@ -22,6 +22,7 @@ final class Engine {
 
     final List<Rule> rules;
     final KeywordAutomaton automaton;
+    final Prefilter prefilter;
     final int[][] rulesByKeyword;
     final int maxRuleLength;
     final KnownSecrets known;
@@ -48,7 +49,9 @@ final class Engine {
         }
         this.maxRuleLength = max;
         List<String> keywords = new ArrayList<>(byKeyword.keySet());
-        this.automaton = KeywordAutomaton.compile(keywords.isEmpty() ? List.of("\u0000airlock-no-rules") : keywords);
+        List<String> compiled = keywords.isEmpty() ? List.of("\u0000airlock-no-rules") : keywords;
+        this.automaton = KeywordAutomaton.compile(compiled);
+        this.prefilter = Prefilter.best(compiled, automaton);
         this.rulesByKeyword = new int[Math.max(1, keywords.size())][];
         for (int k = 0; k < rulesByKeyword.length; k++) {
             rulesByKeyword[k] = k < keywords.size()
