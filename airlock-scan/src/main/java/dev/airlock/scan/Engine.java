@@ -62,6 +62,28 @@ final class Engine {
                 new JsonStringDecoder(), new PercentDecoder(), new Base64Decoder(), new CompressedDecoder()};
     }
 
+    /** Rules that apply to the last path asked for: a proxy or a tree walk asks for the same path (or none) again and again. */
+    private volatile ActiveRules lastActive;
+
+    private record ActiveRules(String path, boolean[] active) {
+    }
+
+    /** Which rules apply to {@code path} (their path pattern matches and no path allowlist excludes it). Do not modify. */
+    boolean[] activeRules(String path) {
+        ActiveRules last = lastActive;
+        if (last != null && java.util.Objects.equals(last.path, path)) {
+            return last.active;
+        }
+        boolean[] active = new boolean[rules.size()];
+        for (int r = 0; r < active.length; r++) {
+            Rule rule = rules.get(r);
+            active[r] = (rule.path() == null || (path != null && rule.path().matcher(path).find()))
+                    && !rule.allowlist().allowsPath(path);
+        }
+        lastActive = new ActiveRules(path, active);
+        return active;
+    }
+
     /** Bytes after the last processed hit that must be present before a hit can be processed. */
     int tail() {
         return maxRuleLength + automaton.maxKeywordLength() + 2;

@@ -94,12 +94,7 @@ final class EngineStream implements ScanStream {
     EngineStream(Engine engine, String path) {
         this.engine = engine;
         this.path = path;
-        this.active = new boolean[engine.rules.size()];
-        for (int r = 0; r < active.length; r++) {
-            Rule rule = engine.rules.get(r);
-            active[r] = (rule.path() == null || (path != null && rule.path().matcher(path).find()))
-                    && !rule.allowlist().allowsPath(path);
-        }
+        this.active = engine.activeRules(path);
         this.deadline = System.nanoTime() + engine.limits.maxTime().toNanos();
         this.decoderResume = new long[engine.decoders.length];
         this.decoderForced = new long[engine.decoders.length];
@@ -264,7 +259,7 @@ final class EngineStream implements ScanStream {
                 int c = mergeSorted(w, counts[r]);
                 for (int i = 0; i < c; i += 2) {
                     checkTime();
-                    RuleMatcher.matchRegion(rule, text, w[i], w[i + 1], m -> report(rule.id(), m.confidence(), data,
+                    RuleMatcher.matchRegion(rule, text, w[i], w[i + 1], lower, len, m -> report(rule.id(), m.confidence(), data,
                             m.secretStart(), origin, Redaction.redact(m.secret()), Fingerprint.of(rule.id(), m.secret()),
                             "plain"));
                 }

@@ -73,8 +73,7 @@ final class JsonStringDecoder implements LayerDecoder {
                                 i += 6;
                             }
                         }
-                        byte[] utf8 = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                        out.write(utf8, 0, utf8.length);
+                        writeUtf8(out, cp);
                     }
                 }
                 case '"', '\\', '/' -> out.write(e);
@@ -84,6 +83,27 @@ final class JsonStringDecoder implements LayerDecoder {
             }
         }
         return changed ? out.toByteArray() : null;
+    }
+
+    /** UTF-8 of one code point; a lone surrogate becomes '?', as {@code String.getBytes(UTF_8)} does. */
+    private static void writeUtf8(ByteArrayOutputStream out, int cp) {
+        if (cp < 0x80) {
+            out.write(cp);
+        } else if (cp < 0x800) {
+            out.write(0xC0 | cp >> 6);
+            out.write(0x80 | cp & 0x3F);
+        } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+            out.write('?');
+        } else if (cp < 0x10000) {
+            out.write(0xE0 | cp >> 12);
+            out.write(0x80 | cp >> 6 & 0x3F);
+            out.write(0x80 | cp & 0x3F);
+        } else {
+            out.write(0xF0 | cp >> 18);
+            out.write(0x80 | cp >> 12 & 0x3F);
+            out.write(0x80 | cp >> 6 & 0x3F);
+            out.write(0x80 | cp & 0x3F);
+        }
     }
 
     private static int hex4(byte[] data, int at) {

@@ -40,6 +40,54 @@ final class KeywordFollowers {
         return startsWithIgnoreCase(data, i, limit, "key");
     };
 
+    /**
+     * {@code aws-access-key-id} and {@code aws-secret-access-key-paired}: both patterns start with the upper-case
+     * literal {@code AKIA|ASIA|ABIA|ACCA} followed by {@code [A-Z2-7]{16}}. Admits only such a leading occurrence
+     * ({@code Asia/Tokyo}, {@code ASIA_PACIFIC} are not); an occurrence further inside a match is covered by the
+     * match's own leading one.
+     */
+    static final HitFilter AWS_KEY_ID = (data, end, limit) -> {
+        if (end < 4 || end + 16 > limit) {
+            return false;
+        }
+        for (int i = end - 4; i < end; i++) {
+            if (data[i] < 'A' || data[i] > 'Z') {
+                return false;
+            }
+        }
+        for (int i = end; i < end + 16; i++) {
+            byte b = data[i];
+            if (!((b >= 'A' && b <= 'Z') || (b >= '2' && b <= '7'))) {
+                return false;
+            }
+        }
+        return true;
+    };
+
+    /**
+     * {@code http-basic-auth} / {@code http-bearer-token}: after {@code authorization},
+     * {@code [\\"']{0,3} \s{0,4} [:=,>]? \s{0,4} [\\"']{0,3}} and then the scheme, case-insensitive.
+     */
+    static HitFilter authorizationScheme(String scheme) {
+        return (data, end, limit) -> {
+            int i = skip(data, end, limit, "\\\"'", 3);
+            i = skip(data, i, limit, " \t\n\u000B\f\r", 4);
+            i = skip(data, i, limit, ":=,>", 1);
+            i = skip(data, i, limit, " \t\n\u000B\f\r", 4);
+            i = skip(data, i, limit, "\\\"'", 3);
+            return startsWithIgnoreCase(data, i, limit, scheme);
+        };
+    }
+
+    /** Skips at most {@code max} bytes from {@code set}; over-approximates each bounded repeat by taking the longest. */
+    private static int skip(byte[] data, int at, int limit, String set, int max) {
+        int n = 0;
+        while (n < max && at + n < limit && set.indexOf(data[at + n]) >= 0) {
+            n++;
+        }
+        return at + n;
+    }
+
     /** Length of the run of user-info bytes at {@code from}, capped at {@code max + 1}. */
     private static int userInfoPart(byte[] data, int from, int limit, int max) {
         int n = 0;
