@@ -32,7 +32,7 @@ final class EngineStream implements ScanStream {
     private final boolean[] active;
     private final long deadline;
 
-    private byte[] buf = new byte[4096];
+    private byte[] buf = new byte[0]; // grown on the first write; scanWhole reads the caller's array instead
     private int len;
     private long bufAbs;          // absolute offset of buf[0]
     private int processed;        // hits/regions starting before this (relative) are done
@@ -134,6 +134,20 @@ final class EngineStream implements ScanStream {
                 }
             }
         }
+    }
+
+    /**
+     * Scans all of {@code data} (at most one segment) as if written in one chunk and finished, reading it in place:
+     * with one segment nothing is ever dropped or shifted, so the caller's array is never written to.
+     */
+    ScanResult scanWhole(byte[] data) {
+        if (received != 0 || finished || data.length > SEGMENT || data.length > engine.limits.maxBytes()) {
+            throw new IllegalStateException("scanWhole on a used stream or an input over one segment");
+        }
+        buf = data;
+        len = data.length;
+        received = len;
+        return finish();
     }
 
     @Override

@@ -44,6 +44,10 @@ public final class Scanner {
 
     /** Scans {@code data}; {@code path} (nullable) is reported in findings and checked against path allowlists. */
     public ScanResult scan(byte[] data, String path) {
+        if (data.length <= EngineStream.SEGMENT && data.length <= limits.maxBytes()) {
+            // Small enough to be one segment: scanned in place, without copying into the stream's buffer.
+            return new EngineStream(engine, path).scanWhole(data);
+        }
         try (ScanStream stream = open(path)) {
             // Fed in pieces so the engine's buffer, not the caller's array size, bounds the working set.
             for (int at = 0; at < data.length; at += EngineStream.SEGMENT) {

@@ -37,6 +37,8 @@ class HitFilterEquivalenceTest {
         "getPassword(", "tokens.size()", "secretKeySpec", "x", "    ", "\\\"", "\"]", "\\\"]\\\"", "_key_value", "-base_str", "s9",
         "   \t", "password_string-strings7\\\"]    = \"Xk9q2LmZaB3dE5gH\"", "token_value-bases9\\\"\\\t\t\n\r\f:= r\\\"Qw8Er7Ty6Ui5Op4As3Df\\\" ",
         "password\\\"]  \t = \"Xk9q2LmZ",
+        // Values at and just past the patterns' 128-character bound, and an AWS secret's 40 characters plus one.
+        "Zq8Xw7Cv".repeat(16), "Zq8Xw7Cv".repeat(16) + "p", "Zq8Xw7Cv".repeat(5), "Zq8Xw7Cv".repeat(5) + "A",
         "AKIA", "ASIA", "akia", "Asia/Tokyo", "ASIA_PACIFIC", "AKIAQYLPMN5HHHFPZAM2", "ASIAZ7QWERTY2345ABCD", "QYLPMN5HHHFPZAM2",
         "AKIAQYLPMN5HHHFPZAM", "AKIAASIAQYLPMN5HHHFP", "Authorization", "authorization: ", "Authorization: Basic ",
         "Basic", "bearer ", "\"Authorization\": \"Bearer ", "ZGVwbG95OlhrOXEyTG1aYUIzZA==", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln", "pwd-key.values7\"\\\"] :=    @\\\"aB3dE5gH7j\\\"",

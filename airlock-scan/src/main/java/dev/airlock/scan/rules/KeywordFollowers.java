@@ -25,7 +25,12 @@ final class KeywordFollowers {
         return password >= 6 && from + password < limit && data[from + password] == '@';
     };
 
-    /** {@code aws-secret-access-key}: after {@code secret}, {@code [_.-]? (access [_.-]?)? key}, case-insensitive. */
+    /**
+     * {@code aws-secret-access-key}: after {@code secret}, {@code [_.-]? (access [_.-]?)? key} (case-insensitive),
+     * quotes, blanks, an operator and exactly 40 base64 characters. Each part's bytes differ from the next part's,
+     * so taking the longest run of each part decides the whole. A {@code secret} inside the 40 characters is
+     * covered by the match's leading one.
+     */
     static final HitFilter SECRET_KEY_NAME = (data, end, limit) -> {
         int i = end;
         if (i < limit && isSeparator(data[i])) {
@@ -37,8 +42,34 @@ final class KeywordFollowers {
                 i++;
             }
         }
-        return startsWithIgnoreCase(data, i, limit, "key");
+        if (!startsWithIgnoreCase(data, i, limit, "key")) {
+            return false;
+        }
+        // ["'\\]{0,2} \s{0,4} (:=|=>|=|:|>) \s{0,4} ["'\\]{0,2} ([A-Za-z0-9/+]{40}) (?:[^A-Za-z0-9/+=]|\z)
+        i = skip(data, i + 3, limit, "\"'\\", 2);
+        i = skip(data, i, limit, " \t\n\f\r", 4);
+        if (i >= limit) {
+            return false;
+        }
+        if (i + 1 < limit && ((data[i] == ':' && data[i + 1] == '=') || (data[i] == '=' && data[i + 1] == '>'))) {
+            i += 2;
+        } else if (data[i] == '=' || data[i] == ':' || data[i] == '>') {
+            i++;
+        } else {
+            return false;
+        }
+        i = skip(data, i, limit, " \t\n\f\r", 4);
+        i = skip(data, i, limit, "\"'\\", 2);
+        int n = 0;
+        while (n <= 40 && i + n < limit && isBase64Standard(data[i + n])) {
+            n++;
+        }
+        return i + n >= limit || (n == 40 && data[i + n] != '=');
     };
+
+    private static boolean isBase64Standard(byte b) {
+        return (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '/' || b == '+';
+    }
 
     /**
      * {@code aws-access-key-id} and {@code aws-secret-access-key-paired}: both patterns start with the upper-case
