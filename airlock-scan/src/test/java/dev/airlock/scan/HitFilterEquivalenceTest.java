@@ -67,6 +67,31 @@ class HitFilterEquivalenceTest {
                 .isEqualTo(BUILTIN.referenceFindings(data, "x.txt"));
     }
 
+    /** Values of every length around the patterns' bounds, in each filtered shape: the filters' bounds are exact. */
+    @Test
+    void valueLengthBoundsAreTheFiltersBounds() {
+        Random rnd = new Random(11);
+        String alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        String[] shapes = {"password=%s\n", "api_key: %s  \r\n", "token = \"%s\"", "secret:%s", "x(\"pwd\", '%s')",
+            "aws_secret_access_key = %s\n", "SecretKey\": \"%s\"}", "secret_key=%s=", "Authorization: Basic %s;",
+            "AKIAQYLPMN5HHHFPZAM2 %s ", "AKIAQYLPMN5HHHFPZA %s "};
+        int findings = 0;
+        for (String shape : shapes) {
+            for (int n : new int[] {7, 8, 9, 39, 40, 41, 127, 128, 129}) {
+                StringBuilder value = new StringBuilder();
+                for (int i = 0; i < n; i++) {
+                    value.append(alnum.charAt(rnd.nextInt(alnum.length())));
+                }
+                byte[] data = String.format(shape, value).getBytes(StandardCharsets.ISO_8859_1);
+                List<Finding> reference = FILTERED_ONLY.referenceFindings(data, "x.txt");
+                assertThat(EngineEquivalenceTest.plain(FILTERED_ONLY.scan(data, "x.txt"))).as(shape + " " + n)
+                        .isEqualTo(reference);
+                findings += reference.size();
+            }
+        }
+        assertThat(findings).isGreaterThan(30);
+    }
+
     @Test
     void soupsReallyExerciseTheFilteredRules() {
         assertThat(FILTERED).extracting(Rule::id).contains("generic-credential-assignment",
