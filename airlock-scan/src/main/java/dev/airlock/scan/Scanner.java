@@ -42,6 +42,11 @@ public final class Scanner {
         return limits;
     }
 
+    /** Which prefilter this JVM runs, {@code vector} or {@code scalar} (see the module README); for diagnostics. */
+    public String prefilter() {
+        return engine.prefilter instanceof VectorPrefilter ? "vector" : "scalar";
+    }
+
     /** Scans {@code data}; {@code path} (nullable) is reported in findings and checked against path allowlists. */
     public ScanResult scan(byte[] data, String path) {
         if (data.length <= EngineStream.SEGMENT && data.length <= limits.maxBytes()) {
