@@ -41,7 +41,8 @@ class HitFilterEquivalenceTest {
         "Zq8Xw7Cv".repeat(16), "Zq8Xw7Cv".repeat(16) + "p", "Zq8Xw7Cv".repeat(5), "Zq8Xw7Cv".repeat(5) + "A",
         "AKIA", "ASIA", "akia", "Asia/Tokyo", "ASIA_PACIFIC", "AKIAQYLPMN5HHHFPZAM2", "ASIAZ7QWERTY2345ABCD", "QYLPMN5HHHFPZAM2",
         "AKIAQYLPMN5HHHFPZAM", "AKIAASIAQYLPMN5HHHFP", "Authorization", "authorization: ", "Authorization: Basic ",
-        "Basic", "bearer ", "\"Authorization\": \"Bearer ", "ZGVwbG95OlhrOXEyTG1aYUIzZA==", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln", "pwd-key.values7\"\\\"] :=    @\\\"aB3dE5gH7j\\\"",
+        "Basic", "bearer ", "\"Authorization\": \"Bearer ", "ZGVwbG95OlhrOXEyTG1aYUIzZA==", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln", "eyJ", "EYJ", "xeyJ",
+        "eyJhbGciOiJIUzI1NiJ9", ".eyJzdWIiOiIxMjM0NTY3ODkwIn0", ".c2lnbmF0dXJlLXNpZ25hdHVyZQ", "pwd-key.values7\"\\\"] :=    @\\\"aB3dE5gH7j\\\"",
     };
 
     static String soup(long seed, int pieces) {
@@ -74,10 +75,11 @@ class HitFilterEquivalenceTest {
         String alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         String[] shapes = {"password=%s\n", "api_key: %s  \r\n", "token = \"%s\"", "secret:%s", "x(\"pwd\", '%s')",
             "aws_secret_access_key = %s\n", "SecretKey\": \"%s\"}", "secret_key=%s=", "Authorization: Basic %s;",
-            "AKIAQYLPMN5HHHFPZAM2 %s ", "AKIAQYLPMN5HHHFPZA %s "};
+            "AKIAQYLPMN5HHHFPZAM2 %s ", "AKIAQYLPMN5HHHFPZA %s ", "x eyJ%s.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ ",
+            "eyJhbGciOiJIUzI1NiJ9.eyJ%s.c2lnbmF0dXJlLXNpZ25hdHVyZQ"};
         int findings = 0;
         for (String shape : shapes) {
-            for (int n : new int[] {7, 8, 9, 39, 40, 41, 127, 128, 129}) {
+            for (int n : new int[] {7, 8, 9, 10, 11, 39, 40, 41, 127, 128, 129, 1000, 1001}) {
                 StringBuilder value = new StringBuilder();
                 for (int i = 0; i < n; i++) {
                     value.append(alnum.charAt(rnd.nextInt(alnum.length())));

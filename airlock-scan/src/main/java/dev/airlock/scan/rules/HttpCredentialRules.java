@@ -27,6 +27,7 @@ final class HttpCredentialRules {
                 Rule.builder("jwt")
                         .description("JSON Web Token (header decodes to JSON with \"alg\")")
                         .keywords("eyj")
+                        .hitFilter(KeywordFollowers.JWT_HEADER)
                         .regex("\\b(eyJ[A-Za-z0-9_-]{10,1000}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{16,1000})"
                                 + "(?:[^A-Za-z0-9_.-]|\\z)")
                         .secretGroup(1)

@@ -96,6 +96,38 @@ final class KeywordFollowers {
     };
 
     /**
+     * {@code jwt}: the pattern starts {@code \\b eyJ [A-Za-z0-9_-]{10,1000} \\. eyJ}, case-sensitive. Admits only
+     * such a leading occurrence (the header segment holds no dot, so it is the whole run after {@code eyJ}); an
+     * {@code eyJ} further inside a token is covered by the token's leading one. Random base64 is full of
+     * {@code eyj} in some case; almost never of this shape.
+     */
+    static final HitFilter JWT_HEADER = (data, end, limit) -> {
+        if (end < 3 || data[end - 3] != 'e' || data[end - 2] != 'y' || data[end - 1] != 'J') {
+            return false;
+        }
+        if (end >= 4 && isWordByte(data[end - 4])) {
+            return false; // no \b before the token
+        }
+        int i = end;
+        int stop = Math.min(limit, end + 1001);
+        while (i < stop && (isWordByte(data[i]) || data[i] == '-')) {
+            i++;
+        }
+        if (i >= limit) {
+            return true;
+        }
+        int n = i - end;
+        if (n < 10 || n > 1000 || data[i] != '.') {
+            return false;
+        }
+        return i + 4 > limit || (data[i + 1] == 'e' && data[i + 2] == 'y' && data[i + 3] == 'J');
+    };
+
+    private static boolean isWordByte(byte b) {
+        return (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '_';
+    }
+
+    /**
      * {@code http-basic-auth} / {@code http-bearer-token}: after {@code authorization},
      * {@code [\\"']{0,3} \s{0,4} [:=,>]? \s{0,4} [\\"']{0,3}} and then the scheme, case-insensitive.
      */
