@@ -43,6 +43,35 @@ class RuleMatcherWindowTest {
         assertThat(secrets(LINE, runsOn, 0, 60)).isEmpty();
     }
 
+    /**
+     * The engine-level case found on the synthetic benchmark mix: a hit just before a segment's cutoff opens a window
+     * that ends inside a token whose own hit lies just after the cutoff (processed with the next segment). The old
+     * engine reported the token truncated at the window's end ({@code ghp_…20}) as well as whole.
+     */
+    @Test
+    void aTokenStraddlingASegmentCutoffIsReportedOnceAndWhole() {
+        int segment = EngineStream.SEGMENT;
+        StringBuilder sb = new StringBuilder();
+        while (sb.length() < segment - 170) {
+            sb.append("lorem ipsum dolor sit amet\n");
+        }
+        sb.setLength(segment - 171);
+        sb.append('\n').append("password=Xk9q2LmZaB3dE5gH\n");
+        while (sb.length() < segment - 2) {
+            sb.append(' ');
+        }
+        sb.append("GITHUB_TOKEN=ghp_").append("k3Jd9QmZ2xLw8RtY5vNb1HcF6gPa0sTe4uVy").append('\n');
+        while (sb.length() < segment + 20_000) {
+            sb.append("lorem ipsum dolor sit amet\n");
+        }
+        byte[] data = sb.toString().getBytes(StandardCharsets.US_ASCII);
+        Scanner scanner = Scanner.builder().rules(dev.airlock.scan.rules.BuiltinRules.all().stream()
+                .filter(r -> r.id().startsWith("generic-")).toList()).build();
+        List<Finding> reference = scanner.referenceFindings(data, "x.env");
+        assertThat(reference).extracting(Finding::redacted).contains("ghp_…40");
+        assertThat(EngineEquivalenceTest.plain(scanner.scan(data, "x.env"))).isEqualTo(reference);
+    }
+
     @Test
     void wordBoundariesAtTheWindowEdgesSeeTheRealNeighbours() {
         String text = "xxtokenab tokenab";
