@@ -25,11 +25,7 @@ final class LayerEvents {
     }
 
     void hit(int keyword, int start) {
-        if (hitCount + 2 > hits.length) {
-            hits = Arrays.copyOf(hits, hits.length * 2);
-        }
-        hits[hitCount] = keyword;
-        hits[hitCount + 1] = start;
+        hits = appendPair(hits, hitCount, keyword, start);
         hitCount += 2;
     }
 
@@ -41,11 +37,14 @@ final class LayerEvents {
     }
 
     void run(int start, int end) {
-        if (runCount + 2 > runs.length) {
-            runs = Arrays.copyOf(runs, runs.length * 2);
-        }
-        runs[runCount] = start;
-        runs[runCount + 1] = end;
+        runs = appendPair(runs, runCount, start, end);
         runCount += 2;
+    }
+
+    private static int[] appendPair(int[] array, int count, int first, int second) {
+        int[] a = count + 2 > array.length ? Arrays.copyOf(array, array.length * 2) : array;
+        a[count] = first;
+        a[count + 1] = second;
+        return a;
     }
 }

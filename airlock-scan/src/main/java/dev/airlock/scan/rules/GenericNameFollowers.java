@@ -84,13 +84,9 @@ final class GenericNameFollowers {
      * must follow it, so it is the whole run of value bytes there.
      */
     private static boolean quotedValueFollows(byte[] data, int from, int limit) {
-        int end = valueRun(data, from, limit, QUOTED_VALUE);
-        if (end >= limit) {
-            return true;
-        }
-        int n = end - from;
-        if (n < 8 || n > 128) {
-            return false;
+        int end = valueEnd(data, from, limit, QUOTED_VALUE);
+        if (end < 0 || end >= limit) {
+            return end >= limit;
         }
         int c = data[end];
         if (c == '\\') {
@@ -102,14 +98,20 @@ final class GenericNameFollowers {
         return c == '"' || c == '\'' || c == '`';
     }
 
-    /** The end of the run of {@code member} bytes from {@code from}, looking at most 129 bytes ahead. */
-    private static int valueRun(byte[] data, int from, int limit, boolean[] member) {
+    /**
+     * The end of the run of {@code member} bytes from {@code from} if it is 8..128 long (the generic values'
+     * bounds), {@code limit} if the input ends first (undecided), else -1.
+     */
+    private static int valueEnd(byte[] data, int from, int limit, boolean[] member) {
         int stop = Math.min(limit, from + 129);
         int i = from;
         while (i < stop && member[data[i] & 0xFF]) {
             i++;
         }
-        return i == stop && stop < from + 129 ? limit : i;
+        if (i == limit) {
+            return limit;
+        }
+        return i - from >= 8 && i - from <= 128 ? i : -1;
     }
 
     /**
@@ -125,13 +127,9 @@ final class GenericNameFollowers {
         if (i >= limit) {
             return true;
         }
-        int valueEnd = valueRun(data, i, limit, LINE_VALUE);
-        if (valueEnd >= limit) {
-            return true;
-        }
-        int n = valueEnd - i;
-        if (n < 8 || n > 128) {
-            return false;
+        int valueEnd = valueEnd(data, i, limit, LINE_VALUE);
+        if (valueEnd < 0 || valueEnd >= limit) {
+            return valueEnd >= limit;
         }
         i = skipBlanks(data, valueEnd, limit, 8);
         if (i >= limit) {
