@@ -33,11 +33,16 @@ final class KeywordAnchors {
     final byte[][] keywords;
     /** Offset of each keyword's anchor inside the keyword. */
     final int[] anchorOffset;
+    /** Each anchor's bytes, little-endian in an int (first byte lowest), and the mask of the bytes it has. */
+    final int[] anchorWord;
+    final int[] anchorMask;
 
     KeywordAnchors(List<String> keywords) {
         int n = keywords.size();
         this.keywords = new byte[n][];
         this.anchorOffset = new int[n];
+        this.anchorWord = new int[n];
+        this.anchorMask = new int[n];
         int[] anchorLength = new int[n];
         double[] weight = new double[n];
         for (int k = 0; k < n; k++) {
@@ -57,6 +62,10 @@ final class KeywordAnchors {
             }
             anchorLength[k] = width;
             weight[k] = best;
+            for (int p = 0; p < width; p++) {
+                anchorWord[k] |= (kw[anchorOffset[k] + p] & 0xFF) << (8 * p);
+                anchorMask[k] |= 0xFF << (8 * p);
+            }
         }
         // Greedy bucketing: most frequent anchors first, each into the bucket whose estimated pass rate grows least.
         double[][] allowed = new double[BUCKETS][WIDTH];
@@ -120,6 +129,15 @@ final class KeywordAnchors {
             }
         }
         return true;
+    }
+
+    /** The (case-folded) bytes at {@code at}, little-endian as {@link #anchorWord}; 0 past {@code limit}. */
+    static int foldedWord(byte[] data, int at, int limit) {
+        int w = 0;
+        for (int p = 0; p < WIDTH && at + p < limit; p++) {
+            w |= fold(data[at + p] & 0xFF) << (8 * p);
+        }
+        return w;
     }
 
     static int fold(int b) {

@@ -53,7 +53,7 @@ final class VectorPrefilter implements Prefilter {
     @Override
     public void scan(byte[] data, int lower, int from, int len, LayerEvents out) {
         out.clear();
-        byte[] lanes = new byte[LANES];
+        byte[] lanes = out.lanes;
         int carry = 0;
         final ByteVector low0 = low[0], low1 = low[1], low2 = low[2], low3 = low[3];
         final ByteVector high0 = high[0], high1 = high[1], high2 = high[2], high3 = high[3];
@@ -98,9 +98,16 @@ final class VectorPrefilter implements Prefilter {
     }
 
     private void verify(byte[] data, int at, int buckets, int from, int len, LayerEvents out) {
+        // The anchor itself first: one int compare rules out most of a bucket's keywords.
+        int word = KeywordAnchors.foldedWord(data, at, len);
+        int[] anchorWord = anchors.anchorWord;
+        int[] anchorMask = anchors.anchorMask;
         do {
             int b = Integer.numberOfTrailingZeros(buckets);
             for (int k : anchors.bucketKeywords[b]) {
+                if ((word & anchorMask[k]) != anchorWord[k]) {
+                    continue;
+                }
                 int start = at - anchors.anchorOffset[k];
                 if (start >= from && anchors.matchesAt(data, start, len, k)) {
                     out.hit(k, start);
