@@ -39,9 +39,9 @@ public final class ScanThroughput {
         Arrays.sort(mbps);
         Arrays.sort(cpuMbps);
         // Wall-clock MB/s depends on how busy the machine is; MB per CPU-second of the scanning thread much less.
-        System.out.printf(Locale.ROOT, "airlock corpus=%s rules=%s files=%d bytes=%d findings=%d median_MBps=%.1f "
+        System.out.printf(Locale.ROOT, "airlock corpus=%s rules=%s prefilter=%s files=%d bytes=%d findings=%d median_MBps=%.1f "
                         + "min=%.1f max=%.1f median_MB_per_cpu_s=%.1f%n",
-                kind.equals("dir") ? args[1] : "synthetic-" + args[1] + "MB", args[2], inputs.size(), bytes, findings,
+                kind.equals("dir") ? args[1] : "synthetic-" + args[1] + "MB", args[2], scanner.prefilter(), inputs.size(), bytes, findings,
                 mbps[iterations / 2], mbps[0], mbps[iterations - 1], cpuMbps[iterations / 2]);
     }
 

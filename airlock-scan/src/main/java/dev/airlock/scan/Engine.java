@@ -22,6 +22,7 @@ final class Engine {
 
     final List<Rule> rules;
     final KeywordAutomaton automaton;
+    final Prefilter prefilter;
     final int[][] rulesByKeyword;
     final int maxRuleLength;
     final KnownSecrets known;
@@ -48,7 +49,9 @@ final class Engine {
         }
         this.maxRuleLength = max;
         List<String> keywords = new ArrayList<>(byKeyword.keySet());
-        this.automaton = KeywordAutomaton.compile(keywords.isEmpty() ? List.of("\u0000airlock-no-rules") : keywords);
+        List<String> compiled = keywords.isEmpty() ? List.of("\u0000airlock-no-rules") : keywords;
+        this.automaton = KeywordAutomaton.compile(compiled);
+        this.prefilter = Prefilter.best(compiled, automaton);
         this.rulesByKeyword = new int[Math.max(1, keywords.size())][];
         for (int k = 0; k < rulesByKeyword.length; k++) {
             rulesByKeyword[k] = k < keywords.size()
@@ -57,6 +60,28 @@ final class Engine {
         }
         this.decoders = new LayerDecoder[] {
                 new JsonStringDecoder(), new PercentDecoder(), new Base64Decoder(), new CompressedDecoder()};
+    }
+
+    /** Rules that apply to the last path asked for: a proxy or a tree walk asks for the same path (or none) again and again. */
+    private volatile ActiveRules lastActive;
+
+    private record ActiveRules(String path, boolean[] active) {
+    }
+
+    /** Which rules apply to {@code path} (their path pattern matches and no path allowlist excludes it). Do not modify. */
+    boolean[] activeRules(String path) {
+        ActiveRules last = lastActive;
+        if (last != null && java.util.Objects.equals(last.path, path)) {
+            return last.active;
+        }
+        boolean[] active = new boolean[rules.size()];
+        for (int r = 0; r < active.length; r++) {
+            Rule rule = rules.get(r);
+            active[r] = (rule.path() == null || (path != null && rule.path().matcher(path).find()))
+                    && !rule.allowlist().allowsPath(path);
+        }
+        lastActive = new ActiveRules(path, active);
+        return active;
     }
 
     /** Bytes after the last processed hit that must be present before a hit can be processed. */

@@ -32,7 +32,7 @@ final class EngineStream implements ScanStream {
     private final boolean[] active;
     private final long deadline;
 
-    private byte[] buf = new byte[4096];
+    private byte[] buf = new byte[0]; // grown on the first write; scanWhole reads the caller's array instead
     private int len;
     private long bufAbs;          // absolute offset of buf[0]
     private int processed;        // hits/regions starting before this (relative) are done
@@ -94,16 +94,12 @@ final class EngineStream implements ScanStream {
     EngineStream(Engine engine, String path) {
         this.engine = engine;
         this.path = path;
-        this.active = new boolean[engine.rules.size()];
-        for (int r = 0; r < active.length; r++) {
-            Rule rule = engine.rules.get(r);
-            active[r] = (rule.path() == null || (path != null && rule.path().matcher(path).find()))
-                    && !rule.allowlist().allowsPath(path);
-        }
+        this.active = engine.activeRules(path);
         this.deadline = System.nanoTime() + engine.limits.maxTime().toNanos();
         this.decoderResume = new long[engine.decoders.length];
         this.decoderForced = new long[engine.decoders.length];
         Arrays.fill(decoderForced, -1);
+        this.scratch = new Scratch[engine.limits.maxDecodeDepth() + 1];
     }
 
     @Override
@@ -138,6 +134,20 @@ final class EngineStream implements ScanStream {
                 }
             }
         }
+    }
+
+    /**
+     * Scans all of {@code data} (at most one segment) as if written in one chunk and finished, reading it in place:
+     * with one segment nothing is ever dropped or shifted, so the caller's array is never written to.
+     */
+    ScanResult scanWhole(byte[] data) {
+        if (received != 0 || finished || data.length > SEGMENT || data.length > engine.limits.maxBytes()) {
+            throw new IllegalStateException("scanWhole on a used stream or an input over one segment");
+        }
+        buf = data;
+        len = data.length;
+        received = len;
+        return finish();
     }
 
     @Override
@@ -186,8 +196,11 @@ final class EngineStream implements ScanStream {
      */
     private int scanLayer(byte[] data, int lower, int from, int len, boolean last, int depth, Origin origin) {
         int cutoff = last ? len : Math.max(from, len - engine.tail());
-        cutoff = decodeRegions(data, lower, from, cutoff, len, last, depth, origin);
-        matchRules(data, lower, from, cutoff, len, origin);
+        Scratch scratch = scratch(depth);
+        LayerEvents events = scratch.events;
+        engine.prefilter.scan(data, lower, from, len, events);
+        cutoff = decodeRegions(data, lower, from, cutoff, len, last, depth, origin, events);
+        matchRules(data, lower, from, cutoff, len, origin, scratch);
         int knownEnd = last ? len : cutoff;
         engine.known.find(data, lower, from, knownEnd, len, (variant, start) -> report(
                 "known-secret:" + variant.name(), Confidence.CERTAIN, data, start, origin,
@@ -201,20 +214,21 @@ final class EngineStream implements ScanStream {
                 || encoding.startsWith("hex") ? (dash < 0 ? encoding : encoding.substring(0, dash)) : encoding;
     }
 
-    private void matchRules(byte[] data, int lower, int from, int cutoff, int len, Origin origin) {
-        if (engine.rules.isEmpty() || cutoff <= from) {
+    private void matchRules(byte[] data, int lower, int from, int cutoff, int len, Origin origin, Scratch scratch) {
+        LayerEvents events = scratch.events;
+        if (engine.rules.isEmpty() || cutoff <= from || events.hitCount == 0) {
             return;
         }
-        int ruleCount = engine.rules.size();
-        int[][] windows = new int[ruleCount][];
-        int[] counts = new int[ruleCount];
-        KeywordAutomaton automaton = engine.automaton;
-        int scanFrom = Math.max(lower, from - automaton.maxKeywordLength());
-        automaton.scan(data, scanFrom, len, (keyword, end) -> {
-            int start = end - automaton.keywordLength(keyword);
-            if (start < from || start >= cutoff) {
-                return;
+        int[][] windows = scratch.windows;
+        int[] counts = scratch.counts;
+        int[] hits = events.hits;
+        for (int h = 0; h < events.hitCount; h += 2) {
+            int keyword = hits[h];
+            int start = hits[h + 1];
+            if (start >= cutoff) {
+                continue;
             }
+            int end = start + engine.automaton.keywordLength(keyword);
             for (int r : engine.rulesByKeyword[keyword]) {
                 if (!active[r]) {
                     continue;
@@ -228,9 +242,12 @@ final class EngineStream implements ScanStream {
                 int we = Math.min(len, start + max + 1);
                 int[] w = windows[r];
                 int c = counts[r];
-                if (c > 0 && ws <= w[c - 1]) {
+                if (c > 0 && ws >= w[c - 2] && ws <= w[c - 1]) {
                     w[c - 1] = Math.max(w[c - 1], we); // overlaps the previous window: merge
                     continue;
+                }
+                if (c == 0) {
+                    scratch.touched[scratch.touchedCount++] = r;
                 }
                 if (w == null) {
                     w = windows[r] = new int[8];
@@ -241,22 +258,57 @@ final class EngineStream implements ScanStream {
                 w[c + 1] = we;
                 counts[r] = c + 2;
             }
-        });
-        Latin1View text = new Latin1View(data, 0, len);
-        for (int r = 0; r < ruleCount; r++) {
-            int[] w = windows[r];
-            if (w == null) {
-                continue;
-            }
-            Rule rule = engine.rules.get(r);
-            int c = mergeSorted(w, counts[r]);
-            for (int i = 0; i < c; i += 2) {
-                checkTime();
-                RuleMatcher.matchRegion(rule, text, w[i], w[i + 1], m -> report(rule.id(), m.confidence(), data,
-                        m.secretStart(), origin, Redaction.redact(m.secret()), Fingerprint.of(rule.id(), m.secret()),
-                        "plain"));
-            }
         }
+        if (scratch.touchedCount == 0) {
+            return;
+        }
+        // Rules in id order, as the reference path reports them.
+        Arrays.sort(scratch.touched, 0, scratch.touchedCount);
+        Latin1View text = new Latin1View(data, 0, len);
+        try {
+            for (int t = 0; t < scratch.touchedCount; t++) {
+                int r = scratch.touched[t];
+                int[] w = windows[r];
+                Rule rule = engine.rules.get(r);
+                int c = mergeSorted(w, counts[r]);
+                for (int i = 0; i < c; i += 2) {
+                    checkTime();
+                    RuleMatcher.matchRegion(rule, text, w[i], w[i + 1], lower, len, m -> report(rule.id(), m.confidence(), data,
+                            m.secretStart(), origin, Redaction.redact(m.secret()), Fingerprint.of(rule.id(), m.secret()),
+                            "plain"));
+                }
+            }
+        } finally {
+            for (int t = 0; t < scratch.touchedCount; t++) {
+                counts[scratch.touched[t]] = 0;
+            }
+            scratch.touchedCount = 0;
+        }
+    }
+
+    /** Per-depth working memory, reused for every layer of that depth so a scan allocates nothing per hit. */
+    private static final class Scratch {
+        final LayerEvents events = new LayerEvents();
+        final int[][] windows;
+        final int[] counts;
+        final int[] touched;
+        int touchedCount;
+
+        Scratch(int rules) {
+            windows = new int[rules][];
+            counts = new int[rules];
+            touched = new int[rules];
+        }
+    }
+
+    private final Scratch[] scratch;
+
+    private Scratch scratch(int depth) {
+        Scratch s = scratch[depth];
+        if (s == null) {
+            s = scratch[depth] = new Scratch(engine.rules.size());
+        }
+        return s;
     }
 
     /** Windows arrive nearly sorted (keywords differ in length); sort pairs by start and merge overlaps. */
@@ -299,61 +351,60 @@ final class EngineStream implements ScanStream {
     private static final int PERCENT = 1;
     private static final int BASE64 = 2;
     private static final int COMPRESSED = 3;
-    /** Byte classes for the region pass: 1 base64 alphabet, 2 backslash, 4 percent. */
-    private static final byte[] CLASS = new byte[256];
-
-    static {
-        for (int b = 0; b < 256; b++) {
-            CLASS[b] = (byte) (Base64Decoder.inAlphabet((byte) b) ? 1 : b == '\\' ? 2 : b == '%' ? 4 : 0);
-        }
-    }
 
     /**
-     * Finds the encoded regions owned by {@code [from, cutoff)} in one pass over the layer, decodes them and scans
-     * the decoded layers. Returns the cutoff, lowered to the start of a region that may continue past {@code len}.
+     * Turns the prefilter's triggers and runs owned by {@code [from, cutoff)} into encoded regions, decodes them
+     * and scans the decoded layers. Returns the cutoff, lowered to the start of a region that may continue past
+     * {@code len}. Runs and triggers are visited in input order (a run before the trigger byte that ends it).
      */
     private int decodeRegions(byte[] data, int lower, int from, int cutoff, int len, boolean last, int depth,
-                              Origin origin) {
+                              Origin origin, LayerEvents events) {
         boolean top = origin == null;
         LayerDecoder[] decoders = engine.decoders;
-        int[] done = new int[decoders.length];
-        for (int d = 0; d < done.length; d++) {
-            done[d] = top ? (int) Math.max(lower, Math.min(len, decoderResume[d] - bufAbs)) : lower;
+        int doneJson = lower;
+        int donePercent = lower;
+        int doneBase64 = lower;
+        if (top) {
+            doneJson = (int) Math.max(lower, Math.min(len, decoderResume[JSON] - bufAbs));
+            donePercent = (int) Math.max(lower, Math.min(len, decoderResume[PERCENT] - bufAbs));
+            doneBase64 = (int) Math.max(lower, Math.min(len, decoderResume[BASE64] - bufAbs));
         }
-        List<Region> regions = new ArrayList<>();
+        List<Region> regions = null;
         if (from == lower && (!top || bufAbs == 0)) {
             long r = decoders[COMPRESSED].regionAround(data, lower, lower, len);
             if (r >= 0) {
+                regions = new ArrayList<>();
                 regions.add(new Region(COMPRESSED, (int) (r >>> 32), (int) r));
             }
         }
-        final byte[] cls = CLASS;
-        int b64Floor = Math.max(from, done[BASE64]);
-        for (int i = from; i < len; i++) {
-            int c = cls[data[i] & 0xFF];
-            if (c == 1) {
-                // A run of base64-alphabet bytes (most words): skip it in a tight loop, then judge it once.
-                int runStart = i;
-                do {
-                    i++;
-                } while (i < len && cls[data[i] & 0xFF] == 1);
-                int rs = Math.max(runStart, b64Floor);
-                if (rs < i && (i - rs >= Base64Decoder.MIN_RUN || (!last && i >= len - 2))) {
-                    cutoff = base64Run(data, rs, i, len, last, cutoff, regions);
+        if (events.triggerCount == 0 && events.runCount == 0 && regions == null) {
+            return cutoff;
+        }
+        if (regions == null) {
+            regions = new ArrayList<>();
+        }
+        int b64Floor = Math.max(from, doneBase64);
+        int[] triggers = events.triggers;
+        int[] runs = events.runs;
+        int t = 0;
+        int u = 0;
+        while (t < events.triggerCount || u < events.runCount) {
+            if (u < events.runCount && (t >= events.triggerCount || runs[u + 1] <= triggers[t])) {
+                int rs = Math.max(runs[u], b64Floor);
+                int re = runs[u + 1];
+                u += 2;
+                if (rs < re && (re - rs >= Base64Decoder.MIN_RUN || (!last && re >= len - 2))) {
+                    cutoff = base64Run(data, rs, re, len, last, cutoff, regions);
                 }
-                if (i >= len) {
-                    break;
-                }
-                c = cls[data[i] & 0xFF];
-            }
-            if (c == 0) {
                 continue;
             }
-            int d = c == 2 ? JSON : PERCENT;
-            if (i < done[d]) {
+            int i = triggers[t++];
+            int d = data[i] == '\\' ? JSON : PERCENT;
+            int done = d == JSON ? doneJson : donePercent;
+            if (i < done) {
                 continue;
             }
-            long r = decoders[d].regionAround(data, i, Math.max(lower, done[d]), len);
+            long r = decoders[d].regionAround(data, i, Math.max(lower, done), len);
             if (r < 0) {
                 continue;
             }
@@ -364,7 +415,11 @@ final class EngineStream implements ScanStream {
                 break;
             }
             regions.add(new Region(d, s, e));
-            done[d] = e;
+            if (d == JSON) {
+                doneJson = e;
+            } else {
+                donePercent = e;
+            }
         }
         regions.sort(java.util.Comparator.comparingInt(Region::start));
         for (Region region : regions) {

@@ -1,7 +1,5 @@
 package dev.airlock.scan;
 
-import java.io.ByteArrayOutputStream;
-
 /**
  * JSON string escapes: {@code \n}, {@code \"}, {@code \/}, {@code \\u002b}… A region is a run of bytes between
  * quotes (no raw quote or line break) that contains at least one escape. This is how a PEM key or a token with
@@ -43,9 +41,10 @@ final class JsonStringDecoder implements LayerDecoder {
 
     @Override
     public byte[] decode(byte[] data, int start, int end, int maxOutput) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(end - start, maxOutput));
+        // Every escape decodes to at most as many bytes as it takes, so the output never outgrows the input.
+        Output out = new Output(new byte[Math.min(end - start, maxOutput)]);
         boolean changed = false;
-        for (int i = start; i < end && out.size() < maxOutput; i++) {
+        for (int i = start; i < end && out.size < maxOutput; i++) {
             byte b = data[i];
             if (b != '\\' || i + 1 >= end) {
                 out.write(b);
@@ -73,8 +72,7 @@ final class JsonStringDecoder implements LayerDecoder {
                                 i += 6;
                             }
                         }
-                        byte[] utf8 = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                        out.write(utf8, 0, utf8.length);
+                        writeUtf8(out, cp);
                     }
                 }
                 case '"', '\\', '/' -> out.write(e);
@@ -83,7 +81,45 @@ final class JsonStringDecoder implements LayerDecoder {
                 }
             }
         }
-        return changed ? out.toByteArray() : null;
+        return changed ? java.util.Arrays.copyOf(out.bytes, Math.min(out.size, maxOutput)) : null;
+    }
+
+    /** UTF-8 of one code point; a lone surrogate becomes '?', as {@code String.getBytes(UTF_8)} does. */
+    /** A byte sink without the locking and bounds growth of {@code ByteArrayOutputStream}; drops bytes past its end. */
+    private static final class Output {
+        final byte[] bytes;
+        int size;
+
+        Output(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        void write(int b) {
+            if (size < bytes.length) {
+                bytes[size] = (byte) b;
+            }
+            size++;
+        }
+    }
+
+    private static void writeUtf8(Output out, int cp) {
+        if (cp < 0x80) {
+            out.write(cp);
+        } else if (cp < 0x800) {
+            out.write(0xC0 | cp >> 6);
+            out.write(0x80 | cp & 0x3F);
+        } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+            out.write('?');
+        } else if (cp < 0x10000) {
+            out.write(0xE0 | cp >> 12);
+            out.write(0x80 | cp >> 6 & 0x3F);
+            out.write(0x80 | cp & 0x3F);
+        } else {
+            out.write(0xF0 | cp >> 18);
+            out.write(0x80 | cp >> 12 & 0x3F);
+            out.write(0x80 | cp >> 6 & 0x3F);
+            out.write(0x80 | cp & 0x3F);
+        }
     }
 
     private static int hex4(byte[] data, int at) {

@@ -1,6 +1,8 @@
 package dev.airlock.scan;
 
 import com.google.re2j.Matcher;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -16,9 +18,52 @@ public final class RuleMatcher {
      * The caller bounds the region; the RE2 engine is linear in its length.
      */
     public static void matchRegion(Rule rule, CharSequence text, int from, int to, Consumer<RuleMatch> sink) {
+        matchRegion(rule, text, from, to, from, to, sink);
+    }
+
+    /**
+     * Reports the matches of {@code rule} in the window {@code [from, to)} of a text whose real bounds are
+     * {@code [lower, limit)}, exactly as a walk over the whole text would report them there.
+     *
+     * <p>Design notes. RE2 sees only the window, so at its edges {@code \z}, {@code $}, {@code \A}, {@code ^} and
+     * {@code \b} see a text boundary that is not there: a value cut at the window's end would match
+     * {@code (?:\n|\z)} and be reported truncated. A match that touches an edge which is not a real bound
+     * cannot contain the keyword hit that opened the window (the window reaches {@code maxLength + 1} past every
+     * hit), so such a match means the window is too small: it is widened by {@code maxLength + 1} at that edge
+     * and matched again, until no match touches an artificial edge.
+     */
+    public static void matchRegion(Rule rule, CharSequence text, int from, int to, int lower, int limit,
+                                   Consumer<RuleMatch> sink) {
+        List<RuleMatch> found = new ArrayList<>();
+        while (true) {
+            found.clear();
+            int edges = walk(rule, text, from, to, lower, limit, found);
+            if (edges == 0) {
+                break;
+            }
+            int grow = rule.maxLength() + 1;
+            if ((edges & 1) != 0) {
+                from = Math.max(lower, from - grow);
+            }
+            if ((edges & 2) != 0) {
+                to = Math.min(limit, to + grow);
+            }
+        }
+        found.forEach(sink);
+    }
+
+    /** One leftmost-first walk; returns 1 if a match started at an artificial start, 2 if one ended at an artificial end. */
+    private static int walk(Rule rule, CharSequence text, int from, int to, int lower, int limit, List<RuleMatch> out) {
         Matcher m = rule.pattern().matcher(text.subSequence(from, to));
         int at = 0;
+        int edges = 0;
         while (at <= to - from && m.find(at)) {
+            if (m.start() == 0 && from > lower) {
+                edges |= 1;
+            }
+            if (m.end() == to - from && to < limit) {
+                edges |= 2;
+            }
             int group = rule.secretGroup();
             int s = m.start(group);
             int e = m.end(group);
@@ -30,9 +75,10 @@ public final class RuleMatcher {
             String secret = m.group(group);
             RuleMatch match = check(rule, secret, from + s, from + e);
             if (match != null) {
-                sink.accept(match);
+                out.add(match);
             }
         }
+        return edges;
     }
 
     /** Applies entropy, allowlist and validators to one candidate; returns null if the rule does not report it. */

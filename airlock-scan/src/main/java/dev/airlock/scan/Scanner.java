@@ -42,8 +42,17 @@ public final class Scanner {
         return limits;
     }
 
+    /** Which prefilter this JVM runs, {@code vector} or {@code scalar} (see the module README); for diagnostics. */
+    public String prefilter() {
+        return engine.prefilter instanceof VectorPrefilter ? "vector" : "scalar";
+    }
+
     /** Scans {@code data}; {@code path} (nullable) is reported in findings and checked against path allowlists. */
     public ScanResult scan(byte[] data, String path) {
+        if (data.length <= EngineStream.SEGMENT && data.length <= limits.maxBytes()) {
+            // Small enough to be one segment: scanned in place, without copying into the stream's buffer.
+            return new EngineStream(engine, path).scanWhole(data);
+        }
         try (ScanStream stream = open(path)) {
             // Fed in pieces so the engine's buffer, not the caller's array size, bounds the working set.
             for (int at = 0; at < data.length; at += EngineStream.SEGMENT) {

@@ -36,7 +36,13 @@ class HitFilterEquivalenceTest {
         "aws_secret_access_key = U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8Oool8Dk/+9\n", "{\"SecretAccessKey\": \"U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8Oool8Dk/+9\"}", " = ",
         "getPassword(", "tokens.size()", "secretKeySpec", "x", "    ", "\\\"", "\"]", "\\\"]\\\"", "_key_value", "-base_str", "s9",
         "   \t", "password_string-strings7\\\"]    = \"Xk9q2LmZaB3dE5gH\"", "token_value-bases9\\\"\\\t\t\n\r\f:= r\\\"Qw8Er7Ty6Ui5Op4As3Df\\\" ",
-        "password\\\"]  \t = \"Xk9q2LmZ", "pwd-key.values7\"\\\"] :=    @\\\"aB3dE5gH7j\\\"",
+        "password\\\"]  \t = \"Xk9q2LmZ",
+        // Values at and just past the patterns' 128-character bound, and an AWS secret's 40 characters plus one.
+        "Zq8Xw7Cv".repeat(16), "Zq8Xw7Cv".repeat(16) + "p", "Zq8Xw7Cv".repeat(5), "Zq8Xw7Cv".repeat(5) + "A",
+        "AKIA", "ASIA", "akia", "Asia/Tokyo", "ASIA_PACIFIC", "AKIAQYLPMN5HHHFPZAM2", "ASIAZ7QWERTY2345ABCD", "QYLPMN5HHHFPZAM2",
+        "AKIAQYLPMN5HHHFPZAM", "AKIAASIAQYLPMN5HHHFP", "Authorization", "authorization: ", "Authorization: Basic ",
+        "Basic", "bearer ", "\"Authorization\": \"Bearer ", "ZGVwbG95OlhrOXEyTG1aYUIzZA==", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln", "eyJ", "EYJ", "xeyJ",
+        "eyJhbGciOiJIUzI1NiJ9", ".eyJzdWIiOiIxMjM0NTY3ODkwIn0", ".c2lnbmF0dXJlLXNpZ25hdHVyZQ", "pwd-key.values7\"\\\"] :=    @\\\"aB3dE5gH7j\\\"",
     };
 
     static String soup(long seed, int pieces) {
@@ -60,6 +66,32 @@ class HitFilterEquivalenceTest {
         byte[] data = soup(seed, pieces).getBytes(StandardCharsets.ISO_8859_1);
         assertThat(EngineEquivalenceTest.plain(BUILTIN.scan(data, "x.txt")))
                 .isEqualTo(BUILTIN.referenceFindings(data, "x.txt"));
+    }
+
+    /** Values of every length around the patterns' bounds, in each filtered shape: the filters' bounds are exact. */
+    @Test
+    void valueLengthBoundsAreTheFiltersBounds() {
+        Random rnd = new Random(11);
+        String alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        String[] shapes = {"password=%s\n", "api_key: %s  \r\n", "token = \"%s\"", "secret:%s", "x(\"pwd\", '%s')",
+            "aws_secret_access_key = %s\n", "SecretKey\": \"%s\"}", "secret_key=%s=", "Authorization: Basic %s;",
+            "AKIAQYLPMN5HHHFPZAM2 %s ", "AKIAQYLPMN5HHHFPZA %s ", "x eyJ%s.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ ",
+            "eyJhbGciOiJIUzI1NiJ9.eyJ%s.c2lnbmF0dXJlLXNpZ25hdHVyZQ"};
+        int findings = 0;
+        for (String shape : shapes) {
+            for (int n : new int[] {7, 8, 9, 10, 11, 39, 40, 41, 127, 128, 129, 1000, 1001}) {
+                StringBuilder value = new StringBuilder();
+                for (int i = 0; i < n; i++) {
+                    value.append(alnum.charAt(rnd.nextInt(alnum.length())));
+                }
+                byte[] data = String.format(shape, value).getBytes(StandardCharsets.ISO_8859_1);
+                List<Finding> reference = FILTERED_ONLY.referenceFindings(data, "x.txt");
+                assertThat(EngineEquivalenceTest.plain(FILTERED_ONLY.scan(data, "x.txt"))).as(shape + " " + n)
+                        .isEqualTo(reference);
+                findings += reference.size();
+            }
+        }
+        assertThat(findings).isGreaterThan(30);
     }
 
     @Test

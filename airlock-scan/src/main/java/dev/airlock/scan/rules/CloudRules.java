@@ -23,6 +23,7 @@ final class CloudRules {
         rules.add(Rule.builder("aws-access-key-id")
                 .description("AWS access key id (long-term AKIA, temporary ASIA, ABIA, ACCA)")
                 .keywords("akia", "asia", "abia", "acca")
+                .hitFilter(KeywordFollowers.AWS_KEY_ID)
                 .regex("\\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b")
                 .secretGroup(1)
                 .minEntropy(3.0)
@@ -54,6 +55,7 @@ final class CloudRules {
         rules.add(Rule.builder("aws-secret-access-key-paired")
                 .description("AWS secret access key within 200 characters after an access key id")
                 .keywords("akia", "asia", "abia", "acca")
+                .hitFilter(KeywordFollowers.AWS_KEY_ID)
                 .regex("(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?s:.{0,200}?)[^A-Za-z0-9/+]([A-Za-z0-9/+]{40})"
                         + "(?:[^A-Za-z0-9/+=]|\\z)")
                 .secretGroup(1)

@@ -23,6 +23,11 @@ final class GenericNameFollowers {
     private static final byte SPACE = 4;
     private static final byte OPENER = 8;
     private static final byte[] CLASS = new byte[256];
+    /** {@code [^\s"'`\\]}: the quoted value's bytes. */
+    private static final boolean[] QUOTED_VALUE = valueBytes(" \t\n\f\r\"'`\\");
+    /** {@code [^\s"'`\\,;&<>(){}\[\]]}: the line value's bytes. */
+    private static final boolean[] LINE_VALUE = valueBytes(" \t\n\f\r\"'`\\,;&<>(){}[]");
+
 
     static {
         for (int c = 'a'; c <= 'z'; c++) {
@@ -65,7 +70,7 @@ final class GenericNameFollowers {
         for (int i = op + 1; i < stop; i++) {
             int c = data[i];
             if (c == '"' || c == '\'' || c == '`') {
-                return true;
+                return quotedValueFollows(data, i + 1, limit);
             }
             if ((CLASS[c & 0xFF] & OPENER) == 0) {
                 return false;
@@ -74,11 +79,81 @@ final class GenericNameFollowers {
         return false;
     };
 
-    /** {@code NAME [\\"']? [ \t]{0,4} (=|:)}. */
+    /**
+     * {@code ([^\s"'`\\]{8,128}) \\? ["'`]} at {@code from}. The value cannot hold the backslash or quote that
+     * must follow it, so it is the whole run of value bytes there.
+     */
+    private static boolean quotedValueFollows(byte[] data, int from, int limit) {
+        int end = valueEnd(data, from, limit, QUOTED_VALUE);
+        if (end < 0 || end >= limit) {
+            return end >= limit;
+        }
+        int c = data[end];
+        if (c == '\\') {
+            if (end + 1 >= limit) {
+                return true;
+            }
+            c = data[end + 1];
+        }
+        return c == '"' || c == '\'' || c == '`';
+    }
+
+    /**
+     * The end of the run of {@code member} bytes from {@code from} if it is 8..128 long (the generic values'
+     * bounds), {@code limit} if the input ends first (undecided), else -1.
+     */
+    private static int valueEnd(byte[] data, int from, int limit, boolean[] member) {
+        int stop = Math.min(limit, from + 129);
+        int i = from;
+        while (i < stop && member[data[i] & 0xFF]) {
+            i++;
+        }
+        if (i == limit) {
+            return limit;
+        }
+        return i - from >= 8 && i - from <= 128 ? i : -1;
+    }
+
+    /**
+     * {@code NAME [\\"']? [ \t]{0,4} (=|:) [ \t]{0,4} VALUE{8,128} [ \t]{0,8} (\r?\n|\z)}. The value excludes
+     * blanks and line ends, so it is the whole run of value bytes after the blanks.
+     */
     static final HitFilter LINE = (data, end, limit) -> {
         int op = operator(data, end, limit);
-        return op >= 0 && (data[op] == '=' || data[op] == ':');
+        if (op < 0 || (data[op] != '=' && data[op] != ':')) {
+            return false;
+        }
+        int i = skipBlanks(data, op + 1, limit, 4);
+        if (i >= limit) {
+            return true;
+        }
+        int valueEnd = valueEnd(data, i, limit, LINE_VALUE);
+        if (valueEnd < 0 || valueEnd >= limit) {
+            return valueEnd >= limit;
+        }
+        i = skipBlanks(data, valueEnd, limit, 8);
+        if (i >= limit) {
+            return true;
+        }
+        return data[i] == '\n' || (data[i] == '\r' && (i + 1 >= limit || data[i + 1] == '\n'));
     };
+
+    /** Skips at most {@code max} spaces and tabs; returns where it stopped (a value byte cannot be a blank). */
+    private static int skipBlanks(byte[] data, int at, int limit, int max) {
+        int n = 0;
+        while (n < max && at + n < limit && (data[at + n] == ' ' || data[at + n] == '\t')) {
+            n++;
+        }
+        return at + n;
+    }
+
+    private static boolean[] valueBytes(String excluded) {
+        boolean[] member = new boolean[256];
+        for (int b = 0; b < 256; b++) {
+            member[b] = excluded.indexOf(b) < 0;
+        }
+        return member;
+    }
 
     /** {@code NAME >}. */
     static final HitFilter MARKUP = (data, end, limit) -> nameThen(data, end, limit, '>');

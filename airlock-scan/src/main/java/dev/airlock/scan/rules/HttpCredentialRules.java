@@ -27,6 +27,7 @@ final class HttpCredentialRules {
                 Rule.builder("jwt")
                         .description("JSON Web Token (header decodes to JSON with \"alg\")")
                         .keywords("eyj")
+                        .hitFilter(KeywordFollowers.JWT_HEADER)
                         .regex("\\b(eyJ[A-Za-z0-9_-]{10,1000}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{16,1000})"
                                 + "(?:[^A-Za-z0-9_.-]|\\z)")
                         .secretGroup(1)
@@ -60,6 +61,7 @@ final class HttpCredentialRules {
                 Rule.builder("http-basic-auth")
                         .description("HTTP Basic credentials in an Authorization value (decodes to user:password)")
                         .keywords("authorization")
+                        .hitFilter(KeywordFollowers.authorizationScheme("basic"))
                         .regex(AUTHORIZATION + "(?i:basic)\\s{1,4}([A-Za-z0-9+/]{8,512}={0,2})(?:[^A-Za-z0-9+/=]|\\z)")
                         .secretGroup(1)
                         .validator(new BasicCredentials())
@@ -74,6 +76,7 @@ final class HttpCredentialRules {
                 GenericRules.withValueFilters(Rule.builder("http-bearer-token"))
                         .description("Bearer token in an Authorization value")
                         .keywords("authorization")
+                        .hitFilter(KeywordFollowers.authorizationScheme("bearer"))
                         .regex(AUTHORIZATION + "(?i:bearer)\\s{1,4}([A-Za-z0-9._~+/-]{20,1000}={0,2})(?:[^A-Za-z0-9._~+/=-]|\\z)")
                         .secretGroup(1)
                         .minEntropy(3.5)

@@ -1,0 +1,188 @@
+package dev.airlock.scan;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+
+/**
+ * The keyword tables of the vector prefilter: for each keyword an <em>anchor</em> (its least common substring of
+ * up to {@value #WIDTH} bytes) and for each anchor byte position a table from byte value to a bitmask of the
+ * {@value #BUCKETS} buckets whose anchors allow that byte there.
+ *
+ * <p>Design notes. A position {@code j} is a candidate when the AND over {@code p < WIDTH} of
+ * {@code table[p][data[j + p]]} is non-zero; each set bit names a bucket, and every keyword of that bucket is
+ * then compared in full at {@code j - anchorOffset}. Tables hold both ASCII cases of every letter, so the filter
+ * is case-insensitive exactly like the keyword match ({@link #matchesAt}). The filter only has to be a necessary
+ * condition: a keyword occurrence always sets its bucket's bit at its anchor. Which substring is the anchor and
+ * which bucket it joins only changes how often the filter passes, so both are chosen by a fixed estimate of byte
+ * frequencies in source code and text (rare bytes first, buckets grown greedily by the smallest increase in
+ * estimated pass rate), never by the scanned data.
+ */
+final class KeywordAnchors {
+    static final int WIDTH = 4;
+    static final int BUCKETS = 8;
+
+    /** {@code table[p][b]}: buckets whose anchor allows byte {@code b} at anchor position {@code p}. */
+    final byte[][] table = new byte[WIDTH][256];
+    /** {@code bucketKeywords[b]}: keyword ids in bucket {@code b}. */
+    final int[][] bucketKeywords = new int[BUCKETS][];
+    /** Lower-case bytes of each keyword. */
+    final byte[][] keywords;
+    /** Offset of each keyword's anchor inside the keyword. */
+    final int[] anchorOffset;
+    /** Each anchor's bytes, little-endian in an int (first byte lowest), and the mask of the bytes it has. */
+    final int[] anchorWord;
+    final int[] anchorMask;
+
+    KeywordAnchors(List<String> keywords) {
+        int n = keywords.size();
+        this.keywords = new byte[n][];
+        this.anchorOffset = new int[n];
+        this.anchorWord = new int[n];
+        this.anchorMask = new int[n];
+        int[] anchorLength = new int[n];
+        double[] weight = new double[n];
+        for (int k = 0; k < n; k++) {
+            byte[] kw = keywords.get(k).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+            this.keywords[k] = kw;
+            int width = Math.min(WIDTH, kw.length);
+            double best = Double.MAX_VALUE;
+            for (int o = 0; o + width <= kw.length; o++) {
+                double f = 1;
+                for (int p = 0; p < width; p++) {
+                    f *= frequency(kw[o + p]);
+                }
+                if (f < best) {
+                    best = f;
+                    anchorOffset[k] = o;
+                }
+            }
+            anchorLength[k] = width;
+            weight[k] = best;
+            for (int p = 0; p < width; p++) {
+                anchorWord[k] |= (kw[anchorOffset[k] + p] & 0xFF) << (8 * p);
+                anchorMask[k] |= 0xFF << (8 * p);
+            }
+        }
+        // Greedy bucketing: most frequent anchors first, each into the bucket whose estimated pass rate grows least.
+        double[][] allowed = new double[BUCKETS][WIDTH];
+        boolean[][][] member = new boolean[BUCKETS][WIDTH][256];
+        List<List<Integer>> buckets = new ArrayList<>();
+        for (int b = 0; b < BUCKETS; b++) {
+            buckets.add(new ArrayList<>());
+        }
+        Integer[] order = IntStream.range(0, n).boxed().sorted(Comparator.comparingDouble(k -> -weight[k]))
+                .toArray(Integer[]::new);
+        for (int k : order) {
+            int bestBucket = 0;
+            double bestCost = Double.MAX_VALUE;
+            for (int b = 0; b < BUCKETS; b++) {
+                double before = buckets.get(b).isEmpty() ? 0 : product(allowed[b]);
+                double[] after = allowed[b].clone();
+                for (int p = 0; p < WIDTH; p++) {
+                    after[p] = p < anchorLength[k] ? after[p] + addedFrequency(member[b][p], this.keywords[k][anchorOffset[k] + p])
+                            : 1;
+                }
+                double cost = product(after) - before;
+                if (cost < bestCost) {
+                    bestCost = cost;
+                    bestBucket = b;
+                }
+            }
+            buckets.get(bestBucket).add(k);
+            for (int p = 0; p < WIDTH; p++) {
+                if (p < anchorLength[k]) {
+                    byte c = this.keywords[k][anchorOffset[k] + p];
+                    allowed[bestBucket][p] += addedFrequency(member[bestBucket][p], c);
+                    allow(member[bestBucket][p], c);
+                } else {
+                    allowed[bestBucket][p] = 1;
+                }
+            }
+        }
+        for (int b = 0; b < BUCKETS; b++) {
+            bucketKeywords[b] = buckets.get(b).stream().mapToInt(Integer::intValue).sorted().toArray();
+            for (int k : bucketKeywords[b]) {
+                for (int p = 0; p < WIDTH; p++) {
+                    for (int v = 0; v < 256; v++) {
+                        if (p >= anchorLength[k] || fold(v) == (this.keywords[k][anchorOffset[k] + p] & 0xFF)) {
+                            table[p][v] |= (byte) (1 << b);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** True if keyword {@code k} occurs at {@code start} (ASCII case-insensitive, as the keyword automaton). */
+    boolean matchesAt(byte[] data, int start, int limit, int k) {
+        byte[] kw = keywords[k];
+        if (start + kw.length > limit) {
+            return false;
+        }
+        for (int i = 0; i < kw.length; i++) {
+            if (fold(data[start + i] & 0xFF) != (kw[i] & 0xFF)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The (case-folded) bytes at {@code at}, little-endian as {@link #anchorWord}; 0 past {@code limit}. */
+    static int foldedWord(byte[] data, int at, int limit) {
+        int w = 0;
+        for (int p = 0; p < WIDTH && at + p < limit; p++) {
+            w |= fold(data[at + p] & 0xFF) << (8 * p);
+        }
+        return w;
+    }
+
+    static int fold(int b) {
+        return b >= 'A' && b <= 'Z' ? b + 32 : b;
+    }
+
+    private static double product(double[] xs) {
+        double p = 1;
+        for (double x : xs) {
+            p *= Math.min(1, x);
+        }
+        return p;
+    }
+
+    private static double addedFrequency(boolean[] member, byte c) {
+        double added = 0;
+        for (int v = 0; v < 256; v++) {
+            if (!member[v] && fold(v) == (c & 0xFF)) {
+                added += frequency((byte) v);
+            }
+        }
+        return added;
+    }
+
+    private static void allow(boolean[] member, byte c) {
+        for (int v = 0; v < 256; v++) {
+            if (fold(v) == (c & 0xFF)) {
+                member[v] = true;
+            }
+        }
+    }
+
+    /** A rough share of each byte in source code and prose (either case of a letter counted under lower case). */
+    private static double frequency(byte b) {
+        int c = fold(b & 0xFF);
+        String common = "etaoinsrlcdhumpfgybwvkxjqz"; // most to least frequent
+        int rank = common.indexOf(c);
+        if (rank >= 0) {
+            return 0.09 * Math.pow(0.85, rank);
+        }
+        return switch (c) {
+            case ' ' -> 0.15;
+            case '\n', '.', '(', ')', ';', ',', '"', '=' -> 0.02;
+            case '_', '/', '*', '-', ':', '<', '>', '{', '}', '[', ']' -> 0.008;
+            default -> c >= '0' && c <= '9' ? 0.004 : 0.002;
+        };
+    }
+}

@@ -1,0 +1,52 @@
+package dev.airlock.scan;
+
+import java.util.Arrays;
+
+/**
+ * What the prefilter found in one layer, in position order per kind: keyword occurrences, backslash and percent
+ * bytes (decoder triggers), and runs of base64-alphabet bytes long enough to matter. Reused across layers of the
+ * same depth, so a scan allocates nothing per hit.
+ */
+final class LayerEvents {
+    /** Pairs (keyword id, start). */
+    int[] hits = new int[64];
+    int hitCount;
+    /** Positions of {@code \} and {@code %}. */
+    int[] triggers = new int[64];
+    int triggerCount;
+    /** Pairs (start, end) of maximal base64-alphabet runs (clipped to the scanned range). */
+    int[] runs = new int[64];
+    int runCount;
+    /** Working memory of the vector prefilter: one block's candidate bucket masks. */
+    final byte[] lanes = new byte[64];
+
+    void clear() {
+        hitCount = 0;
+        triggerCount = 0;
+        runCount = 0;
+    }
+
+    void hit(int keyword, int start) {
+        hits = appendPair(hits, hitCount, keyword, start);
+        hitCount += 2;
+    }
+
+    void trigger(int at) {
+        if (triggerCount == triggers.length) {
+            triggers = Arrays.copyOf(triggers, triggers.length * 2);
+        }
+        triggers[triggerCount++] = at;
+    }
+
+    void run(int start, int end) {
+        runs = appendPair(runs, runCount, start, end);
+        runCount += 2;
+    }
+
+    private static int[] appendPair(int[] array, int count, int first, int second) {
+        int[] a = count + 2 > array.length ? Arrays.copyOf(array, array.length * 2) : array;
+        a[count] = first;
+        a[count + 1] = second;
+        return a;
+    }
+}

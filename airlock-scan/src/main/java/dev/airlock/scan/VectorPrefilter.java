@@ -1,0 +1,153 @@
+package dev.airlock.scan;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The prefilter on 64-byte vectors ({@code jdk.incubator.vector}, AVX-512 on x86). Per block of 64 input bytes:
+ * four two-table byte lookups ({@code vpermi2b}) and ANDs give the keyword-anchor candidates
+ * ({@link KeywordAnchors}); two compares give the backslash/percent triggers; one lookup and a sign test give
+ * the base64-alphabet mask, from which runs of at least {@link Base64Decoder#MIN_RUN} bytes are found with
+ * shift-and on the 64-bit mask. Only candidates, triggers and long runs are touched one by one, so the cost per
+ * byte of ordinary source code is a fraction of a table load.
+ *
+ * <p>The lookups index 128-entry tables with the byte's low 7 bits; each entry is the union over the bytes that
+ * share those bits, so non-ASCII bytes can only add candidates (every candidate is verified in full), and the
+ * alphabet mask is cleared for bytes with the top bit set, so runs are exact.
+ */
+final class VectorPrefilter implements Prefilter {
+    private static final VectorSpecies<Byte> SPECIES = ByteVector.SPECIES_512;
+    private static final int LANES = 64;
+    private static final int WIDTH = KeywordAnchors.WIDTH;
+
+    private final KeywordAnchors anchors;
+    private final ByteVector[] low = new ByteVector[WIDTH];
+    private final ByteVector[] high = new ByteVector[WIDTH];
+    private final ByteVector alphabetLow;
+    private final ByteVector alphabetHigh;
+
+    VectorPrefilter(KeywordAnchors anchors) {
+        this.anchors = anchors;
+        for (int p = 0; p < WIDTH; p++) {
+            byte[] wrapped = new byte[128];
+            for (int v = 0; v < 256; v++) {
+                wrapped[v & 127] |= anchors.table[p][v];
+            }
+            low[p] = ByteVector.fromArray(SPECIES, wrapped, 0);
+            high[p] = ByteVector.fromArray(SPECIES, wrapped, 64);
+        }
+        byte[] alphabet = new byte[128];
+        for (int v = 0; v < 128; v++) {
+            alphabet[v] = (byte) (Base64Decoder.inAlphabet((byte) v) ? 1 : 0);
+        }
+        alphabetLow = ByteVector.fromArray(SPECIES, alphabet, 0);
+        alphabetHigh = ByteVector.fromArray(SPECIES, alphabet, 64);
+    }
+
+    /** True when this JVM's preferred vectors are 512 bits (two-table byte lookups are single instructions). */
+    static boolean supported() {
+        return ByteVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    }
+
+    @Override
+    public void scan(byte[] data, int lower, int from, int len, LayerEvents out) {
+        out.clear();
+        byte[] lanes = out.lanes;
+        int carry = 0;
+        final ByteVector low0 = low[0], low1 = low[1], low2 = low[2], low3 = low[3];
+        final ByteVector high0 = high[0], high1 = high[1], high2 = high[2], high3 = high[3];
+        final ByteVector alphaLow = alphabetLow, alphaHigh = alphabetHigh;
+        int i = from;
+        for (; i + LANES + WIDTH - 1 <= len; i += LANES) {
+            ByteVector v0 = ByteVector.fromArray(SPECIES, data, i);
+            ByteVector candidates = v0.selectFrom(low0, high0)
+                    .and(ByteVector.fromArray(SPECIES, data, i + 1).selectFrom(low1, high1))
+                    .and(ByteVector.fromArray(SPECIES, data, i + 2).selectFrom(low2, high2))
+                    .and(ByteVector.fromArray(SPECIES, data, i + 3).selectFrom(low3, high3));
+            long candidateBits = candidates.compare(VectorOperators.NE, 0).toLong();
+            long triggerBits = v0.compare(VectorOperators.EQ, (byte) '\\')
+                    .or(v0.compare(VectorOperators.EQ, (byte) '%')).toLong();
+            long alphabetBits = v0.selectFrom(alphaLow, alphaHigh).compare(VectorOperators.NE, 0)
+                    .and(v0.compare(VectorOperators.GE, (byte) 0)).toLong();
+            if (candidateBits != 0) {
+                candidates.intoArray(lanes, 0);
+                do {
+                    int j = Long.numberOfTrailingZeros(candidateBits);
+                    verify(data, i + j, lanes[j] & 0xFF, from, len, out);
+                    candidateBits &= candidateBits - 1;
+                } while (candidateBits != 0);
+            }
+            while (triggerBits != 0) {
+                out.trigger(i + Long.numberOfTrailingZeros(triggerBits));
+                triggerBits &= triggerBits - 1;
+            }
+            carry = runs(alphabetBits, i, carry, out);
+        }
+        // The last bytes (fewer than a block plus the anchor width): table by table, byte by byte.
+        for (int j = i; j < len; j++) {
+            int buckets = 0xFF;
+            for (int p = 0; p < WIDTH && j + p < len; p++) {
+                buckets &= anchors.table[p][data[j + p] & 0xFF];
+            }
+            if (buckets != 0) {
+                verify(data, j, buckets, from, len, out);
+            }
+        }
+        ScalarPrefilter.regions(data, i, len, carry, out);
+    }
+
+    private void verify(byte[] data, int at, int buckets, int from, int len, LayerEvents out) {
+        // The anchor itself first: one int compare rules out most of a bucket's keywords.
+        int word = KeywordAnchors.foldedWord(data, at, len);
+        int[] anchorWord = anchors.anchorWord;
+        int[] anchorMask = anchors.anchorMask;
+        do {
+            int b = Integer.numberOfTrailingZeros(buckets);
+            for (int k : anchors.bucketKeywords[b]) {
+                if ((word & anchorMask[k]) != anchorWord[k]) {
+                    continue;
+                }
+                int start = at - anchors.anchorOffset[k];
+                if (start >= from && anchors.matchesAt(data, start, len, k)) {
+                    out.hit(k, start);
+                }
+            }
+            buckets &= buckets - 1;
+        } while (buckets != 0);
+    }
+
+    /**
+     * Emits the runs that end inside the block at {@code base} whose alphabet mask is {@code bits}, given the
+     * length {@code carry} of the run reaching the block's start; returns the length of the run reaching its end.
+     * Blocks end at least 3 bytes before the layer's end, so only runs of at least MIN_RUN bytes matter here.
+     */
+    private static int runs(long bits, int base, int carry, LayerEvents out) {
+        if (bits == -1L) {
+            return carry + LANES;
+        }
+        int lead = Long.numberOfTrailingZeros(~bits);
+        if (carry + lead >= Base64Decoder.MIN_RUN) {
+            out.run(base - carry, base + lead);
+        }
+        int trail = Long.numberOfLeadingZeros(~bits);
+        long inner = bits & (-1L << lead) & (-1L >>> trail);
+        // Bit i survives iff bits i .. i+23 are all set: doubling shifts, then one more shift of 8.
+        long x = inner & (inner >>> 1);
+        x &= x >>> 2;
+        x &= x >>> 4;
+        x &= x >>> 8;
+        x &= x >>> 8;
+        while (x != 0) {
+            int s = Long.numberOfTrailingZeros(x);
+            // Walk back to the run's start (a set bit in x is at most 40 bits past it) and forward to its end.
+            while (s > 0 && (inner & (1L << (s - 1))) != 0) {
+                s--;
+            }
+            int e = s + Long.numberOfTrailingZeros(~(inner >>> s));
+            out.run(base + s, base + e);
+            x &= -1L << e;
+        }
+        return trail;
+    }
+}

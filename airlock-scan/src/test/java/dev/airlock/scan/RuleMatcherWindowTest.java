@@ -1,0 +1,83 @@
+package dev.airlock.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A window's edges are not the text's edges: {@code \z} and {@code \b} must not match there. Before the fix a value
+ * running past the end of a window matched {@code (?:\n|\z)} at the window's end and was reported truncated (a
+ * second, wrong finding next to the real one found from a later window).
+ */
+class RuleMatcherWindowTest {
+    private static final Rule LINE = Rule.builder("t-line").keywords("secret=")
+            .regex("secret=([A-Za-z0-9]{8,128})(?:\\n|\\z)").secretGroup(1).maxLength(140).build();
+    private static final Rule WORD = Rule.builder("t-word").keywords("tok")
+            .regex("\\btok[a-z]{4}\\b").maxLength(12).build();
+
+    static List<String> secrets(Rule rule, String text, int from, int to) {
+        byte[] data = text.getBytes(StandardCharsets.US_ASCII);
+        List<String> out = new ArrayList<>();
+        RuleMatcher.matchRegion(rule, new Latin1View(data), from, to, 0, data.length,
+                m -> out.add(m.secretStart() + ":" + m.secret()));
+        return out;
+    }
+
+    /** Every match the window reports is one the whole-text walk reports. */
+    static List<String> whole(Rule rule, String text) {
+        return secrets(rule, text, 0, text.length());
+    }
+
+    @Test
+    void aValueCutByTheWindowEndIsNotReportedTruncated() {
+        String value = "a1B2c3D4e5".repeat(10);
+        String text = "x secret=" + value + "\nmore";
+        assertThat(whole(LINE, text)).containsExactly("9:" + value);
+        assertThat(secrets(LINE, text, 0, 60)).containsExactly("9:" + value);
+        // A value that runs on (no line end) is no match at all, whatever the window.
+        String runsOn = "x secret=" + value + value + value + " y";
+        assertThat(whole(LINE, runsOn)).isEmpty();
+        assertThat(secrets(LINE, runsOn, 0, 60)).isEmpty();
+    }
+
+    /**
+     * The engine-level case found on the synthetic benchmark mix: a hit just before a segment's cutoff opens a window
+     * that ends inside a token whose own hit lies just after the cutoff (processed with the next segment). The old
+     * engine reported the token truncated at the window's end ({@code ghp_…20}) as well as whole.
+     */
+    @Test
+    void aTokenStraddlingASegmentCutoffIsReportedOnceAndWhole() {
+        int segment = EngineStream.SEGMENT;
+        StringBuilder sb = new StringBuilder();
+        while (sb.length() < segment - 170) {
+            sb.append("lorem ipsum dolor sit amet\n");
+        }
+        sb.setLength(segment - 171);
+        sb.append('\n').append("password=Xk9q2LmZaB3dE5gH\n");
+        while (sb.length() < segment - 2) {
+            sb.append(' ');
+        }
+        sb.append("GITHUB_TOKEN=ghp_").append("k3Jd9QmZ2xLw8RtY5vNb1HcF6gPa0sTe4uVy").append('\n');
+        while (sb.length() < segment + 20_000) {
+            sb.append("lorem ipsum dolor sit amet\n");
+        }
+        byte[] data = sb.toString().getBytes(StandardCharsets.US_ASCII);
+        Scanner scanner = Scanner.builder().rules(dev.airlock.scan.rules.BuiltinRules.all().stream()
+                .filter(r -> r.id().startsWith("generic-")).toList()).build();
+        List<Finding> reference = scanner.referenceFindings(data, "x.env");
+        assertThat(reference).extracting(Finding::redacted).contains("ghp_…40");
+        assertThat(EngineEquivalenceTest.plain(scanner.scan(data, "x.env"))).isEqualTo(reference);
+    }
+
+    @Test
+    void wordBoundariesAtTheWindowEdgesSeeTheRealNeighbours() {
+        String text = "xxtokenab tokenab";
+        assertThat(whole(WORD, text)).containsExactly("10:tokenab");
+        // "tokenab" inside "xxtokenab" is no word; widening may find the real one next to it, never this one.
+        assertThat(secrets(WORD, text, 2, 9)).doesNotContain("2:tokenab").isSubsetOf(whole(WORD, text));
+        assertThat(secrets(WORD, text, 10, 17)).containsExactly("10:tokenab");
+    }
+}
