@@ -144,7 +144,7 @@ public final class PhaseRoundTripBench {
             // export: git service fetches, snapshots (delta against what the agent holds), uploads the input
             long t0 = System.nanoTime();
             c[0] = cpuNanos();
-            new MirrorCommand(service).remote(remote).call();
+            MirrorCommand.Result mirror = new MirrorCommand(service).remote(remote).call();
             ByteArrayOutputStream in = new ByteArrayOutputStream();
             String revision = first ? "refs/remotes/origin/main" : lastBranchCommit;
             ExportCommand.Result input = new ExportCommand(service).revision(revision).output(in)
@@ -213,7 +213,8 @@ public final class PhaseRoundTripBench {
 
             // publish: commit and push to airlock/<run>
             PublishCommand.Result pushed = new PublishCommand(service).output(accepted).runId(run)
-                    .branch("airlock/" + run).force(!first).remote(remote).call();
+                    .branch("airlock/" + run).force(!first).remote(remote)
+                    .remoteDefaultBranch(mirror.defaultBranch()).call();
             long t6 = System.nanoTime();
             c[5] = cpuNanos();
             lastBranchCommit = pushed.commit().name();
