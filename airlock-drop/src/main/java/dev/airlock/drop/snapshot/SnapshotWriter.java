@@ -83,7 +83,7 @@ public final class SnapshotWriter implements AutoCloseable {
         if (!canCarry(path, sha256)) {
             throw new IllegalStateException("not in the base with this content: " + SnapshotPaths.printable(path));
         }
-        admit(path);
+        admit(path, false); // a base path: its manifest was validated when it was written or read
         totalBytes += size;
         if (totalBytes > limits.maxTotalBytes()) {
             throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.TOTAL_SIZE, totalBytes,
@@ -177,10 +177,14 @@ public final class SnapshotWriter implements AutoCloseable {
     }
 
     private void admit(String path) throws SnapshotException {
+        admit(path, true);
+    }
+
+    private void admit(String path, boolean checkPath) throws SnapshotException {
         if (finished) {
             throw new IllegalStateException("writer already finished");
         }
-        Violation v = SnapshotPaths.check(path, limits.maxPathBytes());
+        Violation v = checkPath ? SnapshotPaths.check(path, limits.maxPathBytes()) : null;
         if (v != null) {
             throw new SnapshotException(v);
         }
