@@ -21,6 +21,7 @@ public final class LocalPipeline {
     private RunListener extraListener = RunListener.NONE;
     private Path guardPolicy;
     private Map<String, String> llmKeys;
+    private int historyDepth;
 
     public LocalPipeline(Path dataDir, PrintStream out) {
         this.dataDir = dataDir;
@@ -36,6 +37,12 @@ public final class LocalPipeline {
     /** The operator's egress policy file for the guard role; null = the built-in LLM-APIs-only policy. */
     public LocalPipeline guardPolicy(Path v) {
         guardPolicy = v;
+        return this;
+    }
+
+    /** Read-only git history for the agent, this many commits deep; 0 = none. */
+    public LocalPipeline history(int depth) {
+        historyDepth = depth;
         return this;
     }
 
@@ -58,7 +65,7 @@ public final class LocalPipeline {
             out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
             return new LocalRun(store, launcher, drop, dataDir).repo(repo).ref(ref).task(task).agent(agent)
                     .gitToken(gitToken).guardPolicy(guardPolicy).llmKeys(llmKeys == null ? llmKeys() : llmKeys)
-                    .listener(both(new PlainProgress(out), extraListener)).call();
+                    .history(historyDepth).listener(both(new PlainProgress(out), extraListener)).call();
         }
     }
 

@@ -42,8 +42,17 @@ public final class RunCommand implements Callable<Integer> {
             + "Default: built in, only api.anthropic.com and api.openai.com, keys from ANTHROPIC_API_KEY/OPENAI_API_KEY.")
     Path guardPolicy;
 
+    @Option(names = "--history", arity = "0..1", paramLabel = "DEPTH", fallbackValue = "100",
+            description = "Give the agent a read-only, shallow git history (/workspace/.git, DEPTH commits; default "
+                    + "when given: ${FALLBACK-VALUE}) so git log and git blame work; changes there are ignored.")
+    Integer historyDepth;
+
     @Override
     public Integer call() throws Exception {
+        if (historyDepth != null && (historyDepth < 1 || historyDepth > 1_000_000)) {
+            System.err.println("airlock run: --history depth must be 1..1000000");
+            return 2;
+        }
         String text = task.text != null ? task.text : Files.readString(task.file, StandardCharsets.UTF_8);
         String target = repo.startsWith("https://") ? repo : Path.of(repo).toAbsolutePath().normalize().toString();
         if (agent.startsWith("script:")) {
@@ -56,6 +65,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         RunOutcome outcome = new LocalPipeline(data.resolve(), System.out)
                 .guardPolicy(guardPolicy == null ? null : guardPolicy.toAbsolutePath())
+                .history(historyDepth == null ? 0 : historyDepth)
                 .run(target, ref, text, agent, System.getenv(LocalRun.GIT_TOKEN_VARIABLE));
         int code = LocalPipeline.report(outcome, System.out, System.err);
         if (outcome instanceof RunOutcome.Published p && !repo.startsWith("https://")) {
