@@ -1,6 +1,5 @@
 package dev.airlock.drop.snapshot;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,15 +9,17 @@ import java.nio.charset.StandardCharsets;
  */
 final class CanonicalJson {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
-    private final ByteArrayOutputStream out;
+    private byte[] buf;
+    private int size;
 
     CanonicalJson(int sizeHint) {
-        out = new ByteArrayOutputStream(sizeHint);
+        buf = new byte[Math.max(64, sizeHint)];
     }
 
     CanonicalJson raw(String ascii) {
+        room(ascii.length());
         for (int i = 0; i < ascii.length(); i++) {
-            out.write(ascii.charAt(i));
+            buf[size++] = (byte) ascii.charAt(i);
         }
         return this;
     }
@@ -28,43 +29,62 @@ final class CanonicalJson {
     }
 
     CanonicalJson string(String s) {
-        out.write('"');
-        int plain = 0;
+        room(s.length() + 2);
+        buf[size++] = '"';
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < s.length()
-                    && Character.isLowSurrogate(s.charAt(i + 1)))
-                    && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)))) {
-                throw new IllegalStateException("manifest is not serialisable: unpaired surrogate");
-            }
-            if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) {
-                continue;
-            }
-            out.writeBytes(s.substring(plain, i).getBytes(StandardCharsets.UTF_8));
-            plain = i + 1;
-            out.write('\\');
-            switch (c) {
-                case '"', '\\' -> out.write(c);
-                case '\b' -> out.write('b');
-                case '\t' -> out.write('t');
-                case '\n' -> out.write('n');
-                case '\f' -> out.write('f');
-                case '\r' -> out.write('r');
-                default -> {
-                    out.write('u');
-                    out.write(HEX[c >> 12]);
-                    out.write(HEX[(c >> 8) & 0xF]);
-                    out.write(HEX[(c >> 4) & 0xF]);
-                    out.write(HEX[c & 0xF]);
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                room(1);
+                buf[size++] = (byte) c;
+            } else if (c >= 0x80 && !Character.isSurrogate(c)) {
+                bytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            } else {
+                if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < s.length()
+                        && Character.isLowSurrogate(s.charAt(i + 1)))
+                        && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)))) {
+                    throw new IllegalStateException("manifest is not serialisable: unpaired surrogate");
                 }
+                escape(c);
             }
         }
-        out.writeBytes(s.substring(plain).getBytes(StandardCharsets.UTF_8));
-        out.write('"');
+        room(1);
+        buf[size++] = '"';
         return this;
     }
 
+    private void escape(char c) {
+        room(6);
+        buf[size++] = '\\';
+        switch (c) {
+            case '"', '\\' -> buf[size++] = (byte) c;
+            case '\b' -> buf[size++] = 'b';
+            case '\t' -> buf[size++] = 't';
+            case '\n' -> buf[size++] = 'n';
+            case '\f' -> buf[size++] = 'f';
+            case '\r' -> buf[size++] = 'r';
+            default -> {
+                buf[size++] = 'u';
+                buf[size++] = HEX[c >> 12];
+                buf[size++] = HEX[(c >> 8) & 0xF];
+                buf[size++] = HEX[(c >> 4) & 0xF];
+                buf[size++] = HEX[c & 0xF];
+            }
+        }
+    }
+
+    private void bytes(byte[] b) {
+        room(b.length);
+        System.arraycopy(b, 0, buf, size, b.length);
+        size += b.length;
+    }
+
+    private void room(int n) {
+        if (size + n > buf.length) {
+            buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+        }
+    }
+
     byte[] toByteArray() {
-        return out.toByteArray();
+        return java.util.Arrays.copyOf(buf, size);
     }
 }

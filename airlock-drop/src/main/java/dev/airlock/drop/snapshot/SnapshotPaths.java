@@ -105,7 +105,13 @@ public final class SnapshotPaths {
 
     /** The key two paths collide under on a case-insensitive file system. */
     static String foldKey(String path) {
-        return path.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        boolean plain = true;
+        for (int i = 0; i < path.length() && plain; i++) {
+            char c = path.charAt(i);
+            plain = c < 0x80 && !(c >= 'A' && c <= 'Z');
+        }
+        // ASCII without capitals folds to itself (the common case: no copies).
+        return plain ? path : path.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
     }
 
     /**
