@@ -106,7 +106,7 @@ public final class ValidateOutputCommand {
             SnapshotReader.ReadResult read;
             try {
                 read = SnapshotReader.create().limits(limits).expectedId(expectedOutputId)
-                        .base(input.snapshotId(), input.index()::has)
+                        .base(input.manifest(), input.index()::has)
                         .read(archive, new InsertingSink(inserter, delivered));
             } catch (SnapshotException e) {
                 return new OutputVerdict.Rejected(new Rejection.ArchiveRefused(e.violation()));

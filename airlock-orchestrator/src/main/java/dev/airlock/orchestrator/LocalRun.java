@@ -243,7 +243,7 @@ public final class LocalRun {
             java.util.Set<String> inputHashes = new java.util.HashSet<>();
             inputManifest.entries().forEach(e -> inputHashes.add(e.sha256()));
             try (InputStream in = objects.get(DropKeys.output(run, 0))) {
-                outputManifest = SnapshotReader.create().base(inputManifest.id(), inputHashes::contains)
+                outputManifest = SnapshotReader.create().base(inputManifest, inputHashes::contains)
                         .read(in, SnapshotSink.discarding()).manifest();
             }
         } catch (SnapshotException e) {

@@ -156,7 +156,7 @@ class ReadOnlyHistoryTest {
             Manifest given = SnapshotReader.create().read(new java.io.ByteArrayInputStream(input),
                     SnapshotSink.discarding()).manifest();
             Set<String> hashes = given.entries().stream().map(ManifestEntry::sha256).collect(Collectors.toSet());
-            output = SnapshotReader.create().base(given.id(), hashes::contains).read(in, SnapshotSink.discarding())
+            output = SnapshotReader.create().base(given, hashes::contains).read(in, SnapshotSink.discarding())
                     .manifest();
         }
         assertThat(output.entries()).extracting(ManifestEntry::path).contains("log.txt", "blame.txt")

@@ -19,6 +19,8 @@ import java.util.Locale;
 public final class SnapshotPaths {
     /** Where the manifest travels inside the archive; no workspace path may use this name. */
     public static final String MANIFEST_ENTRY = ".airlock-manifest.json";
+    /** Where a delta snapshot's manifest travels instead (see {@link ManifestDelta}); also reserved. */
+    public static final String MANIFEST_DELTA_ENTRY = ".airlock-manifest-delta.json";
 
     private SnapshotPaths() {
     }
@@ -86,7 +88,7 @@ public final class SnapshotPaths {
             }
             start = slash + 1;
         }
-        if (path.equals(MANIFEST_ENTRY)) {
+        if (path.equals(MANIFEST_ENTRY) || path.equals(MANIFEST_DELTA_ENTRY)) {
             return new Violation.UnsafePath(path, PathProblem.RESERVED);
         }
         return null;

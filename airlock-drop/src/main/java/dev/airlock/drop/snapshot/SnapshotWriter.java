@@ -157,8 +157,11 @@ public final class SnapshotWriter implements AutoCloseable {
         if (structural != null) {
             throw new SnapshotException(structural);
         }
-        byte[] json = manifest.canonicalJson();
-        TarArchiveEntry e = new TarArchiveEntry(SnapshotPaths.MANIFEST_ENTRY, TarConstants.LF_NORMAL, true);
+        // A delta carries only what differs from the base; the receiver holds the base and rebuilds the manifest.
+        byte[] json = base == null ? manifest.canonicalJson()
+                : dev.airlock.core.json.Json.mapper().writeValueAsBytes(ManifestDelta.between(base, manifest));
+        TarArchiveEntry e = new TarArchiveEntry(base == null ? SnapshotPaths.MANIFEST_ENTRY
+                : SnapshotPaths.MANIFEST_DELTA_ENTRY, TarConstants.LF_NORMAL, true);
         e.setMode(0100644);
         e.setSize(json.length);
         stamp(e);

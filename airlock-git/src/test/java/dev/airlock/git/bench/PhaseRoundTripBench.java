@@ -184,7 +184,7 @@ public final class PhaseRoundTripBench {
                 } else {
                     Set<String> held = agentHas.entries().stream().map(ManifestEntry::sha256)
                             .collect(Collectors.toSet());
-                    var r = SnapshotReader.create().base(agentHas.id(), held::contains)
+                    var r = SnapshotReader.create().base(agentHas, held::contains)
                             .read(got, DirectorySink.updating(workspace).recordingHashes(agentCache));
                     DirectorySink.prune(workspace, r.manifest(), agentHas);
                 }
