@@ -28,9 +28,16 @@ final class CanonicalJson {
         return raw(Long.toString(n));
     }
 
+    @SuppressWarnings("deprecation")
     CanonicalJson string(String s) {
         room(s.length() + 2);
         buf[size++] = '"';
+        if (plainAscii(s)) {
+            s.getBytes(0, s.length(), buf, size); // low byte of each char: exact for ASCII
+            size += s.length();
+            buf[size++] = '"';
+            return this;
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
@@ -50,6 +57,16 @@ final class CanonicalJson {
         room(1);
         buf[size++] = '"';
         return this;
+    }
+
+    private static boolean plainAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void escape(char c) {

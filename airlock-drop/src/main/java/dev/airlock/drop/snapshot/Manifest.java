@@ -130,11 +130,11 @@ public final class Manifest {
     /** Entries by path. */
     public synchronized Map<String, ManifestEntry> byPath() {
         if (byPath == null) {
-            Map<String, ManifestEntry> map = new HashMap<>();
+            Map<String, ManifestEntry> map = HashMap.newHashMap(entries.size());
             for (ManifestEntry e : entries) {
                 map.put(e.path(), e);
             }
-            byPath = Map.copyOf(map);
+            byPath = java.util.Collections.unmodifiableMap(map);
         }
         return byPath;
     }

@@ -26,18 +26,25 @@ record ManifestDelta(@JsonProperty("version") int version, @JsonProperty("base")
 
     /** The delta that turns {@code base} into {@code manifest}. */
     static ManifestDelta between(Manifest base, Manifest manifest) {
-        Map<String, ManifestEntry> before = base.byPath();
-        Map<String, ManifestEntry> after = manifest.byPath();
+        // Both entry lists are sorted by path: one merge pass, no hashing.
+        List<ManifestEntry> before = base.entries();
+        List<ManifestEntry> after = manifest.entries();
         List<ManifestEntry> changed = new ArrayList<>();
-        for (ManifestEntry e : manifest.entries()) {
-            if (!e.equals(before.get(e.path()))) {
-                changed.add(e);
-            }
-        }
         List<String> removed = new ArrayList<>();
-        for (ManifestEntry e : base.entries()) {
-            if (!after.containsKey(e.path())) {
-                removed.add(e.path());
+        int i = 0;
+        int j = 0;
+        while (i < before.size() || j < after.size()) {
+            int c = i == before.size() ? 1 : j == after.size() ? -1
+                    : Manifest.PATH_ORDER.compare(before.get(i).path(), after.get(j).path());
+            if (c < 0) {
+                removed.add(before.get(i++).path());
+            } else if (c > 0) {
+                changed.add(after.get(j++));
+            } else {
+                if (!before.get(i++).equals(after.get(j))) {
+                    changed.add(after.get(j));
+                }
+                j++;
             }
         }
         return new ManifestDelta(Manifest.VERSION, base.id(), changed, removed);

@@ -288,7 +288,7 @@ public final class SnapshotReader {
         if (structural != null) {
             throw new SnapshotException(structural);
         }
-        return new ReadResult(manifest, id, Set.copyOf(carried));
+        return new ReadResult(manifest, id, java.util.Collections.unmodifiableSet(carried));
     }
 
     private static SnapshotException mismatch(ManifestEntry e, String what) {
