@@ -173,6 +173,32 @@ class ReadOnlyHistoryTest {
         assertThat(workDir.resolve("workspace/.git")).doesNotExist();
     }
 
+    @Test
+    void airlockRunWithHistoryGivesTheAgentTheBranchLogAndRecordsTheBundleHash() throws Exception {
+        Path repo = tmp.resolve("run-repo");
+        DemoCommand.createRepository(repo);
+        Path data = tmp.resolve("run-data");
+        dev.airlock.orchestrator.RunOutcome outcome = new LocalPipeline(data,
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).history(5)
+                .run(repo.toString(), "main", "read the log", "cmd:git log --format=%s > history.txt", null);
+        assertThat(outcome).isInstanceOf(dev.airlock.orchestrator.RunOutcome.Published.class);
+        var published = (dev.airlock.orchestrator.RunOutcome.Published) outcome;
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(repo.toFile());
+             org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(git.getRepository())) {
+            var main = walk.parseCommit(git.getRepository().resolve("refs/heads/main"));
+            var tw = org.eclipse.jgit.treewalk.TreeWalk.forPath(git.getRepository(), "history.txt",
+                    walk.parseCommit(git.getRepository().resolve(published.commit())).getTree());
+            String log = new String(git.getRepository().open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
+            assertThat(log).startsWith(main.getShortMessage() + "\n");
+        }
+        try (dev.airlock.orchestrator.RunStore store = dev.airlock.orchestrator.RunStore.open(data.resolve("db"))) {
+            assertThat(store.events(outcome.run())).anySatisfy(e -> {
+                assertThat(e.kind()).isEqualTo("history");
+                assertThat(e.message()).matches("sha256 [0-9a-f]{64}");
+            });
+        }
+    }
+
     private static AgentWorker worker(String run, AgentSpec agent, Path workDir) {
         try (DropSigner signer = DropSigner.open(settings)) {
             return new AgentWorker(signer.get(DropKeys.input(run, 0), Duration.ofMinutes(5)),
