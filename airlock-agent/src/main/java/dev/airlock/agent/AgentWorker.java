@@ -5,6 +5,7 @@ import dev.airlock.drop.snapshot.DirectorySink;
 import dev.airlock.drop.snapshot.DirectorySnapshot;
 import dev.airlock.drop.snapshot.FileHashCache;
 import dev.airlock.drop.snapshot.Manifest;
+import dev.airlock.drop.snapshot.Sha256;
 import dev.airlock.drop.snapshot.SnapshotException;
 import dev.airlock.drop.snapshot.SnapshotLimits;
 import dev.airlock.drop.snapshot.SnapshotReader;
@@ -59,6 +60,8 @@ public final class AgentWorker {
     private Path guardControl;
     private Path guardCa;
     private Path attachments;
+    private PresignedUrl history;
+    private String historySha256;
     /** The loopback port inside the sandbox where the bridge to the guard listens (HTTPS_PROXY points there). */
     static final int GUARD_PORT_INSIDE = 3128;
 
@@ -105,6 +108,21 @@ public final class AgentWorker {
         return this;
     }
 
+    /**
+     * Unpacks a sanitized history bundle (see {@code airlock git export --history}) as {@code /workspace/.git} so
+     * that {@code git log} and {@code git blame} work inside the sandbox. The bundle's SHA-256 must equal
+     * {@code sha256}, the hash the orchestrator recorded, before a byte of it is unpacked. {@code .git} is a protected
+     * (read-only) path in the sandbox and the output snapshot never includes it, so nothing done there comes back.
+     */
+    public AgentWorker history(PresignedUrl url, String sha256) {
+        if (!Sha256.isHex(sha256)) {
+            throw new IllegalArgumentException("the history hash must be a lowercase hex SHA-256");
+        }
+        history = Objects.requireNonNull(url);
+        historySha256 = sha256;
+        return this;
+    }
+
     public AgentReport call() throws AgentException {
         PresignedTransfer transfer = new PresignedTransfer(Duration.ofMinutes(2));
         Path workspace = workDir.resolve("workspace");
@@ -120,6 +138,9 @@ public final class AgentWorker {
             FileHashCache hashes = new FileHashCache();
             SnapshotReader.ReadResult in = SnapshotReader.create().limits(limits)
                     .read(new ByteArrayInputStream(archive), new DirectorySink(workspace).recordingHashes(hashes));
+            if (history != null) {
+                unpackHistory(transfer, workspace);
+            }
             Path control = workspace.resolve(CONTROL_DIR);
             if (Files.exists(control, LinkOption.NOFOLLOW_LINKS)) {
                 throw new AgentException("the input holds a " + CONTROL_DIR + " entry, which is reserved for Airlock");
@@ -140,6 +161,12 @@ public final class AgentWorker {
             };
             Map<String, String> env = new java.util.HashMap<>(request.env());
             env.put("AIRLOCK_TASK_FILE", "/workspace/" + TASK_FILE);
+            if (history != null) {
+                // git inside reads the bundle's default config only: no system or global config, no lock files.
+                env.put("GIT_CONFIG_NOSYSTEM", "1");
+                env.put("GIT_CONFIG_GLOBAL", "/dev/null");
+                env.put("GIT_OPTIONAL_LOCKS", "0");
+            }
             request = request.withEnv(env).withTimeout(agentTimeout);
             ExecResult result;
             List<DenialEvent> denials = new ArrayList<>();
@@ -191,6 +218,19 @@ public final class AgentWorker {
                 throw new AgentException("task attachment " + rel + " is not a regular file");
             }
         }
+    }
+
+    private void unpackHistory(PresignedTransfer transfer, Path workspace) throws IOException, AgentException,
+            SnapshotException {
+        byte[] bundle = transfer.download(history, MAX_INPUT_BYTES);
+        String actual = Sha256.hex(bundle);
+        if (!actual.equals(historySha256)) {
+            throw new AgentException("history bundle refused: its SHA-256 is " + actual + ", the recorded one is "
+                    + historySha256 + " (nothing was unpacked)");
+        }
+        // The input can never hold .git (snapshot paths refuse it), so this directory is new and ours.
+        Path git = Files.createDirectory(workspace.resolve(".git"));
+        SnapshotReader.create().limits(SnapshotLimits.HISTORY).read(new ByteArrayInputStream(bundle), new DirectorySink(git));
     }
 
     /** The agent's own output goes to our stderr, bounded by the sandbox's output limit; stdout stays the report's. */

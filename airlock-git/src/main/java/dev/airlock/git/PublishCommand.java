@@ -31,6 +31,7 @@ public final class PublishCommand {
     private GitRemote remote;
     private GitToken token;
     private boolean force;
+    private String knownDefaultBranch;
     private Clock clock = Clock.systemUTC();
     private int timeoutSeconds = 120;
     private boolean used;
@@ -92,6 +93,15 @@ public final class PublishCommand {
         return this;
     }
 
+    /**
+     * The remote's default branch as the fetch just before reported it ({@link MirrorCommand.Result#defaultBranch()}),
+     * sparing a second round trip to ask again; without it (or if the fetch did not say) the remote is asked.
+     */
+    public PublishCommand remoteDefaultBranch(String branch) {
+        this.knownDefaultBranch = branch;
+        return this;
+    }
+
     public PublishCommand clock(Clock clock) {
         this.clock = clock;
         return this;
@@ -114,7 +124,7 @@ public final class PublishCommand {
             if (token != null) {
                 transport.setCredentialsProvider(token.credentials());
             }
-            String remoteDefault = remoteDefaultBranch(transport);
+            String remoteDefault = knownDefaultBranch != null ? knownDefaultBranch : remoteDefaultBranch(transport);
             policy.check(branch, remoteDefault);
 
             ObjectId commit;

@@ -1,5 +1,7 @@
 package dev.airlock.git;
 
+import dev.airlock.drop.snapshot.EntryType;
+import dev.airlock.drop.snapshot.Manifest;
 import dev.airlock.drop.snapshot.ManifestEntry;
 import dev.airlock.drop.snapshot.Sha256;
 import dev.airlock.drop.snapshot.SnapshotException;
@@ -19,14 +21,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import org.eclipse.jgit.diff.Edit;
 import org.eclipse.jgit.diff.HistogramDiff;
 import org.eclipse.jgit.diff.RawText;
 import org.eclipse.jgit.diff.RawTextComparator;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -104,28 +102,17 @@ public final class ValidateOutputCommand {
         }
         try (ObjectInserter inserter = IsolatedGit.packInserter(repo); ObjectReader reader = inserter.newReader();
              RevWalk walk = new RevWalk(reader)) {
-            Map<String, DirCacheEntry> entries = new TreeMap<>();
+            Map<String, Blob> delivered = new HashMap<>();
             SnapshotReader.ReadResult read;
             try {
                 read = SnapshotReader.create().limits(limits).expectedId(expectedOutputId)
-                        .base(input.snapshotId(), input.index()::has)
-                        .read(archive, new InsertingSink(inserter, entries));
+                        .base(input.manifest(), input.index()::has)
+                        .read(archive, new InsertingSink(inserter, delivered));
             } catch (SnapshotException e) {
                 return new OutputVerdict.Rejected(new Rejection.ArchiveRefused(e.violation()));
             }
-            Map<String, ManifestEntry> byPath = read.manifest().byPath();
-            for (String path : read.carriedFromBase()) {
-                ManifestEntry e = byPath.get(path);
-                entries.put(path, entry(path, e.executable() ? FileMode.EXECUTABLE_FILE : FileMode.REGULAR_FILE,
-                        input.index().blob(e.sha256())));
-            }
             RevCommit base = walk.parseCommit(input.commit());
-            keepBehindEntries(reader, base, entries);
-            DirCache index = DirCache.newInCore();
-            DirCacheBuilder builder = index.builder();
-            entries.values().forEach(builder::add);
-            builder.finish();
-            ObjectId tree = index.writeTree(inserter);
+            ObjectId tree = applyOnto(base, read.manifest(), delivered, reader, inserter);
             inserter.flush();
 
             List<Change> changes = new ArrayList<>();
@@ -207,42 +194,46 @@ public final class ValidateOutputCommand {
         return added.toByteArray();
     }
 
-    /** Base entries the agent never saw (submodules, escaping symlinks) are carried over unchanged. */
-    private static void keepBehindEntries(ObjectReader reader, RevCommit base, Map<String, DirCacheEntry> entries)
-            throws IOException {
-        try (TreeWalk tw = new TreeWalk(reader)) {
-            tw.addTree(base.getTree());
-            tw.setRecursive(true);
-            while (tw.next()) {
-                FileMode mode = tw.getFileMode(0);
-                if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {
-                    continue;
-                }
-                String path = tw.getPathString();
-                String target = mode == FileMode.SYMLINK
-                        ? new String(reader.open(tw.getObjectId(0)).getBytes(4096), StandardCharsets.UTF_8) : null;
-                if (Exportability.of(path, mode, target) == Exportability.Kind.KEEP_BEHIND
-                        && !entries.containsKey(path)) {
-                    entries.put(path, entry(path, mode, tw.getObjectId(0)));
-                }
+    /**
+     * The output's tree: the base commit's tree edited at the paths where the output differs from the input the
+     * agent was given. Entries the agent never saw (submodules, escaping symlinks) are not in the input, so they stay.
+     */
+    private ObjectId applyOnto(RevCommit base, Manifest output, Map<String, Blob> delivered, ObjectReader reader,
+                               ObjectInserter inserter) throws IOException {
+        Map<String, ManifestEntry> given = input.manifest().byPath();
+        Map<String, ManifestEntry> now = output.byPath();
+        TreeEditor editor = new TreeEditor(reader, inserter);
+        for (ManifestEntry e : output.entries()) {
+            if (e.type() == EntryType.DIRECTORY || e.equals(given.get(e.path()))) {
+                continue;
+            }
+            Blob blob = delivered.get(e.path());
+            if (blob != null) {
+                editor.put(e.path(), blob.mode(), blob.id());
+            } else {
+                // carried content under a new path or mode: the reader checked the input holds this hash
+                editor.put(e.path(), e.executable() ? FileMode.EXECUTABLE_FILE : FileMode.REGULAR_FILE,
+                        input.index().blob(e.sha256()));
             }
         }
+        for (ManifestEntry e : input.manifest().entries()) {
+            ManifestEntry after = now.get(e.path());
+            if (e.type() != EntryType.DIRECTORY && (after == null || after.type() == EntryType.DIRECTORY)) {
+                editor.delete(e.path());
+            }
+        }
+        return editor.isEmpty() ? base.getTree().copy() : editor.apply(base.getTree());
     }
 
-    private static DirCacheEntry entry(String path, FileMode mode, ObjectId id) {
-        DirCacheEntry e = new DirCacheEntry(path);
-        e.setFileMode(mode);
-        e.setObjectId(id);
-        return e;
+    private record Blob(FileMode mode, ObjectId id) {
     }
 
     /** Inserts delivered content as blobs; nothing touches a file system. */
     private final class InsertingSink implements SnapshotSink {
         private final ObjectInserter inserter;
-        private final Map<String, DirCacheEntry> entries;
-        private final Map<String, Boolean> seen = new HashMap<>();
+        private final Map<String, Blob> entries;
 
-        InsertingSink(ObjectInserter inserter, Map<String, DirCacheEntry> entries) {
+        InsertingSink(ObjectInserter inserter, Map<String, Blob> entries) {
             this.inserter = inserter;
             this.entries = entries;
         }
@@ -260,14 +251,13 @@ public final class ValidateOutputCommand {
             // New content still goes through the inserter. The reader verifies the same bytes against the manifest.
             ObjectId known = input.index().blob(Sha256.hex(bytes));
             ObjectId id = known != null ? known : inserter.insert(Constants.OBJ_BLOB, bytes);
-            entries.put(path, entry(path, executable ? FileMode.EXECUTABLE_FILE : FileMode.REGULAR_FILE, id));
-            seen.put(path, true);
+            entries.put(path, new Blob(executable ? FileMode.EXECUTABLE_FILE : FileMode.REGULAR_FILE, id));
         }
 
         @Override
         public void symlink(String path, String target) throws IOException {
             ObjectId id = inserter.insert(Constants.OBJ_BLOB, target.getBytes(StandardCharsets.UTF_8));
-            entries.put(path, entry(path, FileMode.SYMLINK, id));
+            entries.put(path, new Blob(FileMode.SYMLINK, id));
         }
     }
 }

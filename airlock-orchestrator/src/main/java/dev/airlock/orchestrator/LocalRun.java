@@ -43,6 +43,7 @@ public final class LocalRun {
     public static final String GIT_TOKEN_VARIABLE = "AIRLOCK_GIT_TOKEN";
     public static final String INPUT_URL_VARIABLE = "AIRLOCK_INPUT_URL";
     public static final String OUTPUT_URL_VARIABLE = "AIRLOCK_OUTPUT_URL";
+    public static final String HISTORY_URL_VARIABLE = "AIRLOCK_HISTORY_URL";
     private static final Duration URL_EXPIRY = Duration.ofMinutes(60);
     private static final int MAX_ROLE_OUTPUT = 1 << 20;
 
@@ -68,6 +69,7 @@ public final class LocalRun {
     private String revisedBranch;
     private int phase;
     private Map<String, String> attachments = Map.of();
+    private int historyDepth;
 
     public LocalRun(RunStore store, RoleLauncher launcher, EmbeddedDrop drop, Path dataDir) {
         this.store = Objects.requireNonNull(store);
@@ -181,6 +183,15 @@ public final class LocalRun {
         return this;
     }
 
+    /** Give the agent a read-only, shallow git history this many commits deep (0 = none, the default). */
+    public LocalRun history(int depth) {
+        if (depth < 0) {
+            throw new IllegalArgumentException("history depth must be >= 0");
+        }
+        historyDepth = depth;
+        return this;
+    }
+
     public LocalRun listener(RunListener v) {
         listener = Objects.requireNonNull(v);
         return this;
@@ -208,14 +219,27 @@ public final class LocalRun {
 
         // Exporting: the git role fetches and uploads the input snapshot.
         enter(run, RunState.QUEUED, RunState.EXPORTING);
-        RoleResult export = runRole(Role.GIT, gitArgs(List.of("git", "export"), cache,
-                List.of("--ref", revising ? branch : ref, "--run", run, "--phase", phaseNo)), gitEnv());
+        List<String> exportArgs = new ArrayList<>(List.of("--ref", revising ? branch : ref, "--run", run, "--phase",
+                phaseNo));
+        if (historyDepth > 0) {
+            exportArgs.add("--history=" + historyDepth);
+        }
+        RoleResult export = runRole(Role.GIT, gitArgs(List.of("git", "export"), cache, exportArgs), gitEnv());
         String base = export.field("commit");
         if (export.exitCode() != 0 || base == null) {
             return fail(run, RunState.EXPORTING, "export failed: " + export.reason(), phases, export);
         }
         store.record(run, RunStore.Field.BASE_COMMIT, base);
         store.record(run, RunStore.Field.INPUT_ID, export.field("snapshot"));
+        // The history bundle's hash, as the git role computed it over what it uploaded; the agent checks it.
+        String history = historyDepth > 0 ? export.field("history") : null;
+        if (historyDepth > 0 && history == null) {
+            return fail(run, RunState.EXPORTING, "export wrote no history bundle: " + export.reason(), phases, export);
+        }
+        if (history != null) {
+            history = history.split(" ", 2)[0];
+            store.event(run, RunState.EXPORTING, "history", null, "sha256 " + history);
+        }
         finish(run, RunState.EXPORTING, phases, export.elapsed(), "commit " + base.substring(0, 12));
 
         // Coding: the agent role gets two presigned URLs and the task file, nothing else.
@@ -229,6 +253,9 @@ public final class LocalRun {
             PresignedUrl out = signer.put(DropKeys.output(run, phase), URL_EXPIRY);
             agentEnv.put(INPUT_URL_VARIABLE, in.uri().toString());
             agentEnv.put(OUTPUT_URL_VARIABLE, out.uri().toString());
+            if (history != null) {
+                agentEnv.put(HISTORY_URL_VARIABLE, signer.get(DropKeys.history(run, phase), URL_EXPIRY).uri().toString());
+            }
         }
         List<String> agentArgs = new ArrayList<>(List.of("agent", "run", "--task-file", taskFile.toString(),
                 "--agent", agent, "--work-dir", runDir.resolve(revising ? "agent-" + phase : "agent").toString(),
@@ -248,6 +275,9 @@ public final class LocalRun {
                 Files.writeString(file, a.getValue(), StandardCharsets.UTF_8);
             }
             agentArgs.addAll(List.of("--attachments", dir.toString()));
+        }
+        if (history != null) {
+            agentArgs.addAll(List.of("--history-sha256", history));
         }
         GuardRole guard = null;
         if (guarded) {
@@ -306,7 +336,7 @@ public final class LocalRun {
             java.util.Set<String> inputHashes = new java.util.HashSet<>();
             inputManifest.entries().forEach(e -> inputHashes.add(e.sha256()));
             try (InputStream in = objects.get(DropKeys.output(run, phase))) {
-                outputManifest = SnapshotReader.create().base(inputManifest.id(), inputHashes::contains)
+                outputManifest = SnapshotReader.create().base(inputManifest, inputHashes::contains)
                         .read(in, SnapshotSink.discarding()).manifest();
             }
         } catch (SnapshotException e) {

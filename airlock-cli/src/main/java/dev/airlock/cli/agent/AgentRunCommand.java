@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
                 + "with the task as the file /workspace/.airlock/task.md, upload the output through "
                 + "$AIRLOCK_OUTPUT_URL (presigned PUT).",
                 "The URLs come from the environment, never the command line (they are bearer capabilities).",
+                "With --history-sha256, $AIRLOCK_HISTORY_URL's bundle is unpacked as a read-only /workspace/.git.",
                 "Prints 'input ID', 'output ID', 'exit N', 'agent-millis N' and one 'denial …' line per refusal."})
 public final class AgentRunCommand implements Callable<Integer> {
     @Option(names = "--task-file", required = true, description = "The task text (untrusted; never interpolated).")
@@ -48,6 +49,10 @@ public final class AgentRunCommand implements Callable<Integer> {
 
     @Option(names = "--sandbox-policy", description = "Sandbox policy file (JSON; default: the isolating defaults).")
     Path sandboxPolicy;
+
+    @Option(names = "--history-sha256", description = "Unpack the read-only git history from $AIRLOCK_HISTORY_URL "
+            + "(presigned GET) as /workspace/.git, after checking that its SHA-256 is this recorded one.")
+    String historySha256;
 
     @Override
     public Integer call() throws Exception {
@@ -85,6 +90,15 @@ public final class AgentRunCommand implements Callable<Integer> {
         }
         if (guardControl != null) {
             worker.guard(guardControl, guardCa);
+        }
+        if (historySha256 != null) {
+            String history = System.getenv("AIRLOCK_HISTORY_URL");
+            if (history == null || !dev.airlock.drop.snapshot.Sha256.isHex(historySha256)) {
+                System.err.println("airlock agent run: --history-sha256 needs a lowercase hex SHA-256 and "
+                        + "AIRLOCK_HISTORY_URL (presigned GET)");
+                return 2;
+            }
+            worker.history(new PresignedUrl("GET", URI.create(history), "history", expiry), historySha256);
         }
         try {
             AgentReport report = worker.call();

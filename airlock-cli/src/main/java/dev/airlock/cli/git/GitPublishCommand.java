@@ -91,7 +91,7 @@ public final class GitPublishCommand implements Callable<Integer> {
         OutputPolicy policy = new OutputPolicy(protectedGlobs == null ? ProtectedPaths.DEFAULT
                 : new ProtectedPaths(protectedGlobs), onProtected);
         try (Repository cache = IsolatedGit.openBare(repo.cache); GitToken token = repo.token()) {
-            new MirrorCommand(cache).remote(repo.remote()).token(token).call();
+            MirrorCommand.Result mirror = new MirrorCommand(cache).remote(repo.remote()).token(token).call();
             ExportCommand.Result input = new ExportCommand(cache).revision(base)
                     .output(java.io.OutputStream.nullOutputStream()).call();
             OutputVerdict verdict;
@@ -118,7 +118,7 @@ public final class GitPublishCommand implements Callable<Integer> {
             PublishCommand.Result result = new PublishCommand(cache).output(output).reviewApproved(reviewApproved)
                     .runId(run).branch(branch).summary(message).identity(new BotIdentity(botName, botEmail))
                     .policy(new BranchPolicy(prefix, Set.of("main", "master"))).remote(repo.remote()).token(token)
-                    .call();
+                    .remoteDefaultBranch(mirror.defaultBranch()).call();
             spec.commandLine().getOut().println("pushed " + result.commit().name() + " to " + result.ref());
             spec.commandLine().getOut().flush();
             return 0;

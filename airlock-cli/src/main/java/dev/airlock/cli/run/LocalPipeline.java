@@ -48,6 +48,7 @@ public final class LocalPipeline {
         return this;
     }
     private java.util.List<String> gitCredentialArgs = java.util.List.of();
+    private int historyDepth;
 
     public LocalPipeline(Path dataDir, PrintStream out) {
         this.dataDir = dataDir;
@@ -69,6 +70,12 @@ public final class LocalPipeline {
     /** Where the git role gets its own credential (names and paths only; see {@link LocalRun#gitCredentialArgs}). */
     public LocalPipeline gitCredentialArgs(java.util.List<String> v) {
         gitCredentialArgs = java.util.List.copyOf(v);
+        return this;
+    }
+
+    /** Read-only git history for the agent, this many commits deep; 0 = none. */
+    public LocalPipeline history(int depth) {
+        historyDepth = depth;
         return this;
     }
 
@@ -103,6 +110,7 @@ public final class LocalPipeline {
             LocalRun run = new LocalRun(store, launcher, drop, dataDir).guardPolicy(guardPolicy)
                     .llmKeys(llmKeys == null ? llmKeys() : llmKeys).gitCredentialArgs(gitCredentialArgs)
                     .budgets(budgets).sandboxPolicy(sandboxPolicy).roleTimeout(roleTimeout)
+                    .history(historyDepth)
                     .listener(both(new PlainProgress(out), extraListener));
             what.accept(run);
             return run.call();

@@ -76,6 +76,11 @@ public final class RunCommand implements Callable<Integer> {
             + "Default: built in, only api.anthropic.com and api.openai.com, keys from ANTHROPIC_API_KEY/OPENAI_API_KEY.")
     Path guardPolicy;
 
+    @Option(names = "--history", arity = "0..1", paramLabel = "DEPTH", fallbackValue = "100",
+            description = "Give the agent a read-only, shallow git history (/workspace/.git, DEPTH commits; default "
+                    + "when given: ${FALLBACK-VALUE}) so git log and git blame work; changes there are ignored.")
+    Integer historyDepth;
+
     private static boolean inside(Path file, Path repo) throws java.io.IOException {
         Path f = Files.exists(file) ? file.toRealPath() : file.toAbsolutePath().normalize();
         Path r = Files.exists(repo) ? repo.toRealPath() : repo;
@@ -93,6 +98,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (github.problem() != null) {
             System.err.println("airlock run: " + github.problem());
+            return 2;
+        }
+        if (historyDepth != null && (historyDepth < 1 || historyDepth > 1_000_000)) {
+            System.err.println("airlock run: --history depth must be 1..1000000");
             return 2;
         }
         String target = repo.startsWith("https://") ? repo : Path.of(repo).toAbsolutePath().normalize().toString();
@@ -168,12 +177,12 @@ public final class RunCommand implements Callable<Integer> {
 
     /** The issue through the API, the run, the progress comment and the draft pull request (as `airlock serve`). */
     /** The local pipeline as the operator configured it (data dir, database, budgets, policies, timeouts). */
-    private static LocalPipeline pipeline(dev.airlock.orchestrator.config.OperatorConfig cfg,
+    private LocalPipeline pipeline(dev.airlock.orchestrator.config.OperatorConfig cfg,
             dev.airlock.orchestrator.Budgets budgets, Path guardPolicy) throws java.io.IOException {
         return new LocalPipeline(cfg.dataDir(), System.out).guardPolicy(guardPolicy)
                 .llmKeys(cfg.llmKeys(System::getenv))
                 .budgets(budgets).sandboxPolicy(cfg.sandboxPolicy()).roleTimeout(cfg.roleTimeout())
-                .database(cfg.databaseOrEmbedded());
+                .database(cfg.databaseOrEmbedded()).history(historyDepth == null ? 0 : historyDepth);
     }
 
     private RunOutcome issueRun(LocalPipeline pipeline, dev.airlock.orchestrator.config.OperatorConfig cfg,

@@ -53,6 +53,29 @@ class GitCommandsTest {
     }
 
     @Test
+    void exportWithHistoryWritesABundleWhoseHashItPrints() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        git(work, "init", "-q", "-b", "main");
+        for (int i = 0; i < 3; i++) {
+            Files.writeString(work.resolve("README.md"), "# v" + i + "\n");
+            git(work, "add", ".");
+            git(work, "commit", "-q", "-m", "v" + i);
+        }
+        git(tmp, "clone", "-q", "--bare", work.toString(), tmp.resolve("origin.git").toString());
+        Path bundle = tmp.resolve("history.tar.zst");
+        Run export = run("git", "export", "--remote", tmp.resolve("origin.git").toString(), "--cache",
+                tmp.resolve("cache.git").toString(), "--out", tmp.resolve("in.tar.zst").toString(), "--history=2",
+                "--history-out", bundle.toString());
+        assertThat(export.code()).as(export.err()).isZero();
+        assertThat(line(export.out(), "history ")).isEqualTo(
+                dev.airlock.drop.snapshot.Sha256.hex(Files.readAllBytes(bundle)) + " commits 2");
+        Run bad = run("git", "export", "--remote", tmp.resolve("origin.git").toString(), "--cache",
+                tmp.resolve("cache.git").toString(), "--out", tmp.resolve("in2.tar.zst").toString(), "--history=0");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--history depth must be 1..1000000");
+    }
+
+    @Test
     void exportThenPublishRejectsTamperingAndTheDefaultBranchAndPushesAValidOutput() throws Exception {
         Path work = Files.createDirectories(tmp.resolve("work"));
         Files.writeString(work.resolve("README.md"), "# cli\n");

@@ -2,12 +2,10 @@ package dev.airlock.drop.snapshot;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,35 +30,38 @@ public final class DirectorySnapshot {
                                  FileHashCache cache) throws IOException, SnapshotException {
         List<Path> dirs = new ArrayList<>();
         List<Path> others = new ArrayList<>();
-        java.util.Map<Path, BasicFileAttributes> seen = new java.util.HashMap<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                if (!dir.equals(root) && SnapshotPaths.isGitName(dir.getFileName().toString())) {
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                if (!dir.equals(root)) {
-                    dirs.add(dir);
-                }
-                return FileVisitResult.CONTINUE;
+        java.util.Map<Path, PosixFileAttributes> seen = new java.util.HashMap<>();
+        // One lstat per entry, read as POSIX attributes: Files.walkFileTree's attributes lack the permission bits,
+        // which cost a second system call per file. .git is never entered; links are never followed.
+        java.util.ArrayDeque<Path> pending = new java.util.ArrayDeque<>(List.of(root));
+        while (!pending.isEmpty()) {
+            Path dir = pending.pop();
+            List<Path> children = new ArrayList<>();
+            try (java.nio.file.DirectoryStream<Path> listing = Files.newDirectoryStream(dir)) {
+                listing.forEach(children::add);
             }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (!SnapshotPaths.isGitName(file.getFileName().toString())) {
-                    others.add(file);
-                    seen.put(file, attrs); // the walk's own lstat: no second system call per file
+            for (Path child : children) {
+                if (SnapshotPaths.isGitName(child.getFileName().toString())) {
+                    continue;
                 }
-                return FileVisitResult.CONTINUE;
+                PosixFileAttributes attrs = Files.readAttributes(child, PosixFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (attrs.isDirectory()) {
+                    dirs.add(child);
+                    pending.push(child);
+                } else {
+                    others.add(child);
+                    seen.put(child, attrs);
+                }
             }
-        });
+        }
         try (SnapshotWriter writer = SnapshotWriter.open(out, limits, base)) {
             for (Path dir : dirs) {
                 writer.directory(relative(root, dir));
             }
             for (Path p : others) {
                 String rel = relative(root, p);
-                BasicFileAttributes attrs = seen.get(p);
+                PosixFileAttributes attrs = seen.get(p);
                 if (attrs.isSymbolicLink()) {
                     writer.symlink(rel, Files.readSymbolicLink(p).toString());
                 } else if (attrs.isRegularFile()) {
@@ -68,9 +69,7 @@ public final class DirectorySnapshot {
                         throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.FILE_SIZE,
                                 attrs.size(), limits.maxFileBytes(), rel));
                     }
-                    boolean exec = (attrs instanceof java.nio.file.attribute.PosixFileAttributes posix
-                            ? posix.permissions() : Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS))
-                            .contains(PosixFilePermission.OWNER_EXECUTE);
+                    boolean exec = attrs.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
                     String known = cache.lookup(rel, attrs);
                     if (known != null && writer.canCarry(rel, known)) {
                         writer.carry(rel, exec, attrs.size(), known);

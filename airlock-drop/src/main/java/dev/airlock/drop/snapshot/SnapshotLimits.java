@@ -28,6 +28,13 @@ public record SnapshotLimits(
     public static final SnapshotLimits DEFAULT = new SnapshotLimits(
             100_000, 64L << 20, 1L << 30, 512L << 20, 100, 16L << 20, 1024, 32 << 20, true);
 
+    /**
+     * A history bundle (the contents of a read-only {@code .git}): one pack may exceed a workspace file's cap, but
+     * it holds a few dozen entries at most and no symlinks.
+     */
+    public static final SnapshotLimits HISTORY = DEFAULT.withMaxFileBytes(512L << 20).withMaxEntries(64)
+            .withSymlinks(false);
+
     public SnapshotLimits {
         if (maxEntries <= 0 || maxFileBytes <= 0 || maxTotalBytes <= 0 || maxCompressedBytes <= 0 || maxRatio <= 0
                 || ratioGraceBytes < 0 || maxPathBytes <= 0 || maxManifestBytes <= 0) {

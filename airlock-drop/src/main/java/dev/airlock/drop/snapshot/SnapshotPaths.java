@@ -19,6 +19,8 @@ import java.util.Locale;
 public final class SnapshotPaths {
     /** Where the manifest travels inside the archive; no workspace path may use this name. */
     public static final String MANIFEST_ENTRY = ".airlock-manifest.json";
+    /** Where a delta snapshot's manifest travels instead (see {@link ManifestDelta}); also reserved. */
+    public static final String MANIFEST_DELTA_ENTRY = ".airlock-manifest-delta.json";
 
     private SnapshotPaths() {
     }
@@ -86,7 +88,7 @@ public final class SnapshotPaths {
             }
             start = slash + 1;
         }
-        if (path.equals(MANIFEST_ENTRY)) {
+        if (path.equals(MANIFEST_ENTRY) || path.equals(MANIFEST_DELTA_ENTRY)) {
             return new Violation.UnsafePath(path, PathProblem.RESERVED);
         }
         return null;
@@ -105,7 +107,13 @@ public final class SnapshotPaths {
 
     /** The key two paths collide under on a case-insensitive file system. */
     static String foldKey(String path) {
-        return path.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        boolean plain = true;
+        for (int i = 0; i < path.length() && plain; i++) {
+            char c = path.charAt(i);
+            plain = c < 0x80 && !(c >= 'A' && c <= 'Z');
+        }
+        // ASCII without capitals folds to itself (the common case: no copies).
+        return plain ? path : path.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -39,7 +39,7 @@ public final class SnapshotReader {
 
     private SnapshotLimits limits = SnapshotLimits.DEFAULT;
     private String expectedId;
-    private String expectedBase;
+    private Manifest baseManifest;
     private Predicate<String> baseHasContent = sha -> false;
     private boolean used;
 
@@ -59,11 +59,12 @@ public final class SnapshotReader {
     }
 
     /**
-     * Allows a delta against {@code baseId}: files whose bytes are absent must have a hash for which
-     * {@code hasContent} is true (the caller then supplies the content from the base).
+     * Allows a delta against {@code base}, a manifest the caller already verified (it wrote it, or read it): files
+     * whose bytes are absent must have a hash for which {@code hasContent} is true (the caller then supplies the
+     * content from the base). The archive may carry its manifest whole or as a {@link ManifestDelta} against it.
      */
-    public SnapshotReader base(String baseId, Predicate<String> hasContent) {
-        this.expectedBase = baseId;
+    public SnapshotReader base(Manifest base, Predicate<String> hasContent) {
+        this.baseManifest = Objects.requireNonNull(base);
         this.baseHasContent = Objects.requireNonNull(hasContent);
         return this;
     }
@@ -100,6 +101,7 @@ public final class SnapshotReader {
         Set<String> impliedDirs = new HashSet<>();
         Set<String> symlinks = new HashSet<>();
         byte[] manifestJson = null;
+        boolean delta = false;
         TarArchiveEntry entry;
         int count = 0;
         while ((entry = tar.getNextEntry()) != null) {
@@ -114,8 +116,10 @@ public final class SnapshotReader {
             if (entry.isDirectory() && name.endsWith("/")) {
                 name = name.substring(0, name.length() - 1);
             }
-            if (name.equals(SnapshotPaths.MANIFEST_ENTRY) && isRegular(entry)) {
+            if ((name.equals(SnapshotPaths.MANIFEST_ENTRY) || name.equals(SnapshotPaths.MANIFEST_DELTA_ENTRY))
+                    && isRegular(entry)) {
                 manifestJson = readManifestBytes(tar, entry);
+                delta = name.equals(SnapshotPaths.MANIFEST_DELTA_ENTRY);
                 continue;
             }
             Violation bad = SnapshotPaths.check(name, limits.maxPathBytes());
@@ -181,7 +185,12 @@ public final class SnapshotReader {
         if (manifestJson == null) {
             throw new SnapshotException(new Violation.BadManifest("no manifest entry"));
         }
-        Manifest manifest = parseManifest(manifestJson);
+        if (delta && baseManifest == null) {
+            throw new SnapshotException(new Violation.BadManifest(
+                    "a delta manifest, but this reader was given no base snapshot to apply it to"));
+        }
+        Manifest manifest = delta ? parse(manifestJson, ManifestDelta.class).applyTo(baseManifest, limits.maxEntries())
+                : parse(manifestJson, Manifest.class);
         return verify(manifest, delivered);
     }
 
@@ -212,14 +221,18 @@ public final class SnapshotReader {
         if (expectedId != null && !expectedId.equals(id)) {
             throw new SnapshotException(new Violation.IdMismatch(expectedId, id));
         }
+        String expectedBase = baseManifest == null ? null : baseManifest.id();
         if (manifest.base() != null && !manifest.base().equals(expectedBase)) {
             throw new SnapshotException(new Violation.BadManifest("delta against " + manifest.base()
                     + ", expected " + (expectedBase == null ? "a full snapshot" : expectedBase)));
         }
+        Map<String, ManifestEntry> inBase = manifest.base() == null ? Map.of() : baseManifest.byPath();
         long total = 0;
         Set<String> carried = new HashSet<>();
         for (ManifestEntry e : manifest.entries()) {
-            Violation bad = SnapshotPaths.check(e.path(), limits.maxPathBytes());
+            // An entry equal to the verified base's at the same path passed these checks when the base was read.
+            boolean known = e.equals(inBase.get(e.path()));
+            Violation bad = known ? null : SnapshotPaths.check(e.path(), limits.maxPathBytes());
             if (bad != null) {
                 throw new SnapshotException(bad);
             }
@@ -241,7 +254,7 @@ public final class SnapshotReader {
                         throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.FILE_SIZE, e.size(),
                                 limits.maxFileBytes(), e.path()));
                     }
-                    if (!Sha256.isHex(e.sha256()) || (e.mode() != 0644 && e.mode() != 0755)) {
+                    if (!known && (!Sha256.isHex(e.sha256()) || (e.mode() != 0644 && e.mode() != 0755))) {
                         throw mismatch(e, "bad hash or mode");
                     }
                     total += e.size();
@@ -275,7 +288,7 @@ public final class SnapshotReader {
         if (structural != null) {
             throw new SnapshotException(structural);
         }
-        return new ReadResult(manifest, id, Set.copyOf(carried));
+        return new ReadResult(manifest, id, java.util.Collections.unmodifiableSet(carried));
     }
 
     private static SnapshotException mismatch(ManifestEntry e, String what) {
@@ -293,10 +306,10 @@ public final class SnapshotReader {
         return out.toByteArray();
     }
 
-    private static Manifest parseManifest(byte[] json) throws SnapshotException {
+    private static <T> T parse(byte[] json, Class<T> type) throws SnapshotException {
         try {
-            Manifest m = Json.mapper().readValue(json, Manifest.class);
-            if (m.entries() == null) {
+            T m = Json.mapper().readValue(json, type);
+            if (m == null || m instanceof Manifest full && full.entries() == null) {
                 throw new SnapshotException(new Violation.BadManifest("no entries"));
             }
             return m;

@@ -1,6 +1,7 @@
 package dev.airlock.drop.snapshot;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Whole-manifest rules: no path goes through a symlink or a file, no duplicates or case collisions. */
@@ -9,23 +10,41 @@ final class SnapshotStructure {
     }
 
     static Violation check(Manifest manifest) {
-        Map<String, ManifestEntry> byPath = new HashMap<>();
-        Map<String, String> folded = new HashMap<>();
-        for (ManifestEntry e : manifest.entries()) {
-            if (byPath.put(e.path(), e) != null) {
-                return new Violation.DuplicatePath(e.path());
-            }
-            String previous = folded.putIfAbsent(SnapshotPaths.foldKey(e.path()), e.path());
-            if (previous != null) {
-                return new Violation.CaseCollision(previous, e.path());
+        List<ManifestEntry> entries = manifest.entries();
+        // Entries are sorted by path, so a duplicate sits next to its twin.
+        for (int i = 1; i < entries.size(); i++) {
+            if (entries.get(i).path().equals(entries.get(i - 1).path())) {
+                return new Violation.DuplicatePath(entries.get(i).path());
             }
         }
-        for (ManifestEntry e : manifest.entries()) {
+        Map<String, ManifestEntry> byPath = manifest.byPath();
+        // A path that folds to itself (lower-case ASCII, the common case) can only collide with one that does not,
+        // so only those are folded and compared.
+        Map<String, String> folded = new HashMap<>();
+        for (ManifestEntry e : entries) {
+            String key = SnapshotPaths.foldKey(e.path());
+            if (key == e.path()) {
+                continue;
+            }
+            ManifestEntry plain = byPath.get(key);
+            String previous = plain != null && plain != e ? plain.path() : folded.putIfAbsent(key, e.path());
+            if (previous != null) {
+                // named in manifest order, as the two would be met when extracting
+                return Manifest.PATH_ORDER.compare(previous, e.path()) < 0
+                        ? new Violation.CaseCollision(previous, e.path())
+                        : new Violation.CaseCollision(e.path(), previous);
+            }
+        }
+        for (ManifestEntry e : entries) {
             String path = e.path();
-            for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+            // Walk up to the nearest listed directory: its own ancestors are checked when it is.
+            for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
                 ManifestEntry ancestor = byPath.get(path.substring(0, slash));
-                if (ancestor == null || ancestor.type() == EntryType.DIRECTORY) {
+                if (ancestor == null) {
                     continue;
+                }
+                if (ancestor.type() == EntryType.DIRECTORY) {
+                    break;
                 }
                 if (ancestor.type() == EntryType.SYMLINK) {
                     return new Violation.SymlinkEscape(ancestor.path(), ancestor.target());

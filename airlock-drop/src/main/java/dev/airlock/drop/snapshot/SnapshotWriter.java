@@ -83,7 +83,7 @@ public final class SnapshotWriter implements AutoCloseable {
         if (!canCarry(path, sha256)) {
             throw new IllegalStateException("not in the base with this content: " + SnapshotPaths.printable(path));
         }
-        admit(path);
+        admit(path, false); // a base path: its manifest was validated when it was written or read
         totalBytes += size;
         if (totalBytes > limits.maxTotalBytes()) {
             throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.TOTAL_SIZE, totalBytes,
@@ -157,8 +157,11 @@ public final class SnapshotWriter implements AutoCloseable {
         if (structural != null) {
             throw new SnapshotException(structural);
         }
-        byte[] json = manifest.canonicalJson();
-        TarArchiveEntry e = new TarArchiveEntry(SnapshotPaths.MANIFEST_ENTRY, TarConstants.LF_NORMAL, true);
+        // A delta carries only what differs from the base; the receiver holds the base and rebuilds the manifest.
+        byte[] json = base == null ? manifest.canonicalJson()
+                : dev.airlock.core.json.Json.mapper().writeValueAsBytes(ManifestDelta.between(base, manifest));
+        TarArchiveEntry e = new TarArchiveEntry(base == null ? SnapshotPaths.MANIFEST_ENTRY
+                : SnapshotPaths.MANIFEST_DELTA_ENTRY, TarConstants.LF_NORMAL, true);
         e.setMode(0100644);
         e.setSize(json.length);
         stamp(e);
@@ -177,10 +180,14 @@ public final class SnapshotWriter implements AutoCloseable {
     }
 
     private void admit(String path) throws SnapshotException {
+        admit(path, true);
+    }
+
+    private void admit(String path, boolean checkPath) throws SnapshotException {
         if (finished) {
             throw new IllegalStateException("writer already finished");
         }
-        Violation v = SnapshotPaths.check(path, limits.maxPathBytes());
+        Violation v = checkPath ? SnapshotPaths.check(path, limits.maxPathBytes()) : null;
         if (v != null) {
             throw new SnapshotException(v);
         }

@@ -1,7 +1,8 @@
 package dev.airlock.drop.store;
 
 /**
- * Object key layout: {@code runs/<run>/input/<phase>.tar.zst}, {@code runs/<run>/output/<phase>.tar.zst} and
+ * Object key layout: {@code runs/<run>/input/<phase>.tar.zst}, {@code runs/<run>/output/<phase>.tar.zst},
+ * {@code runs/<run>/history/<phase>.tar.zst} (the optional read-only git history) and
  * content-addressed {@code blobs/sha256/<hash>}. Run ids and phases are validated by hand so that no caller can
  * smuggle a '/' or '..' into a key and reach another run's objects.
  */
@@ -15,6 +16,11 @@ public final class DropKeys {
 
     public static String output(String run, int phase) {
         return "runs/" + checkRun(run) + "/output/" + checkPhase(phase) + ".tar.zst";
+    }
+
+    /** The sanitized history bundle of a phase's input (a snapshot of a {@code .git} directory's contents). */
+    public static String history(String run, int phase) {
+        return "runs/" + checkRun(run) + "/history/" + checkPhase(phase) + ".tar.zst";
     }
 
     public static String blob(String sha256Hex) {

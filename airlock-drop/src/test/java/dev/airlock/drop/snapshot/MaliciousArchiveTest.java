@@ -73,8 +73,11 @@ class MaliciousArchiveTest {
         }
 
         byte[] finish(Manifest manifest) throws IOException {
-            byte[] json = manifest.canonicalJson();
-            TarArchiveEntry e = new TarArchiveEntry(SnapshotPaths.MANIFEST_ENTRY, TarConstants.LF_NORMAL, true);
+            return finish(SnapshotPaths.MANIFEST_ENTRY, manifest.canonicalJson());
+        }
+
+        byte[] finish(String manifestName, byte[] json) throws IOException {
+            TarArchiveEntry e = new TarArchiveEntry(manifestName, TarConstants.LF_NORMAL, true);
             e.setMode(0100644);
             e.setSize(json.length);
             tar.putArchiveEntry(e);
@@ -87,6 +90,31 @@ class MaliciousArchiveTest {
         byte[] finish() throws IOException {
             return finish(new Manifest(1, null, entries));
         }
+    }
+
+    @Test
+    void deltaManifestsApplyOnlyToTheBaseTheyNameAndOnlyRemoveWhatItHas() throws Exception {
+        Manifest base = new Manifest(1, null, List.of(ManifestEntry.file("a.txt", false, 1, Sha256.hex(new byte[] {'a'}))));
+        Manifest other = new Manifest(1, null, List.of(ManifestEntry.file("b.txt", false, 1, Sha256.hex(new byte[] {'b'}))));
+        byte[] removesAbsent = new Forge().finish(SnapshotPaths.MANIFEST_DELTA_ENTRY, ("{\"version\":1,\"base\":\""
+                + base.id() + "\",\"changed\":[],\"removed\":[\"b.txt\"]}").getBytes(StandardCharsets.UTF_8));
+        assertThat(refuse(removesAbsent, SnapshotReader.create().base(base, h -> true)).describe())
+                .contains("does not list");
+        byte[] valid = new Forge().finish(SnapshotPaths.MANIFEST_DELTA_ENTRY, ("{\"version\":1,\"base\":\""
+                + base.id() + "\",\"changed\":[],\"removed\":[\"a.txt\"]}").getBytes(StandardCharsets.UTF_8));
+        assertThat(refuse(valid).describe()).contains("no base snapshot");
+        assertThat(refuse(valid, SnapshotReader.create().base(other, h -> true)).describe())
+                .contains("delta against " + base.id());
+        Manifest empty = SnapshotReader.create().base(base, h -> true)
+                .read(new ByteArrayInputStream(valid), SnapshotSink.discarding()).manifest();
+        assertThat(empty.entries()).isEmpty();
+        assertThat(empty.base()).isEqualTo(base.id());
+        byte[] traversal = new Forge().finish(SnapshotPaths.MANIFEST_DELTA_ENTRY, ("{\"version\":1,\"base\":\""
+                + base.id() + "\",\"changed\":[{\"path\":\"../x\",\"type\":\"FILE\",\"mode\":420,\"size\":1,"
+                + "\"sha256\":\"" + Sha256.hex(new byte[] {'a'}) + "\"}],\"removed\":[]}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(refuse(traversal, SnapshotReader.create().base(base, h -> true)))
+                .isInstanceOf(Violation.UnsafePath.class);
     }
 
     private Violation refuse(byte[] archive, SnapshotReader reader) throws IOException {

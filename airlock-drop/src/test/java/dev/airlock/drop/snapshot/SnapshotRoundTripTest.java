@@ -70,7 +70,7 @@ class SnapshotRoundTripTest {
 
         var baseHashes = full.entries().stream().map(ManifestEntry::sha256).toList();
         SnapshotReader.ReadResult r = SnapshotReader.create().expectedId(delta.id())
-                .base(full.id(), baseHashes::contains)
+                .base(full, baseHashes::contains)
                 .read(new ByteArrayInputStream(deltaOut.toByteArray()), SnapshotSink.discarding());
         assertThat(r.carriedFromBase()).containsExactly("a.txt");
 

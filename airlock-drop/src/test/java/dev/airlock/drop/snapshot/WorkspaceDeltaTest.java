@@ -38,7 +38,7 @@ class WorkspaceDeltaTest {
         assertThat(delta.size()).isLessThan(full.size() / 3);
 
         Set<String> held = m1.entries().stream().map(ManifestEntry::sha256).collect(Collectors.toSet());
-        var r = SnapshotReader.create().expectedId(m2.id()).base(m1.id(), held::contains)
+        var r = SnapshotReader.create().expectedId(m2.id()).base(m1, held::contains)
                 .read(new ByteArrayInputStream(delta.toByteArray()), DirectorySink.updating(b));
         DirectorySink.prune(b, r.manifest(), m1);
         assertThat(r.carriedFromBase()).hasSize(48);
@@ -75,7 +75,7 @@ class WorkspaceDeltaTest {
 
         Set<String> held = in.entries().stream().map(ManifestEntry::sha256).collect(Collectors.toSet());
         Path service = Files.createDirectories(tmp.resolve("service"));
-        var r = SnapshotReader.create().expectedId(out.id()).base(in.id(), held::contains)
+        var r = SnapshotReader.create().expectedId(out.id()).base(in, held::contains)
                 .read(new ByteArrayInputStream(output.toByteArray()), DirectorySink.updating(service));
         assertThat(r.carriedFromBase()).hasSize(19).doesNotContain("f7.txt");
         assertThat(Files.readString(service.resolve("f7.txt"))).isEqualTo("edited by the agent");

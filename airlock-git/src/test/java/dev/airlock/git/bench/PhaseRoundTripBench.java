@@ -70,9 +70,10 @@ public final class PhaseRoundTripBench {
                 bench.phase("warmup", 1, false);
                 List<long[]> full = new ArrayList<>();
                 List<long[]> incremental = new ArrayList<>();
-                for (int i = 0; i < rounds; i++) {
+                for (int round = 0; round < rounds; round++) {
+                    final int i = round;
                     full.add(bench.phase("full-" + i, 0, true));
-                    incremental.add(bench.phase("full-" + i, 1, false));
+                    incremental.add(profiled("incremental-" + i, () -> bench.phase("full-" + i, 1, false)));
                 }
                 System.out.printf("first-phase output: %s%n", FULL_OUTPUT ? "whole workspace" : "delta against the input");
                 System.out.printf("workspace: %d files, %.1f MB; load average at end: %.2f on %d cores%n",
@@ -82,6 +83,26 @@ public final class PhaseRoundTripBench {
                 report("full (first phase)", full);
                 report("incremental (10 files changed)", incremental);
             }
+        }
+    }
+
+    private interface Phase {
+        long[] run() throws Exception;
+    }
+
+    /** With -Dbench.profileIncremental=DIR, each incremental phase is recorded with JFR into DIR (for profiling). */
+    private static long[] profiled(String name, Phase phase) throws Exception {
+        String dir = System.getProperty("bench.profileIncremental");
+        if (dir == null) {
+            return phase.run();
+        }
+        try (jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
+            r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
+            r.start();
+            long[] t = phase.run();
+            r.stop();
+            r.dump(Path.of(dir, name + ".jfr"));
+            return t;
         }
     }
 
@@ -144,7 +165,7 @@ public final class PhaseRoundTripBench {
             // export: git service fetches, snapshots (delta against what the agent holds), uploads the input
             long t0 = System.nanoTime();
             c[0] = cpuNanos();
-            new MirrorCommand(service).remote(remote).call();
+            MirrorCommand.Result mirror = new MirrorCommand(service).remote(remote).call();
             ByteArrayOutputStream in = new ByteArrayOutputStream();
             String revision = first ? "refs/remotes/origin/main" : lastBranchCommit;
             ExportCommand.Result input = new ExportCommand(service).revision(revision).output(in)
@@ -163,7 +184,7 @@ public final class PhaseRoundTripBench {
                 } else {
                     Set<String> held = agentHas.entries().stream().map(ManifestEntry::sha256)
                             .collect(Collectors.toSet());
-                    var r = SnapshotReader.create().base(agentHas.id(), held::contains)
+                    var r = SnapshotReader.create().base(agentHas, held::contains)
                             .read(got, DirectorySink.updating(workspace).recordingHashes(agentCache));
                     DirectorySink.prune(workspace, r.manifest(), agentHas);
                 }
@@ -213,7 +234,8 @@ public final class PhaseRoundTripBench {
 
             // publish: commit and push to airlock/<run>
             PublishCommand.Result pushed = new PublishCommand(service).output(accepted).runId(run)
-                    .branch("airlock/" + run).force(!first).remote(remote).call();
+                    .branch("airlock/" + run).force(!first).remote(remote)
+                    .remoteDefaultBranch(mirror.defaultBranch()).call();
             long t6 = System.nanoTime();
             c[5] = cpuNanos();
             lastBranchCommit = pushed.commit().name();
