@@ -51,14 +51,27 @@ public final class LocalPipeline {
     }
 
     public RunOutcome run(String repo, String ref, String task, String agent, String gitToken) throws Exception {
+        return withRuntime(run -> run.repo(repo).ref(ref).task(task).agent(agent).gitToken(gitToken)
+                .guardPolicy(guardPolicy).call());
+    }
+
+    /** Continues a run whose orchestrator died ({@link LocalRun#resume}); the git token comes from the caller again. */
+    public RunOutcome resume(String run, String gitToken) throws Exception {
+        return withRuntime(local -> local.gitToken(gitToken).resume(run));
+    }
+
+    private interface Drive {
+        RunOutcome on(LocalRun run) throws Exception;
+    }
+
+    private RunOutcome withRuntime(Drive drive) throws Exception {
         RoleLauncher launcher = RoleLauncher.sameDistribution(dataDir.resolve("roles")).observer(observer);
         long t0 = System.nanoTime();
         try (RunStore store = RunStore.open(dataDir.resolve("db"));
              EmbeddedDrop drop = EmbeddedDrop.start(launcher, dataDir.resolve("drop"))) {
             out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
-            return new LocalRun(store, launcher, drop, dataDir).repo(repo).ref(ref).task(task).agent(agent)
-                    .gitToken(gitToken).guardPolicy(guardPolicy).llmKeys(llmKeys == null ? llmKeys() : llmKeys)
-                    .listener(both(new PlainProgress(out), extraListener)).call();
+            return drive.on(new LocalRun(store, launcher, drop, dataDir).llmKeys(llmKeys == null ? llmKeys() : llmKeys)
+                    .listener(both(new PlainProgress(out), extraListener)));
         }
     }
 
@@ -100,6 +113,12 @@ public final class LocalPipeline {
                 err.println();
                 err.println("run       " + f.run() + ": failed in " + f.phase().label() + ", nothing pushed");
                 err.println("reason    " + f.reason());
+                return 1;
+            }
+            case RunOutcome.Cancelled c -> {
+                err.println();
+                err.println("run       " + c.run() + ": cancelled in " + c.phase().label() + ", nothing pushed");
+                err.println("reason    " + c.reason());
                 return 1;
             }
         }

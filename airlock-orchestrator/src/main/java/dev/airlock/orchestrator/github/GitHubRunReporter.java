@@ -52,6 +52,8 @@ final class GitHubRunReporter {
                     + inline(r.reason()));
             case RunOutcome.Failed f -> api.updateComment(t.repo(), comment, "Airlock: run `" + f.run()
                     + "` failed in " + f.phase().label() + "; nothing was pushed. Reason: " + inline(f.reason()));
+            case RunOutcome.Cancelled c -> api.updateComment(t.repo(), comment, "Airlock: run `" + c.run()
+                    + "` was cancelled in " + c.phase().label() + "; nothing was pushed. Reason: " + inline(c.reason()));
         }
     }
 
