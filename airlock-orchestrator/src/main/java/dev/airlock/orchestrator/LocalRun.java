@@ -389,10 +389,18 @@ public final class LocalRun {
                 store.record(run, RunStore.Field.COMMIT_TIME, Long.toString(Instant.now().getEpochSecond()));
                 r = store.get(run).orElseThrow();
             }
-            RoleResult publish = runRole(Role.GIT, gitArgs(List.of("git", "publish"), cache,
+            List<String> args = gitArgs(List.of("git", "publish"), cache,
                     List.of("--base", r.baseCommit(), "--expected-output-id", r.outputId(), "--run", run,
                             "--phase", "0", "--branch", branch, "--message", "Airlock run " + run,
-                            "--commit-time", Long.toString(r.commitTime()))), gitEnv());
+                            "--commit-time", Long.toString(r.commitTime())));
+            RoleResult publish = runRole(Role.GIT, args, gitEnv());
+            if (publish.exitCode() > 128) {
+                // Killed by a signal: its push may or may not have reached the remote. Publishing again makes the
+                // identical commit, so once more settles it either way instead of failing with a branch maybe there.
+                store.event(run, RunState.PUBLISHING, "retry", publish.elapsed().toMillis(),
+                        "git role killed by signal " + (publish.exitCode() - 128) + "; publishing again");
+                publish = runRole(Role.GIT, args, gitEnv());
+            }
             if (publish.exitCode() == 1 && publish.stderr().contains("rejected:") || publish.exitCode() == 3) {
                 phases.put(RunState.PUBLISHING, publish.elapsed());
                 return refuse(RunState.PUBLISHING, publish.reason());

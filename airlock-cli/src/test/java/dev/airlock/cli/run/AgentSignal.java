@@ -11,7 +11,7 @@ import java.util.stream.Stream;
  * deterministic: the agent is mid-phase, its output not yet uploaded.
  */
 final class AgentSignal {
-    private static final long TIMEOUT_NANOS = 120_000_000_000L;
+    private static final long TIMEOUT_NANOS = 600_000_000_000L;
 
     private AgentSignal() {
     }
@@ -29,16 +29,22 @@ final class AgentSignal {
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("the agent of " + runDir.getFileName() + " did not signal within 120 s");
+        throw new AssertionError("the agent of " + runDir.getFileName() + " did not signal within 600 s");
     }
 
     static Path startedWorkspace(Path runDir) throws java.io.IOException {
+        return startedWorkspace(runDir, null);
+    }
+
+    /** A workspace of the run whose agent signalled and waits, other than {@code except}; null if none. */
+    static Path startedWorkspace(Path runDir, Path except) throws java.io.IOException {
         if (!Files.isDirectory(runDir)) {
             return null;
         }
         try (Stream<Path> attempts = Files.list(runDir)) {
             return attempts.filter(d -> d.getFileName().toString().startsWith("agent"))
                     .map(d -> d.resolve("workspace"))
+                    .filter(w -> !w.equals(except))
                     .filter(w -> Files.exists(w.resolve("started")) && !Files.exists(w.resolve("go")))
                     .findFirst().orElse(null);
         }

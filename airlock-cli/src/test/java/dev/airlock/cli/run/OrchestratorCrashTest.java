@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OrchestratorCrashTest {
     private static final int RUNS = 5;
-    private static final long TIMEOUT_SECONDS = 240;
+    /** Generous: a bound against hangs, not a speed target (a loaded CI machine is many times slower). */
+    private static final long TIMEOUT_SECONDS = 900;
 
     @TempDir
     Path tmp;
@@ -61,7 +62,14 @@ class OrchestratorCrashTest {
             RunState kill = KILL[i];
             watchers.add(CompletableFuture.runAsync(() -> o.watch(kill, data)));
         }
-        CompletableFuture.allOf(watchers.toArray(CompletableFuture[]::new)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        try {
+            CompletableFuture.allOf(watchers.toArray(CompletableFuture[]::new)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            runs.forEach(o -> o.process.descendants().forEach(ProcessHandle::destroyForcibly));
+            runs.forEach(o -> o.process.destroyForcibly());
+            throw new AssertionError("the runs did not reach their kill points: " + runs.stream().map(Orchestrator::log)
+                    .toList(), e);
+        }
         for (int i = 0; i < RUNS; i++) {
             Orchestrator o = runs.get(i);
             assertThat(o.process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
@@ -70,13 +78,16 @@ class OrchestratorCrashTest {
             }
         }
 
-        // Resume, with the coding run's new agent released as soon as it signals.
+        // Resume, with the coding run's new agent released as soon as it signals; the orphaned agent of the killed
+        // orchestrator is still waiting in its own workspace and must be killed by the resume, not released.
         Orchestrator coding = runs.get(2);
+        Path runDir = data.resolve("runs").resolve(coding.run);
+        Path orphaned = AgentSignal.startedWorkspace(runDir);
+        assertThat(orphaned).isNotNull();
         CompletableFuture<Integer> resumed = CompletableFuture.supplyAsync(() -> Main.commandLine()
                 .execute("resume", "--all", "--data-dir", data.toString()));
-        Path runDir = data.resolve("runs").resolve(coding.run);
         while (!resumed.isDone()) {
-            Path w = AgentSignal.startedWorkspace(runDir);
+            Path w = AgentSignal.startedWorkspace(runDir, orphaned);
             if (w != null) {
                 Files.writeString(w.resolve("go"), "");
             }
