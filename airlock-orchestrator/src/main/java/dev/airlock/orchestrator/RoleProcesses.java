@@ -78,11 +78,16 @@ public final class RoleProcesses {
             });
             store.removeProcess(run, p);
         }
-        for (ProcessHandle h : dying) {
+        // Polled, not onExit(): the exit future of a handle to another Process's child may never complete once that
+        // Process reaped it. isAlive() compares pid and start time. SIGKILL cannot be refused; a process in
+        // uninterruptible sleep goes when its I/O ends, so the wait is bounded.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(KILL_WAIT_SECONDS);
+        while (dying.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
             try {
-                h.onExit().get(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // SIGKILL cannot be refused; a process in uninterruptible sleep goes when its I/O ends
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         return killed;

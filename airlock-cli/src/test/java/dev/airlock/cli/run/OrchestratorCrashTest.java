@@ -112,7 +112,7 @@ class OrchestratorCrashTest {
                 // Nothing the killed orchestrator started is left running: the drop store exits with it, its roles
                 // are killed by the resume.
                 for (ProcessHandle left : o.descendantsAtKill) {
-                    assertThat(left.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+                    RoleCrashTest.awaitGone(left);
                 }
             }
             List<RunEvent> events = store.events(coding.run);
