@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -158,15 +159,12 @@ public final class LocalRun {
      * @throws IllegalStateException with the reason when the run cannot be resumed (unknown, finished, still owned)
      */
     public RunOutcome resume(String run) throws IOException, SQLException {
-        RunRecord r = store.get(run).orElseThrow(() -> new IllegalStateException("no run " + run + " (see 'airlock runs')"));
-        if (r.state().terminal()) {
-            throw new IllegalStateException("run " + run + " is " + r.state().label() + "; there is nothing to resume");
+        Optional<String> why = notResumable(store, run);
+        if (why.isPresent()) {
+            throw new IllegalStateException(why.get());
         }
+        RunRecord r = store.get(run).orElseThrow();
         RunOwner previous = r.owner() == null ? null : RunOwner.parse(r.owner());
-        if (previous != null && previous.alive()) {
-            throw new IllegalStateException("run " + run + " is being driven by process " + previous.pid()
-                    + "; resume it only once that process is gone, or cancel it with 'airlock cancel " + run + "'");
-        }
         if (!store.claim(run, previous, owner)) {
             throw new IllegalStateException("run " + run + " was resumed or finished by another process just now");
         }
@@ -185,6 +183,24 @@ public final class LocalRun {
                     + "the recorded task hash");
         }
         return drive.from(r);
+    }
+
+    /** Why {@code run} cannot be resumed now (unknown, finished, or its owner is alive); empty if it can. */
+    public static Optional<String> notResumable(RunStore store, String run) throws SQLException {
+        Optional<RunRecord> found = store.get(run);
+        if (found.isEmpty()) {
+            return Optional.of("no run " + run + " (see 'airlock runs')");
+        }
+        RunRecord r = found.get();
+        if (r.state().terminal()) {
+            return Optional.of("run " + run + " is " + r.state().label() + "; there is nothing to resume");
+        }
+        RunOwner previous = r.owner() == null ? null : RunOwner.parse(r.owner());
+        if (previous != null && previous.alive()) {
+            return Optional.of("run " + run + " is being driven by process " + previous.pid()
+                    + "; resume it only once that process is gone, or cancel it with 'airlock cancel " + run + "'");
+        }
+        return Optional.empty();
     }
 
     /**

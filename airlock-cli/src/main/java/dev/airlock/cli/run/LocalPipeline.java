@@ -10,8 +10,12 @@ import dev.airlock.orchestrator.RunStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Runs one pipeline on embedded defaults: the drop store as a role process, the run database, the role launcher. */
 public final class LocalPipeline {
@@ -51,27 +55,61 @@ public final class LocalPipeline {
     }
 
     public RunOutcome run(String repo, String ref, String task, String agent, String gitToken) throws Exception {
-        return withRuntime(run -> run.repo(repo).ref(ref).task(task).agent(agent).gitToken(gitToken)
+        return withRuntime(runs -> runs.get().repo(repo).ref(ref).task(task).agent(agent).gitToken(gitToken)
                 .guardPolicy(guardPolicy).call());
     }
 
-    /** Continues a run whose orchestrator died ({@link LocalRun#resume}); the git token comes from the caller again. */
-    public RunOutcome resume(String run, String gitToken) throws Exception {
-        return withRuntime(local -> local.gitToken(gitToken).resume(run));
+    /**
+     * Continues runs whose orchestrator died ({@link LocalRun#resume}), one after the other on one drop store, each
+     * outcome reported; the git token comes from the caller again. Runs that cannot be resumed (finished, still
+     * driven by a live process) are refused with the reason before any process starts. Returns the exit code: 0 when
+     * every run was resumed and pushed.
+     */
+    public int resume(List<String> runs, String gitToken, PrintStream err) throws Exception {
+        List<String> resumable = new ArrayList<>();
+        int code = 0;
+        try (RunStore store = RunStore.open(dataDir.resolve("db"))) {
+            for (String run : runs) {
+                Optional<String> why = LocalRun.notResumable(store, run);
+                if (why.isPresent()) {
+                    err.println("airlock resume: " + why.get());
+                    code = 1;
+                } else {
+                    resumable.add(run);
+                }
+            }
+        }
+        if (resumable.isEmpty()) {
+            return code;
+        }
+        int refused = code;
+        return withRuntime(local -> {
+            int worst = refused;
+            for (String run : resumable) {
+                try {
+                    worst = Math.max(worst, report(local.get().gitToken(gitToken).resume(run), out, err));
+                } catch (IllegalStateException e) {
+                    err.println("airlock resume: " + e.getMessage());
+                    worst = 1;
+                }
+            }
+            return worst;
+        });
     }
 
-    private interface Drive {
-        RunOutcome on(LocalRun run) throws Exception;
+    /** What runs on the runtime: gets a fresh {@link LocalRun} (single use) from the supplier for each run. */
+    private interface Drive<T> {
+        T on(Supplier<LocalRun> runs) throws Exception;
     }
 
-    private RunOutcome withRuntime(Drive drive) throws Exception {
+    private <T> T withRuntime(Drive<T> drive) throws Exception {
         RoleLauncher launcher = RoleLauncher.sameDistribution(dataDir.resolve("roles")).observer(observer);
         long t0 = System.nanoTime();
         try (RunStore store = RunStore.open(dataDir.resolve("db"));
              EmbeddedDrop drop = EmbeddedDrop.start(launcher, dataDir.resolve("drop"))) {
             out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
-            return drive.on(new LocalRun(store, launcher, drop, dataDir).llmKeys(llmKeys == null ? llmKeys() : llmKeys)
-                    .listener(both(new PlainProgress(out), extraListener)));
+            return drive.on(() -> new LocalRun(store, launcher, drop, dataDir)
+                    .llmKeys(llmKeys == null ? llmKeys() : llmKeys).listener(both(new PlainProgress(out), extraListener)));
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.airlock.cli.run;
 
 import dev.airlock.orchestrator.LocalRun;
-import dev.airlock.orchestrator.RunOutcome;
 import dev.airlock.orchestrator.RunRecord;
 import dev.airlock.orchestrator.RunStore;
 import java.util.List;
@@ -44,17 +43,7 @@ public final class ResumeCommand implements Callable<Integer> {
         } else {
             runs = List.of(which.run);
         }
-        int code = 0;
-        for (String run : runs) {
-            try {
-                RunOutcome outcome = new LocalPipeline(data.resolve(), System.out)
-                        .resume(run, System.getenv(LocalRun.GIT_TOKEN_VARIABLE));
-                code = Math.max(code, LocalPipeline.report(outcome, System.out, System.err));
-            } catch (IllegalStateException e) {
-                System.err.println("airlock resume: " + e.getMessage());
-                code = 1;
-            }
-        }
-        return code;
+        return new LocalPipeline(data.resolve(), System.out).resume(runs, System.getenv(LocalRun.GIT_TOKEN_VARIABLE),
+                System.err);
     }
 }
