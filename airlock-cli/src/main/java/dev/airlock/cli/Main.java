@@ -4,8 +4,10 @@ import dev.airlock.cli.agent.AgentCommand;
 import dev.airlock.cli.drop.DropCommand;
 import dev.airlock.cli.git.GitCommand;
 import dev.airlock.cli.proxy.ProxyCommand;
+import dev.airlock.cli.run.CancelCommand;
 import dev.airlock.cli.run.DemoCommand;
 import dev.airlock.cli.run.RunCommand;
+import dev.airlock.cli.run.ResumeCommand;
 import dev.airlock.cli.run.RunsCommand;
 import dev.airlock.cli.run.ShowCommand;
 import dev.airlock.cli.sandbox.McpCommand;
@@ -27,8 +29,8 @@ import picocli.CommandLine.Command;
                 GitCommand.class,
                 DropCommand.class,
                 AgentCommand.class,
-                DemoCommand.class, RunCommand.class, RunsCommand.class, ShowCommand.class,
-                dev.airlock.cli.config.ConfigCommand.class,
+                DemoCommand.class, RunCommand.class, RunsCommand.class, ShowCommand.class, CancelCommand.class,
+                ResumeCommand.class, dev.airlock.cli.config.ConfigCommand.class,
                 dev.airlock.cli.serve.ServeCommand.class,
                 CommandLine.HelpCommand.class
         })

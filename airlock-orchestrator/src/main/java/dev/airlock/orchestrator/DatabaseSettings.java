@@ -20,10 +20,26 @@ public record DatabaseSettings(String url, String user, Path passwordFile) {
         }
     }
 
-    /** The embedded default: {@code <dir>/runs.mv.db}. */
+    /**
+     * The embedded default: {@code <dir>/runs.mv.db}. AUTO_SERVER: several airlock processes (concurrent runs,
+     * {@code airlock cancel}, {@code airlock show}) share one data directory; the first to open it serves it to the
+     * others. WRITE_DELAY=0: a committed transition is on disk before the role it announces starts, so a crash right
+     * after never loses it.
+     */
     public static DatabaseSettings embedded(Path dir) {
-        return new DatabaseSettings("jdbc:h2:file:" + dir.toAbsolutePath().resolve("runs") + ";DB_CLOSE_ON_EXIT=FALSE",
-                "airlock", null);
+        return new DatabaseSettings("jdbc:h2:file:" + dir.toAbsolutePath().resolve("runs")
+                + ";DB_CLOSE_ON_EXIT=FALSE;AUTO_SERVER=TRUE;WRITE_DELAY=0", "airlock", null);
+    }
+
+    /** The file that serialises migrations of an H2 file database across processes; null for other databases. */
+    public Path migrationLock() {
+        String prefix = "jdbc:h2:file:";
+        if (!url.startsWith(prefix)) {
+            return null;
+        }
+        int semi = url.indexOf(';');
+        Path file = Path.of(semi < 0 ? url.substring(prefix.length()) : url.substring(prefix.length(), semi));
+        return file.toAbsolutePath().resolveSibling("migrate.lock");
     }
 
     public boolean postgres() {

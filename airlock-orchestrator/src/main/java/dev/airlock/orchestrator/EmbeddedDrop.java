@@ -36,7 +36,7 @@ public final class EmbeddedDrop implements AutoCloseable {
 
     public static EmbeddedDrop start(RoleLauncher launcher, Path dataDir) throws IOException {
         Process p = launcher.start(Role.DROP, List.of("drop", "serve", "--data-dir", dataDir.toString(), "--port", "0",
-                "--bucket", BUCKET), java.util.Map.of());
+                "--bucket", BUCKET, "--exit-with-parent"), java.util.Map.of());
         CompletableFuture<String> serving = CompletableFuture.supplyAsync(() -> {
             try {
                 BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -205,9 +205,17 @@ public final class GuardRole implements AutoCloseable {
         return process.pid();
     }
 
-    /** Stops the guard (its shutdown hook closes every session) and returns the denials it recorded. */
+    /**
+     * Stops the guard (its shutdown hook closes every session) and returns the denials it recorded. Fails if the
+     * guard had already exited: its record of the phase may then be incomplete, so the run must not go on as clean.
+     */
     public List<String> stop() throws IOException {
+        boolean diedEarly = !process.isAlive();
         close();
+        if (diedEarly) {
+            throw new IOException("the egress guard exited during the coding phase (status " + process.exitValue()
+                    + "); its record of denials may be incomplete: " + tail(log));
+        }
         return Files.exists(denials) ? Files.readAllLines(denials, StandardCharsets.UTF_8).stream()
                 .filter(l -> !l.isBlank()).toList() : List.of();
     }

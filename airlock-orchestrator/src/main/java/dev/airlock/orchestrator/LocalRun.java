@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -62,12 +63,13 @@ public final class LocalRun {
     private boolean guarded = true;
     private Path guardPolicy;
     private Map<String, String> llmKeys = Map.of();
+    private RunOwner owner = RunOwner.current();
     private Budgets budgets = Budgets.DEFAULT;
     private Path sandboxPolicy;
     private List<String> gitCredentialArgs = List.of();
     private String revisedRun;
     private String revisedBranch;
-    private int phase;
+    private int revision;
     private Map<String, String> attachments = Map.of();
     private int historyDepth;
 
@@ -107,16 +109,6 @@ public final class LocalRun {
         return this;
     }
 
-    /**
-     * Arguments telling the git role where to get its own credential — {@code --token-file FILE} or {@code --app-id N
-     * --app-key FILE …} — names and paths only: the git role reads the secret itself, so it never passes through this
-     * process or its environment.
-     */
-    public LocalRun gitCredentialArgs(List<String> v) {
-        gitCredentialArgs = List.copyOf(v);
-        return this;
-    }
-
     public LocalRun roleTimeout(Duration v) {
         roleTimeout = Objects.requireNonNull(v);
         return this;
@@ -140,6 +132,16 @@ public final class LocalRun {
     /** LLM API keys ({@link GuardRole#KEY_VARIABLES}), handed to the guard role's environment only. */
     public LocalRun llmKeys(Map<String, String> v) {
         llmKeys = Map.copyOf(v);
+        return this;
+    }
+
+    /**
+     * Arguments telling the git role where to get its own credential — {@code --token-file FILE} or {@code --app-id N
+     * --app-key FILE …} — names and paths only: the git role reads the secret itself, so it never passes through this
+     * process or its environment.
+     */
+    public LocalRun gitCredentialArgs(List<String> v) {
+        gitCredentialArgs = List.copyOf(v);
         return this;
     }
 
@@ -170,7 +172,7 @@ public final class LocalRun {
         }
         revisedRun = Objects.requireNonNull(run);
         revisedBranch = Objects.requireNonNull(branch);
-        this.phase = phase;
+        revision = phase;
         return this;
     }
 
@@ -197,75 +199,390 @@ public final class LocalRun {
         return this;
     }
 
+    /** Starts a new run and drives it to its end. */
     public RunOutcome call() throws IOException, SQLException {
         if (repo == null || task == null || agent == null) {
             throw new IllegalStateException("repo, task and agent are required");
         }
-        boolean revising = revisedRun != null;
-        String run = revising ? revisedRun : newRunId();
-        String taskHash = sha256(task.getBytes(StandardCharsets.UTF_8));
-        if (revising) {
-            store.transition(run, RunState.PR_OPENED, RunState.REVISING, "revision " + phase);
-            store.event(run, RunState.REVISING, "task", null, "revision " + phase + " task sha256 " + taskHash);
-        } else {
-            store.create(run, repo, ref, agent, taskHash);
+        if (revisedRun != null) {
+            return reviseRun();
         }
-        Map<RunState, Duration> phases = new LinkedHashMap<>();
+        String run = newRunId();
         Path runDir = dataDir.resolve("runs").resolve(run);
         Files.createDirectories(runDir);
-        Path cache = dataDir.resolve("git-cache").resolve(sha256(repo.getBytes(StandardCharsets.UTF_8)).substring(0, 16));
-        String branch = revising ? revisedBranch : branchPrefix + run;
-        String phaseNo = Integer.toString(phase);
+        // Kept with the run before it starts: a resumed run hands the agent the same text, checked against the hash.
+        Files.writeString(runDir.resolve("task.md"), task, StandardCharsets.UTF_8);
+        store.create(run, repo, ref, agent, sha256(task.getBytes(StandardCharsets.UTF_8)));
+        if (guardPolicy != null) {
+            store.record(run, RunStore.Field.GUARD_POLICY, guardPolicy.toString());
+        }
+        if (!store.claim(run, null, owner)) {
+            throw new IllegalStateException("run " + run + " was claimed by another orchestrator as it was created");
+        }
+        return new Drive(run, 0).from(store.get(run).orElseThrow());
+    }
 
-        // Exporting: the git role fetches and uploads the input snapshot.
-        enter(run, RunState.QUEUED, RunState.EXPORTING);
-        List<String> exportArgs = new ArrayList<>(List.of("--ref", revising ? branch : ref, "--run", run, "--phase",
-                phaseNo));
-        if (historyDepth > 0) {
-            exportArgs.add("--history=" + historyDepth);
-        }
-        RoleResult export = runRole(Role.GIT, gitArgs(List.of("git", "export"), cache, exportArgs), gitEnv());
-        String base = export.field("commit");
-        if (export.exitCode() != 0 || base == null) {
-            return fail(run, RunState.EXPORTING, "export failed: " + export.reason(), phases, export);
-        }
-        store.record(run, RunStore.Field.BASE_COMMIT, base);
-        store.record(run, RunStore.Field.INPUT_ID, export.field("snapshot"));
-        // The history bundle's hash, as the git role computed it over what it uploaded; the agent checks it.
-        String history = historyDepth > 0 ? export.field("history") : null;
-        if (historyDepth > 0 && history == null) {
-            return fail(run, RunState.EXPORTING, "export wrote no history bundle: " + export.reason(), phases, export);
-        }
-        if (history != null) {
-            history = history.split(" ", 2)[0];
-            store.event(run, RunState.EXPORTING, "history", null, "sha256 " + history);
-        }
-        finish(run, RunState.EXPORTING, phases, export.elapsed(), "commit " + base.substring(0, 12));
+    /**
+     * A revision: the run stays {@code revising} while its phases run (each is an event) and goes back to
+     * {@code pr-opened} whatever the outcome; its input is the tip of the pull request's branch.
+     */
+    private RunOutcome reviseRun() throws IOException, SQLException {
+        String run = revisedRun;
+        Path runDir = dataDir.resolve("runs").resolve(run);
+        Files.createDirectories(runDir);
+        Files.writeString(runDir.resolve("task-" + revision + ".md"), task, StandardCharsets.UTF_8);
+        String taskHash = sha256(task.getBytes(StandardCharsets.UTF_8));
+        store.transition(run, RunState.PR_OPENED, RunState.REVISING, "revision " + revision);
+        store.event(run, RunState.REVISING, "task", null, "revision " + revision + " task sha256 " + taskHash);
+        return new Drive(run, revision).from(store.get(run).orElseThrow());
+    }
 
-        // Coding: the agent role gets two presigned URLs and the task file, nothing else.
-        enter(run, RunState.EXPORTING, RunState.CODING);
-        long codingStart = System.nanoTime();
-        Path taskFile = runDir.resolve(revising ? "task-" + phase + ".md" : "task.md");
-        Files.writeString(taskFile, task, StandardCharsets.UTF_8);
-        Map<String, String> agentEnv = new LinkedHashMap<>();
-        try (DropSigner signer = DropSigner.open(drop.settings())) {
-            PresignedUrl in = signer.get(DropKeys.input(run, phase), URL_EXPIRY);
-            PresignedUrl out = signer.put(DropKeys.output(run, phase), URL_EXPIRY);
-            agentEnv.put(INPUT_URL_VARIABLE, in.uri().toString());
-            agentEnv.put(OUTPUT_URL_VARIABLE, out.uri().toString());
-            if (history != null) {
-                agentEnv.put(HISTORY_URL_VARIABLE, signer.get(DropKeys.history(run, phase), URL_EXPIRY).uri().toString());
+    /**
+     * Continues a run whose orchestrator died: claims it (compare-and-set on the recorded owner, refused while that
+     * owner is alive), kills the role processes it left behind, and goes on from the last recorded fact (phases
+     * already done are not repeated; a phase cut short is done again from its recorded input).
+     *
+     * @throws IllegalStateException with the reason when the run cannot be resumed (unknown, finished, still owned)
+     */
+    public RunOutcome resume(String run) throws IOException, SQLException {
+        Optional<String> why = notResumable(store, run);
+        if (why.isPresent()) {
+            throw new IllegalStateException(why.get());
+        }
+        RunRecord r = store.get(run).orElseThrow();
+        RunOwner previous = r.owner() == null ? null : RunOwner.parse(r.owner());
+        if (!store.claim(run, previous, owner)) {
+            throw new IllegalStateException("run " + run + " was resumed or finished by another process just now");
+        }
+        List<RoleProcess> stale = new RoleProcesses(store, run).killAll();
+        store.event(run, r.state(), "resume", null, "resumed by process " + owner.pid() + (stale.isEmpty() ? ""
+                : "; killed stale role processes " + stale.stream().map(p -> p.role().label() + " " + p.pid()).toList()));
+        repo = r.repo();
+        ref = r.ref();
+        agent = r.agent();
+        guardPolicy = r.guardPolicy() == null ? null : Path.of(r.guardPolicy());
+        Path taskFile = dataDir.resolve("runs").resolve(run).resolve("task.md");
+        Drive drive = new Drive(run, 0);
+        task = Files.isRegularFile(taskFile) ? Files.readString(taskFile, StandardCharsets.UTF_8) : null;
+        if (task == null || !sha256(task.getBytes(StandardCharsets.UTF_8)).equals(r.taskSha256())) {
+            return drive.fail(r.state(), "cannot resume: the task file " + taskFile + " is missing or does not match "
+                    + "the recorded task hash");
+        }
+        return drive.from(r);
+    }
+
+    /** Why {@code run} cannot be resumed now (unknown, finished, or its owner is alive); empty if it can. */
+    public static Optional<String> notResumable(RunStore store, String run) throws SQLException {
+        Optional<RunRecord> found = store.get(run);
+        if (found.isEmpty()) {
+            return Optional.of("no run " + run + " (see 'airlock runs')");
+        }
+        RunRecord r = found.get();
+        if (r.state().terminal()) {
+            return Optional.of("run " + run + " is " + r.state().label() + "; there is nothing to resume");
+        }
+        RunOwner previous = r.owner() == null ? null : RunOwner.parse(r.owner());
+        if (previous != null && previous.alive()) {
+            return Optional.of("run " + run + " is being driven by process " + previous.pid()
+                    + "; resume it only once that process is gone, or cancel it with 'airlock cancel " + run + "'");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * One run being driven by this process: each phase is skipped when its result is already recorded, and every
+     * transition is a compare-and-set on (state, owner), so an operator's cancel or a lost claim stops the drive at
+     * the next step instead of being overwritten.
+     */
+    private final class Drive {
+        private final String run;
+        private final Path runDir;
+        private final Path cache;
+        private final String branch;
+        /** 0 for the run's first phase; 1, 2, … for revisions of its pull request. */
+        private final int revision;
+        private final String phaseNo;
+        private final Map<RunState, Duration> phases = new LinkedHashMap<>();
+        private final RoleProcesses roles;
+        private final RoleLauncher tracked;
+        private RunState phase = RunState.QUEUED;
+        private ChangeSummary changes;
+        private Duration agentTime = Duration.ZERO;
+        private String history;
+
+        Drive(String run, int revision) {
+            this.run = run;
+            this.revision = revision;
+            this.phaseNo = Integer.toString(revision);
+            this.runDir = dataDir.resolve("runs").resolve(run);
+            this.cache = dataDir.resolve("git-cache").resolve(sha256(repo.getBytes(StandardCharsets.UTF_8)).substring(0, 16));
+            this.branch = revision > 0 ? revisedBranch : branchPrefix + run;
+            this.roles = new RoleProcesses(store, run);
+            this.tracked = launcher.observedFirstBy(roles.observer());
+        }
+
+        RunOutcome from(RunRecord start) throws IOException, SQLException {
+            try {
+                return drive(start);
+            } catch (IllegalTransitionException e) {
+                RunRecord now = store.get(run).orElseThrow();
+                if (now.state() == RunState.CANCELLED) {
+                    return new RunOutcome.Cancelled(run, phase, now.reason(), phases);
+                }
+                throw e;
             }
         }
-        List<String> agentArgs = new ArrayList<>(List.of("agent", "run", "--task-file", taskFile.toString(),
-                "--agent", agent, "--work-dir", runDir.resolve(revising ? "agent-" + phase : "agent").toString(),
-                // The sandbox's own limit is a backstop; the budget watch below stops the agent at the budget.
-                "--timeout", budgets.wallTime().plusSeconds(30).toString()));
-        if (sandboxPolicy != null) {
-            agentArgs.addAll(List.of("--sandbox-policy", sandboxPolicy.toString()));
+
+        private RunOutcome drive(RunRecord r) throws IOException, SQLException {
+            boolean revising = revision > 0;
+            // A revision starts from nothing recorded: the run's own facts are those of its earlier phases.
+            phase = revising ? RunState.QUEUED : r.state();
+            if (phase == RunState.QUEUED) {
+                enter(RunState.QUEUED, RunState.EXPORTING);
+            }
+            if (phase == RunState.EXPORTING) {
+                if (revising || r.baseCommit() == null || r.inputId() == null) {
+                    RunOutcome stopped = export();
+                    if (stopped != null) {
+                        return stopped;
+                    }
+                }
+                enter(RunState.EXPORTING, RunState.CODING);
+            }
+            r = store.get(run).orElseThrow();
+            if (phase == RunState.CODING) {
+                RunOutcome stopped = revising || r.outputId() == null ? code() : readOutput(r.outputId());
+                if (stopped != null) {
+                    return stopped;
+                }
+                if (changes.empty()) {
+                    return fail(RunState.CODING, "the agent changed nothing");
+                }
+                if (revising || r.commitTime() == null) {
+                    // Chosen once, before the git role runs: a publish done again makes the identical commit.
+                    store.record(run, RunStore.Field.COMMIT_TIME, Long.toString(Instant.now().getEpochSecond()));
+                }
+                enter(RunState.CODING, RunState.PUBLISHING);
+            } else if (phase == RunState.PUBLISHING) {
+                RunOutcome stopped = readOutput(r.outputId());
+                if (stopped != null) {
+                    return stopped;
+                }
+            }
+            return publish(store.get(run).orElseThrow());
         }
-        if (!attachments.isEmpty()) {
-            Path dir = runDir.resolve("attachments-" + phase);
+
+        /** Exporting: the git role fetches and uploads the input snapshot. */
+        private RunOutcome export() throws IOException, SQLException {
+            List<String> exportArgs = new ArrayList<>(List.of("--ref", revision > 0 ? branch : ref, "--run", run,
+                    "--phase", phaseNo));
+            if (historyDepth > 0) {
+                exportArgs.add("--history=" + historyDepth);
+            }
+            RoleResult export = runRole(Role.GIT, gitArgs(List.of("git", "export"), cache, exportArgs), gitEnv());
+            String base = export.field("commit");
+            String snapshot = export.field("snapshot");
+            if (export.exitCode() != 0 || base == null || snapshot == null) {
+                return fail(RunState.EXPORTING, "export failed: " + export.reason(), export.elapsed());
+            }
+            store.record(run, RunStore.Field.BASE_COMMIT, base);
+            store.record(run, RunStore.Field.INPUT_ID, snapshot);
+            // The history bundle's hash, as the git role computed it over what it uploaded; the agent checks it.
+            if (historyDepth > 0) {
+                String bundle = export.field("history");
+                if (bundle == null) {
+                    return fail(RunState.EXPORTING, "export wrote no history bundle: " + export.reason(),
+                            export.elapsed());
+                }
+                history = bundle.split(" ", 2)[0];
+                store.event(run, RunState.EXPORTING, "history", null, "sha256 " + history);
+            }
+            finish(RunState.EXPORTING, export.elapsed(), "commit " + base.substring(0, 12));
+            return null;
+        }
+
+        /** Coding: the agent role gets two presigned URLs and the task file, nothing else. */
+        private RunOutcome code() throws IOException, SQLException {
+            long codingStart = System.nanoTime();
+            Path taskFile = runDir.resolve(revision > 0 ? "task-" + revision + ".md" : "task.md");
+            Map<String, String> agentEnv = new LinkedHashMap<>();
+            try (DropSigner signer = DropSigner.open(drop.settings())) {
+                PresignedUrl in = signer.get(DropKeys.input(run, revision), URL_EXPIRY);
+                PresignedUrl out = signer.put(DropKeys.output(run, revision), URL_EXPIRY);
+                agentEnv.put(INPUT_URL_VARIABLE, in.uri().toString());
+                agentEnv.put(OUTPUT_URL_VARIABLE, out.uri().toString());
+                if (history != null) {
+                    agentEnv.put(HISTORY_URL_VARIABLE, signer.get(DropKeys.history(run, revision), URL_EXPIRY).uri()
+                            .toString());
+                }
+            }
+            List<String> agentArgs = new ArrayList<>(List.of("agent", "run", "--task-file", taskFile.toString(),
+                    "--agent", agent, "--work-dir", freshWorkDir().toString(),
+                    // The sandbox's own limit is a backstop; the budget watch below stops the agent at the budget.
+                    "--timeout", budgets.wallTime().plusSeconds(30).toString()));
+            if (sandboxPolicy != null) {
+                agentArgs.addAll(List.of("--sandbox-policy", sandboxPolicy.toString()));
+            }
+            if (!attachments.isEmpty()) {
+                agentArgs.addAll(List.of("--attachments", writeAttachments().toString()));
+            }
+            if (history != null) {
+                agentArgs.addAll(List.of("--history-sha256", history));
+            }
+            GuardRole guard = null;
+            if (guarded) {
+                try {
+                    guard = GuardRole.start(tracked, runDir, dataDir.resolve("guard-ca"), guardPolicy, llmKeys,
+                            budgets.tokens());
+                } catch (IOException e) {
+                    return fail(RunState.CODING, e.getMessage(), Duration.ofNanos(System.nanoTime() - codingStart));
+                }
+                agentArgs.addAll(List.of("--guard-control", guard.control().toString(),
+                        "--guard-ca", guard.caCertificate().toString()));
+            }
+            RoleResult coding;
+            List<String> guardDenials = List.of();
+            String guardFailure = null;
+            BudgetWatch watch = new BudgetWatch(budgets, guard == null ? null : guard::usage);
+            try {
+                coding = runRole(Role.AGENT, agentArgs, agentEnv, watch::watch);
+            } finally {
+                watch.close();
+                if (guard != null) {
+                    try {
+                        guardDenials = guard.stop();
+                    } catch (IOException e) {
+                        guardFailure = e.getMessage();
+                    }
+                    roles.forget(guard.pid());
+                }
+            }
+            BudgetUsage used = watch.used();
+            store.recordBudget(run, used);
+            store.event(run, RunState.CODING, "budget", used.wallTime().toMillis(), used.describe());
+            // The agent's own output (bounded) stays on disk for `airlock show`; it may quote the task, never a
+            // credential (the worker holds none).
+            Files.writeString(runDir.resolve("agent.log"), coding.stderr(), StandardCharsets.UTF_8);
+            List<String> denials = new ArrayList<>(coding.stdout().lines().filter(l -> l.startsWith("denial "))
+                    .map(l -> l.substring("denial ".length())).toList());
+            // The guard's denials come from the guard process itself, not from the agent's word.
+            guardDenials.forEach(d -> denials.add("egress guard: " + d));
+            for (String d : denials) {
+                store.event(run, RunState.CODING, "denial", null, d);
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - codingStart);
+            if (used.exceeded() != null) {
+                return fail(RunState.CODING, "budget exceeded: " + used.exceeded() + " (" + used.describe() + ")",
+                        elapsed);
+            }
+            if (guardFailure != null) {
+                return fail(RunState.CODING, guardFailure, elapsed);
+            }
+            if (coding.exitCode() != 0) {
+                return fail(RunState.CODING, "agent worker failed: " + coding.reason(), elapsed);
+            }
+            String agentExit = coding.field("exit");
+            if (!"0".equals(agentExit)) {
+                return fail(RunState.CODING, "the agent exited with status " + agentExit, elapsed);
+            }
+            RunOutcome stopped = readOutput(null);
+            if (stopped != null) {
+                return stopped;
+            }
+            agentTime = parseMillis(coding.field("agent-millis"));
+            finish(RunState.CODING, Duration.ofNanos(System.nanoTime() - codingStart),
+                    changes.describe() + ", agent " + agentTime.toMillis() + " ms");
+            return null;
+        }
+
+        /**
+         * Reads the stored output against the stored input, computing its id here (chain of custody: not the agent's
+         * word). With {@code expectedId}, the output must be the one already recorded; without, its id is recorded.
+         */
+        private RunOutcome readOutput(String expectedId) throws SQLException {
+            Manifest inputManifest;
+            Manifest outputManifest;
+            try (S3ObjectStore objects = S3ObjectStore.open(drop.settings())) {
+                inputManifest = manifestOf(objects, DropKeys.input(run, revision));
+                // The worker packs its output as a delta against its input: files it did not change are listed by
+                // hash only, and may only name content the input holds.
+                java.util.Set<String> inputHashes = new java.util.HashSet<>();
+                inputManifest.entries().forEach(e -> inputHashes.add(e.sha256()));
+                try (InputStream in = objects.get(DropKeys.output(run, revision))) {
+                    outputManifest = SnapshotReader.create().base(inputManifest, inputHashes::contains)
+                            .read(in, SnapshotSink.discarding()).manifest();
+                }
+            } catch (SnapshotException e) {
+                return refuse(phase, "output snapshot refused: " + e.getMessage());
+            } catch (IOException e) {
+                return fail(phase, "the drop store could not be read: " + e.getMessage(), Duration.ZERO);
+            }
+            if (expectedId == null) {
+                store.record(run, RunStore.Field.OUTPUT_ID, outputManifest.id());
+            } else if (!expectedId.equals(outputManifest.id())) {
+                return fail(phase, "the output in the drop (" + outputManifest.id() + ") is not the recorded one ("
+                        + expectedId + ")", Duration.ZERO);
+            }
+            changes = ChangeSummary.between(inputManifest, outputManifest);
+            return null;
+        }
+
+        /**
+         * Publishing: the git role validates the output against the recorded id and pushes the branch. With the
+         * recorded commit time the commit is the same every time, so a publish done again after a crash (even one
+         * whose push had reached the remote) updates nothing or exactly what the first would have.
+         */
+        private RunOutcome publish(RunRecord recorded) throws IOException, SQLException {
+            RunRecord r = recorded;
+            if (r.commitTime() == null) {
+                store.record(run, RunStore.Field.COMMIT_TIME, Long.toString(Instant.now().getEpochSecond()));
+                r = store.get(run).orElseThrow();
+            }
+            List<String> args = gitArgs(List.of("git", "publish"), cache,
+                    List.of("--base", r.baseCommit(), "--expected-output-id", r.outputId(), "--run", run,
+                            "--phase", phaseNo, "--branch", branch, "--message", "Airlock run " + run
+                                    + (revision > 0 ? ", revision " + revision : ""),
+                            "--commit-time", Long.toString(r.commitTime())));
+            RoleResult publish = runRole(Role.GIT, args, gitEnv());
+            if (publish.exitCode() > 128) {
+                // Killed by a signal: its push may or may not have reached the remote. Publishing again makes the
+                // identical commit, so once more settles it either way instead of failing with a branch maybe there.
+                store.event(run, RunState.PUBLISHING, "retry", publish.elapsed().toMillis(),
+                        "git role killed by signal " + (publish.exitCode() - 128) + "; publishing again");
+                publish = runRole(Role.GIT, args, gitEnv());
+            }
+            if (publish.exitCode() == 1 && publish.stderr().contains("rejected:") || publish.exitCode() == 3) {
+                phases.put(RunState.PUBLISHING, publish.elapsed());
+                return refuse(RunState.PUBLISHING, publish.reason());
+            }
+            String pushed = publish.field("pushed");
+            if (publish.exitCode() != 0 || pushed == null) {
+                return fail(RunState.PUBLISHING, "publish failed: " + publish.reason(), publish.elapsed());
+            }
+            String commit = pushed.split(" ", 2)[0];
+            store.record(run, RunStore.Field.BRANCH, branch);
+            finish(RunState.PUBLISHING, publish.elapsed(), "pushed " + branch);
+            if (revision > 0) {
+                store.transition(run, RunState.REVISING, RunState.PR_OPENED, "revision " + revision + " pushed "
+                        + commit);
+            } else {
+                store.transition(run, owner, RunState.PUBLISHING, RunState.DONE, null);
+            }
+            return new RunOutcome.Published(run, branch, commit, changes, denials(), phases, agentTime);
+        }
+
+        /** Each attempt at coding gets a fresh workspace (the worker refuses to reuse one). */
+        private Path freshWorkDir() {
+            Path dir = runDir.resolve("agent");
+            for (int attempt = 2; Files.exists(dir); attempt++) {
+                dir = runDir.resolve("agent-" + attempt);
+            }
+            return dir;
+        }
+
+        /** Review comments and CI logs for a revision, as files next to the task (never on a command line). */
+        private Path writeAttachments() throws IOException {
+            Path dir = runDir.resolve("attachments-" + revision);
             for (Map.Entry<String, String> a : attachments.entrySet()) {
                 Path file = dir.resolve(a.getKey()).normalize();
                 if (!file.startsWith(dir) || file.equals(dir) || a.getKey().contains("\0")) {
@@ -274,118 +591,84 @@ public final class LocalRun {
                 Files.createDirectories(file.getParent());
                 Files.writeString(file, a.getValue(), StandardCharsets.UTF_8);
             }
-            agentArgs.addAll(List.of("--attachments", dir.toString()));
-        }
-        if (history != null) {
-            agentArgs.addAll(List.of("--history-sha256", history));
-        }
-        GuardRole guard = null;
-        if (guarded) {
-            try {
-                guard = GuardRole.start(launcher, runDir, dataDir.resolve("guard-ca"), guardPolicy, llmKeys,
-                        budgets.tokens());
-            } catch (IOException e) {
-                phases.put(RunState.CODING, Duration.ofNanos(System.nanoTime() - codingStart));
-                end(run, RunState.CODING, e.getMessage());
-                return new RunOutcome.Failed(run, RunState.CODING, e.getMessage(), phases);
-            }
-            agentArgs.addAll(List.of("--guard-control", guard.control().toString(),
-                    "--guard-ca", guard.caCertificate().toString()));
-        }
-        RoleResult coding;
-        List<String> guardDenials = List.of();
-        BudgetWatch watch = new BudgetWatch(budgets, guard == null ? null : guard::usage);
-        try {
-            coding = runRole(Role.AGENT, agentArgs, agentEnv, watch::watch);
-        } finally {
-            watch.close();
-            if (guard != null) {
-                guardDenials = guard.stop();
-            }
-        }
-        BudgetUsage used = watch.used();
-        store.recordBudget(run, used);
-        store.event(run, RunState.CODING, "budget", used.wallTime().toMillis(), used.describe());
-        // The agent's own output (bounded) stays on disk for `airlock show`; it may quote the task, never a credential
-        // (the worker holds none).
-        Files.writeString(runDir.resolve("agent.log"), coding.stderr(), StandardCharsets.UTF_8);
-        List<String> denials = new ArrayList<>(coding.stdout().lines().filter(l -> l.startsWith("denial "))
-                .map(l -> l.substring("denial ".length())).toList());
-        // The guard's denials come from the guard process itself, not from the agent's word.
-        guardDenials.forEach(d -> denials.add("egress guard: " + d));
-        for (String d : denials) {
-            store.event(run, RunState.CODING, "denial", null, d);
-        }
-        if (used.exceeded() != null) {
-            return fail(run, RunState.CODING, "budget exceeded: " + used.exceeded() + " (" + used.describe() + ")",
-                    phases, coding);
-        }
-        if (coding.exitCode() != 0) {
-            return fail(run, RunState.CODING, "agent worker failed: " + coding.reason(), phases, coding);
-        }
-        String agentExit = coding.field("exit");
-        if (!"0".equals(agentExit)) {
-            return fail(run, RunState.CODING, "the agent exited with status " + agentExit, phases, coding);
-        }
-        Manifest inputManifest;
-        Manifest outputManifest;
-        try (S3ObjectStore objects = S3ObjectStore.open(drop.settings())) {
-            inputManifest = manifestOf(objects, DropKeys.input(run, phase));
-            // The worker packs its output as a delta against its input: files it did not change are listed by hash
-            // only, and may only name content the input holds.
-            java.util.Set<String> inputHashes = new java.util.HashSet<>();
-            inputManifest.entries().forEach(e -> inputHashes.add(e.sha256()));
-            try (InputStream in = objects.get(DropKeys.output(run, phase))) {
-                outputManifest = SnapshotReader.create().base(inputManifest, inputHashes::contains)
-                        .read(in, SnapshotSink.discarding()).manifest();
-            }
-        } catch (SnapshotException e) {
-            return refuse(run, RunState.CODING, "output snapshot refused: " + e.getMessage(), denials, phases);
-        }
-        String outputId = outputManifest.id();
-        store.record(run, RunStore.Field.OUTPUT_ID, outputId);
-        ChangeSummary changes = ChangeSummary.between(inputManifest, outputManifest);
-        Duration agentTime = parseMillis(coding.field("agent-millis"));
-        finish(run, RunState.CODING, phases, Duration.ofNanos(System.nanoTime() - codingStart),
-                changes.describe() + ", agent " + agentTime.toMillis() + " ms");
-        if (changes.empty()) {
-            return fail(run, RunState.CODING, "the agent changed nothing", phases, coding);
+            return dir;
         }
 
-        // Publishing: the git role validates the output against the recorded id and pushes the branch.
-        enter(run, RunState.CODING, RunState.PUBLISHING);
-        RoleResult publish = runRole(Role.GIT, gitArgs(List.of("git", "publish"), cache,
-                List.of("--base", base, "--expected-output-id", outputId, "--run", run, "--phase", phaseNo,
-                        "--branch", branch, "--message", "Airlock run " + run
-                                + (revising ? ", revision " + phase : ""))), gitEnv());
-        if (publish.exitCode() == 1 && publish.stderr().contains("rejected:")
-                || publish.exitCode() == 3) {
-            phases.put(RunState.PUBLISHING, publish.elapsed());
-            return refuse(run, RunState.PUBLISHING, publish.reason(), denials, phases);
+        private void enter(RunState from, RunState to) throws SQLException {
+            if (revision > 0) {
+                // A revision's phases run while the run stays `revising`; each is still an event of its own.
+                store.event(run, RunState.REVISING, "state", null, to.label() + " (revision " + revision + ")");
+            } else {
+                store.transition(run, owner, from, to, null);
+            }
+            phase = to;
+            listener.phaseStarted(run, to);
         }
-        String pushed = publish.field("pushed");
-        if (publish.exitCode() != 0 || pushed == null) {
-            return fail(run, RunState.PUBLISHING, "publish failed: " + publish.reason(), phases, publish);
+
+        private void finish(RunState done, Duration elapsed, String detail) throws SQLException {
+            phases.put(done, elapsed);
+            store.event(run, done, "phase", elapsed.toMillis(), detail);
+            listener.phaseFinished(run, done, elapsed, detail);
         }
-        String commit = pushed.split(" ", 2)[0];
-        store.record(run, RunStore.Field.BRANCH, branch);
-        finish(run, RunState.PUBLISHING, phases, publish.elapsed(), "pushed " + branch);
-        if (revising) {
-            store.transition(run, RunState.REVISING, RunState.PR_OPENED, "revision " + phase + " pushed " + commit);
-        } else {
-            store.transition(run, RunState.PUBLISHING, RunState.DONE, null);
+
+        RunOutcome fail(RunState in, String reason) throws SQLException {
+            return fail(in, reason, Duration.ZERO);
         }
-        return new RunOutcome.Published(run, branch, commit, changes, denials, phases, agentTime);
+
+        private RunOutcome fail(RunState in, String reason, Duration elapsed) throws SQLException {
+            if (RunState.PHASES.contains(in)) {
+                phases.putIfAbsent(in, elapsed);
+            }
+            end(in, reason);
+            return new RunOutcome.Failed(run, in, reason, phases);
+        }
+
+        private RunOutcome refuse(RunState in, String reason) throws SQLException {
+            store.event(run, in, "refusal", null, reason);
+            end(in, "refused: " + reason);
+            return new RunOutcome.Refused(run, in, reason, denials(), phases);
+        }
+
+        /** Ends the run in {@code in} without a push: failed, or — for a revision — back to its open pull request. */
+        private void end(RunState in, String reason) throws SQLException {
+            if (revision > 0) {
+                store.transition(run, RunState.REVISING, RunState.PR_OPENED, "revision " + revision
+                        + " pushed nothing: " + reason);
+            } else {
+                store.transition(run, owner, in, RunState.FAILED, reason);
+            }
+        }
+
+        /** Every denial recorded for the run, from every coding attempt (an abandoned attempt's denials happened). */
+        private List<String> denials() throws SQLException {
+            return store.events(run).stream().filter(e -> "denial".equals(e.kind())).map(RunEvent::message).toList();
+        }
+
+        private RoleResult runRole(Role role, List<String> args, Map<String, String> env) throws IOException, SQLException {
+            return runRole(role, args, env, p -> { });
+        }
+
+        private RoleResult runRole(Role role, List<String> args, Map<String, String> env,
+                                   java.util.function.Consumer<Process> started) throws IOException, SQLException {
+            long start = System.nanoTime();
+            Process p = tracked.start(role, args, env);
+            started.accept(p);
+            try {
+                return LocalRun.this.await(role, p, start);
+            } finally {
+                roles.forget(p.pid());
+            }
+        }
     }
 
     private List<String> gitArgs(List<String> verb, Path cache, List<String> rest) {
         List<String> args = new ArrayList<>(verb);
         args.addAll(List.of("--remote", repo, "--cache", cache.toString(),
                 "--drop-endpoint", drop.endpoint().toString(), "--drop-credentials", drop.credentials().toString()));
+        args.addAll(gitCredentialArgs);
         if (gitToken != null) {
             args.addAll(List.of("--token-env", GIT_TOKEN_VARIABLE));
         }
-        args.addAll(gitCredentialArgs);
         args.addAll(rest);
         return args;
     }
@@ -394,62 +677,13 @@ public final class LocalRun {
         return gitToken == null ? Map.of() : Map.of(GIT_TOKEN_VARIABLE, gitToken);
     }
 
-    private void enter(String run, RunState from, RunState to) throws SQLException {
-        if (revisedRun == null) {
-            store.transition(run, from, to, null);
-        } else {
-            // A revision's phases run while the run stays `revising`; each is still an event of its own.
-            store.event(run, RunState.REVISING, "state", null, to.label() + " (revision " + phase + ")");
-        }
-        listener.phaseStarted(run, to);
-    }
-
-    /** Ends the run in {@code phase} without a push: failed, or — for a revision — back to its open pull request. */
-    private void end(String run, RunState phase, String reason) throws SQLException {
-        if (revisedRun == null) {
-            store.transition(run, phase, RunState.FAILED, reason);
-        } else {
-            store.transition(run, RunState.REVISING, RunState.PR_OPENED, "revision " + this.phase + " pushed "
-                    + "nothing: " + reason);
-        }
-    }
-
-    private void finish(String run, RunState phase, Map<RunState, Duration> phases, Duration elapsed, String detail)
-            throws SQLException {
-        phases.put(phase, elapsed);
-        store.event(run, phase, "phase", elapsed.toMillis(), detail);
-        listener.phaseFinished(run, phase, elapsed, detail);
-    }
-
-    private RunOutcome fail(String run, RunState phase, String reason, Map<RunState, Duration> phases, RoleResult role)
-            throws SQLException {
-        phases.putIfAbsent(phase, role.elapsed());
-        end(run, phase, reason);
-        return new RunOutcome.Failed(run, phase, reason, phases);
-    }
-
-    private RunOutcome refuse(String run, RunState phase, String reason, List<String> denials,
-                              Map<RunState, Duration> phases) throws SQLException {
-        store.event(run, phase, "refusal", null, reason);
-        end(run, phase, "refused: " + reason);
-        return new RunOutcome.Refused(run, phase, reason, denials, phases);
-    }
-
     private static Manifest manifestOf(S3ObjectStore objects, String key) throws IOException, SnapshotException {
         try (InputStream in = objects.get(key)) {
             return SnapshotReader.create().read(in, SnapshotSink.discarding()).manifest();
         }
     }
 
-    private RoleResult runRole(Role role, List<String> args, Map<String, String> env) throws IOException {
-        return runRole(role, args, env, p -> { });
-    }
-
-    private RoleResult runRole(Role role, List<String> args, Map<String, String> env,
-                               java.util.function.Consumer<Process> started) throws IOException {
-        long start = System.nanoTime();
-        Process p = launcher.start(role, args, env);
-        started.accept(p);
+    private RoleResult await(Role role, Process p, long start) throws IOException {
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
         // The agent role lives as long as its wall-time budget allows (plus unpacking and uploading).

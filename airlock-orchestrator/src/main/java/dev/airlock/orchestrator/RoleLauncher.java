@@ -62,6 +62,15 @@ public final class RoleLauncher {
         return this;
     }
 
+    /** A launcher like this one that tells {@code first}, then this launcher's observer, of every process started. */
+    public RoleLauncher observedFirstBy(Observer first) {
+        Observer then = observer;
+        return new RoleLauncher(javaCommand, homes).classDataSharing(classDataSharing).observer((role, p) -> {
+            first.started(role, p);
+            then.started(role, p);
+        });
+    }
+
     /** Starts {@code role} with {@code args} and the granted variables only. */
     public Process start(Role role, List<String> args, Map<String, String> granted) throws IOException {
         return start(role, args, granted, null);

@@ -24,4 +24,8 @@ public sealed interface RunOutcome {
     /** Something broke (a role crashed, the agent failed, the sandbox could not be built): nothing was pushed. */
     record Failed(String run, RunState phase, String reason, Map<RunState, Duration> phases) implements RunOutcome {
     }
+
+    /** An operator cancelled the run ({@code airlock cancel}); its role processes were killed, nothing was pushed. */
+    record Cancelled(String run, RunState phase, String reason, Map<RunState, Duration> phases) implements RunOutcome {
+    }
 }

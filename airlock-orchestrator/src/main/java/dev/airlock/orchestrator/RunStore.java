@@ -1,5 +1,6 @@
 package dev.airlock.orchestrator;
 
+import dev.airlock.core.fs.InterProcessLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -48,7 +49,15 @@ public final class RunStore implements AutoCloseable {
             throw new SQLException("cannot read database.password_file " + db.passwordFile() + ": "
                     + e.getClass().getSimpleName(), e);
         }
-        Flyway.configure().dataSource(db.url(), db.user(), password).locations("classpath:db/migration").load().migrate();
+        // One migrator at a time: two processes migrating a fresh embedded database at once would both try to create
+        // it (PostgreSQL needs no file lock: Flyway takes an advisory lock there).
+        Path lock = db.migrationLock();
+        try (InterProcessLock migrating = lock == null ? null : InterProcessLock.acquire(lock)) {
+            Flyway.configure().dataSource(db.url(), db.user(), password).locations("classpath:db/migration").load()
+                    .migrate();
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot lock " + lock + ": " + e.getMessage(), e);
+        }
         return new RunStore(DriverManager.getConnection(db.url(), db.user(), password), Clock.systemUTC());
     }
 
@@ -71,18 +80,34 @@ public final class RunStore implements AutoCloseable {
         return get(id).orElseThrow();
     }
 
-    /** Moves {@code id} from {@code from} to {@code to}; throws if the machine forbids it or the row moved on. */
+    /**
+     * Moves {@code id} from {@code from} to {@code to} whoever owns it; throws if the machine forbids it or the row
+     * moved on. For steps outside a driven run (the pull request after {@code done}, an operator's cancel).
+     */
     public synchronized void transition(String id, RunState from, RunState to, String reason) throws SQLException {
+        transition(id, null, from, to, reason);
+    }
+
+    /**
+     * Moves {@code id} from {@code from} to {@code to} only while {@code owner} owns it (compare-and-set on state and
+     * owner): an orchestrator that lost the run (cancelled, or resumed by another after it was presumed dead) cannot
+     * move it. A null owner skips the owner check.
+     */
+    public synchronized void transition(String id, RunOwner owner, RunState from, RunState to, String reason)
+            throws SQLException {
         if (!from.allows(to)) {
             throw new IllegalTransitionException(id, from, to);
         }
-        try (PreparedStatement s = db.prepareStatement(
-                "UPDATE runs SET state = ?, reason = ?, updated_at = ? WHERE id = ? AND state = ?")) {
+        try (PreparedStatement s = db.prepareStatement("UPDATE runs SET state = ?, reason = ?, updated_at = ? "
+                + "WHERE id = ? AND state = ?" + (owner == null ? "" : " AND owner = ?"))) {
             s.setString(1, to.name());
             s.setString(2, reason);
             s.setTimestamp(3, Timestamp.from(clock.instant()));
             s.setString(4, id);
             s.setString(5, from.name());
+            if (owner != null) {
+                s.setString(6, owner.toString());
+            }
             if (s.executeUpdate() != 1) {
                 throw new IllegalTransitionException(id, from, to);
             }
@@ -90,7 +115,79 @@ public final class RunStore implements AutoCloseable {
         event(id, to, "state", null, reason == null ? to.label() : to.label() + ": " + reason);
     }
 
-    /** Records a fact learned in a phase: one of base_commit, input_id, output_id, branch. */
+    /**
+     * Makes {@code owner} the driver of a run that is not finished and is owned by {@code previous} (null: by
+     * nobody); false if another claimed it first or it finished. The compare-and-set is what keeps two
+     * {@code airlock resume}s from both driving one run.
+     */
+    public synchronized boolean claim(String id, RunOwner previous, RunOwner owner) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("UPDATE runs SET owner = ?, updated_at = ? WHERE id = ? AND "
+                + (previous == null ? "owner IS NULL" : "owner = ?")
+                + " AND state NOT IN ('DONE', 'PR_OPENED', 'FAILED', 'CANCELLED')")) {
+            s.setString(1, owner.toString());
+            s.setTimestamp(2, Timestamp.from(clock.instant()));
+            s.setString(3, id);
+            if (previous != null) {
+                s.setString(4, previous.toString());
+            }
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Remembers a role process of a run, so that it can be found and killed if the orchestrator dies. */
+    public synchronized void addProcess(String id, Role role, RoleProcess process) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement(
+                "MERGE INTO run_processes (run_id, role, pid, started_ms) KEY (run_id, pid, started_ms) VALUES (?, ?, ?, ?)")) {
+            s.setString(1, id);
+            s.setString(2, role.name());
+            s.setLong(3, process.pid());
+            s.setLong(4, process.startedMillis());
+            s.executeUpdate();
+        }
+    }
+
+    public synchronized void removeProcess(String id, RoleProcess process) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement(
+                "DELETE FROM run_processes WHERE run_id = ? AND pid = ? AND started_ms = ?")) {
+            s.setString(1, id);
+            s.setLong(2, process.pid());
+            s.setLong(3, process.startedMillis());
+            s.executeUpdate();
+        }
+    }
+
+    /** The role processes recorded for a run (each may have exited since). */
+    public synchronized List<RoleProcess> processes(String id) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement(
+                "SELECT role, pid, started_ms FROM run_processes WHERE run_id = ? ORDER BY started_ms")) {
+            s.setString(1, id);
+            List<RoleProcess> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(new RoleProcess(Role.valueOf(r.getString(1)), r.getLong(2), r.getLong(3)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Runs not finished whose owner is no longer alive: what {@code airlock resume --all} picks up. */
+    public synchronized List<RunRecord> orphaned() throws SQLException {
+        List<RunRecord> out = new ArrayList<>();
+        try (PreparedStatement s = db.prepareStatement("SELECT * FROM runs WHERE state NOT IN "
+                + "('DONE', 'PR_OPENED', 'FAILED', 'CANCELLED') ORDER BY created_at, id");
+             ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                RunRecord run = row(r);
+                if (run.owner() == null || !RunOwner.parse(run.owner()).alive()) {
+                    out.add(run);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Records a fact learned in a phase (a column of {@link Field}); a resumed run continues from these. */
     public synchronized void record(String id, Field field, String value) throws SQLException {
         try (PreparedStatement s = db.prepareStatement("UPDATE runs SET " + field.column + " = ?, updated_at = ? WHERE id = ?")) {
             s.setString(1, value);
@@ -200,7 +297,8 @@ public final class RunStore implements AutoCloseable {
     }
 
     public enum Field {
-        BASE_COMMIT("base_commit"), INPUT_ID("input_id"), OUTPUT_ID("output_id"), BRANCH("branch"), PULL_REQUEST("pull_request");
+        BASE_COMMIT("base_commit"), INPUT_ID("input_id"), OUTPUT_ID("output_id"), BRANCH("branch"), PULL_REQUEST("pull_request"),
+        COMMIT_TIME("commit_time"), GUARD_POLICY("guard_policy");
 
         private final String column;
 
@@ -307,7 +405,13 @@ public final class RunStore implements AutoCloseable {
         return new RunRecord(r.getString("id"), RunState.valueOf(r.getString("state")), r.getString("reason"),
                 r.getString("repo"), r.getString("ref"), r.getString("agent"), r.getString("task_sha256"),
                 r.getString("base_commit"), r.getString("input_id"), r.getString("output_id"), r.getString("branch"),
-                instant(r.getTimestamp("created_at")), instant(r.getTimestamp("updated_at")));
+                instant(r.getTimestamp("created_at")), instant(r.getTimestamp("updated_at")), r.getString("owner"),
+                commitTime(r), r.getString("guard_policy"));
+    }
+
+    private static Long commitTime(ResultSet r) throws SQLException {
+        long v = r.getLong("commit_time");
+        return r.wasNull() ? null : v;
     }
 
     private static Instant instant(Timestamp t) {

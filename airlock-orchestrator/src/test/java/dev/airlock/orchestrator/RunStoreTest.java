@@ -80,4 +80,85 @@ class RunStoreTest {
         assertThat(RunState.PR_OPENED.label()).isEqualTo("pr-opened");
         assertThat(RunState.REVISING.label()).isEqualTo("revising");
     }
+
+    @Test
+    void onlyTheOwnerMovesARunAndAClaimIsCompareAndSet() throws Exception {
+        RunOwner me = RunOwner.current();
+        RunOwner gone = deadProcess();
+        assertThat(me.alive()).isTrue();
+        assertThat(gone.alive()).isFalse();
+        assertThat(RunOwner.parse(me.toString())).isEqualTo(me);
+        try (RunStore store = RunStore.open(dir)) {
+            store.create("run-3", "/repo", "main", "cmd:true", "ab".repeat(32));
+            assertThat(store.claim("run-3", null, gone)).isTrue();
+            // A second claim on the same previous owner loses: two resumes never both drive one run.
+            assertThat(store.claim("run-3", null, me)).isFalse();
+            store.transition("run-3", gone, RunState.QUEUED, RunState.EXPORTING, null);
+            assertThatThrownBy(() -> store.transition("run-3", me, RunState.EXPORTING, RunState.CODING, null))
+                    .isInstanceOf(IllegalTransitionException.class);
+            assertThat(store.orphaned()).extracting(RunRecord::id).containsExactly("run-3");
+            assertThat(store.claim("run-3", gone, me)).isTrue();
+            assertThat(store.claim("run-3", gone, me)).isFalse();
+            assertThat(store.orphaned()).isEmpty();
+            // The previous owner, were it still running, can no longer move the run.
+            assertThatThrownBy(() -> store.transition("run-3", gone, RunState.EXPORTING, RunState.CODING, null))
+                    .isInstanceOf(IllegalTransitionException.class);
+            store.transition("run-3", me, RunState.EXPORTING, RunState.CODING, null);
+            store.record("run-3", RunStore.Field.COMMIT_TIME, "1700000000");
+            RunRecord r = store.get("run-3").orElseThrow();
+            assertThat(r.owner()).isEqualTo(me.toString());
+            assertThat(r.commitTime()).isEqualTo(1_700_000_000L);
+            // A finished run is never claimed again.
+            store.transition("run-3", me, RunState.CODING, RunState.FAILED, "agent failed");
+            assertThat(store.claim("run-3", me, gone)).isFalse();
+        }
+    }
+
+    @Test
+    void cancelKillsTheRecordedRoleProcessesAndStopsTheOwner() throws Exception {
+        RunOwner me = RunOwner.current();
+        Process sleeper = new ProcessBuilder("sleep", "300").start();
+        Process reused = new ProcessBuilder("sleep", "300").start();
+        try (RunStore store = RunStore.open(dir)) {
+            store.create("run-4", "/repo", "main", "cmd:true", "ab".repeat(32));
+            store.claim("run-4", null, me);
+            store.transition("run-4", me, RunState.QUEUED, RunState.EXPORTING, null);
+            store.transition("run-4", me, RunState.EXPORTING, RunState.CODING, null);
+            RoleProcesses roles = new RoleProcesses(store, "run-4");
+            roles.track(Role.AGENT, sleeper.toHandle());
+            // A recorded pid whose start time does not match is another process: never killed.
+            RoleProcess live = RoleProcess.of(Role.GIT, reused.toHandle()).orElseThrow();
+            store.addProcess("run-4", Role.GIT, new RoleProcess(Role.GIT, live.pid(), live.startedMillis() - 10_000));
+            CancelRun.Result r = new CancelRun(store).run("run-4").reason("by test").call();
+            assertThat(r.cancelledIn()).isEqualTo(RunState.CODING);
+            assertThat(r.killed()).extracting(RoleProcess::role).containsExactly(Role.AGENT);
+            assertThat(sleeper.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(reused.isAlive()).isTrue();
+            assertThat(store.processes("run-4")).isEmpty();
+            assertThat(store.get("run-4").orElseThrow().state()).isEqualTo(RunState.CANCELLED);
+            assertThatThrownBy(() -> store.transition("run-4", me, RunState.CODING, RunState.FAILED, "agent died"))
+                    .isInstanceOf(IllegalTransitionException.class);
+            assertThatThrownBy(() -> new CancelRun(store).run("run-4").call())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("already cancelled");
+
+            store.create("run-5", "/repo", "main", "cmd:true", "ab".repeat(32));
+            store.transition("run-5", RunState.QUEUED, RunState.EXPORTING, null);
+            store.transition("run-5", RunState.EXPORTING, RunState.CODING, null);
+            store.transition("run-5", RunState.CODING, RunState.PUBLISHING, null);
+            assertThatThrownBy(() -> new CancelRun(store).run("run-5").call())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot be stopped half-way");
+            assertThat(store.get("run-5").orElseThrow().state()).isEqualTo(RunState.PUBLISHING);
+        } finally {
+            sleeper.destroyForcibly();
+            reused.destroyForcibly();
+        }
+    }
+
+    private static RunOwner deadProcess() throws Exception {
+        Process p = new ProcessBuilder("sleep", "60").start();
+        ProcessHandle h = p.toHandle();
+        long started = h.info().startInstant().orElseThrow().toEpochMilli();
+        p.destroyForcibly().waitFor();
+        return new RunOwner(h.pid(), started);
+    }
 }

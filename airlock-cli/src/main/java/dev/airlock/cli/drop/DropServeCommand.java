@@ -25,8 +25,15 @@ public final class DropServeCommand implements Callable<Integer> {
     @Option(names = "--bucket", defaultValue = "airlock", description = "Bucket to create (default: ${DEFAULT-VALUE}).")
     String bucket;
 
+    @Option(names = "--exit-with-parent", description = "Stop when the process that started this one exits: an "
+            + "orchestrator's embedded store must not outlive it if it is killed.")
+    boolean exitWithParent;
+
     @Override
     public Integer call() throws Exception {
+        if (exitWithParent) {
+            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
+        }
         Path dir = dataDir != null ? dataDir : EmbeddedS3Server.defaultDataDir();
         EmbeddedS3Server server = EmbeddedS3Server.start(dir, port);
         try (S3ObjectStore store = S3ObjectStore.open(new S3Settings(server.endpoint(), "us-east-1", bucket, true,

@@ -71,7 +71,8 @@ public final class GitExportCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("airlock git export: give --out FILE and/or --drop-endpoint URL");
             return 2;
         }
-        try (Repository cache = IsolatedGit.openBare(repo.cache); GitToken token = repo.token()) {
+        try (var cacheHeld = repo.lockCache(); Repository cache = IsolatedGit.openBare(repo.cache);
+             GitToken token = repo.token()) {
             new MirrorCommand(cache).remote(repo.remote()).token(token).call();
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ExportCommand.Result result = new ExportCommand(cache).revision("refs/remotes/origin/" + ref)

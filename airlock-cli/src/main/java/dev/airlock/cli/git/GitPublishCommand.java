@@ -76,6 +76,11 @@ public final class GitPublishCommand implements Callable<Integer> {
 
     @Option(names = "--message", defaultValue = "Changes made by an Airlock run") String message;
 
+    @Option(names = "--commit-time", description = "Author and committer time in seconds since the epoch (default: "
+            + "now). The orchestrator records it before publishing, so a resumed publish makes the identical commit "
+            + "and pushing it again is a no-op.")
+    Long commitTime;
+
     @Mixin
     DropOptions drop;
 
@@ -90,7 +95,8 @@ public final class GitPublishCommand implements Callable<Integer> {
         }
         OutputPolicy policy = new OutputPolicy(protectedGlobs == null ? ProtectedPaths.DEFAULT
                 : new ProtectedPaths(protectedGlobs), onProtected);
-        try (Repository cache = IsolatedGit.openBare(repo.cache); GitToken token = repo.token()) {
+        try (var cacheHeld = repo.lockCache(); Repository cache = IsolatedGit.openBare(repo.cache);
+             GitToken token = repo.token()) {
             MirrorCommand.Result mirror = new MirrorCommand(cache).remote(repo.remote()).token(token).call();
             ExportCommand.Result input = new ExportCommand(cache).revision(base)
                     .output(java.io.OutputStream.nullOutputStream()).call();
@@ -118,7 +124,10 @@ public final class GitPublishCommand implements Callable<Integer> {
             PublishCommand.Result result = new PublishCommand(cache).output(output).reviewApproved(reviewApproved)
                     .runId(run).branch(branch).summary(message).identity(new BotIdentity(botName, botEmail))
                     .policy(new BranchPolicy(prefix, Set.of("main", "master"))).remote(repo.remote()).token(token)
-                    .remoteDefaultBranch(mirror.defaultBranch()).call();
+                    .remoteDefaultBranch(mirror.defaultBranch())
+                    .clock(commitTime == null ? java.time.Clock.systemUTC()
+                            : java.time.Clock.fixed(java.time.Instant.ofEpochSecond(commitTime), java.time.ZoneOffset.UTC))
+                    .call();
             spec.commandLine().getOut().println("pushed " + result.commit().name() + " to " + result.ref());
             spec.commandLine().getOut().flush();
             return 0;

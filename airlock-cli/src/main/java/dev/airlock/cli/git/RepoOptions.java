@@ -1,5 +1,6 @@
 package dev.airlock.cli.git;
 
+import dev.airlock.core.fs.InterProcessLock;
 import dev.airlock.git.GitRemote;
 import dev.airlock.git.GitServiceException;
 import dev.airlock.git.GitToken;
@@ -35,6 +36,15 @@ final class RepoOptions {
 
     @Option(names = "--github-repo", description = "OWNER/NAME the App token is narrowed to.")
     String githubRepo;
+    /**
+     * Holds the cache for this process: concurrent runs on one repository share its cache, and JGit's ref and config
+     * lock files make a second concurrent fetch fail rather than wait. Released by the kernel if the role is killed.
+     */
+    InterProcessLock lockCache() throws java.io.IOException {
+        Path abs = cache.toAbsolutePath().normalize();
+        java.nio.file.Files.createDirectories(abs.getParent());
+        return InterProcessLock.acquire(abs.resolveSibling(abs.getFileName() + ".lock"));
+    }
 
     GitRemote remote() throws GitServiceException {
         return GitRemote.parse(remote);

@@ -11,8 +11,12 @@ import dev.airlock.orchestrator.github.IssueRunner;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Runs one pipeline on embedded defaults: the drop store as a role process, the run database, the role launcher. */
 public final class LocalPipeline {
@@ -91,29 +95,74 @@ public final class LocalPipeline {
     }
 
     public RunOutcome run(String repo, String ref, String task, String agent, String gitToken) throws Exception {
-        return call(r -> r.repo(repo).ref(ref).task(task).agent(agent).gitToken(gitToken));
+        return withRuntime(runs -> runs.get().repo(repo).ref(ref).task(task).agent(agent).gitToken(gitToken).call());
     }
 
     /** A revision of a run's pull request: one more commit on its branch (see {@link LocalRun#revise}). */
     public RunOutcome revise(String repo, IssueRunner.Revision revision, String agent, String gitToken)
             throws Exception {
-        return call(r -> r.repo(repo).task(revision.task()).agent(agent).gitToken(gitToken)
-                .revise(revision.run(), revision.branch(), revision.phase()).attachments(revision.attachments()));
+        return withRuntime(runs -> runs.get().repo(repo).task(revision.task()).agent(agent).gitToken(gitToken)
+                .revise(revision.run(), revision.branch(), revision.phase()).attachments(revision.attachments())
+                .call());
     }
 
-    private RunOutcome call(java.util.function.Consumer<LocalRun> what) throws Exception {
+    /**
+     * Continues runs whose orchestrator died ({@link LocalRun#resume}), one after the other on one drop store, each
+     * outcome reported; the git token comes from the caller again. Runs that cannot be resumed (finished, still
+     * driven by a live process) are refused with the reason before any process starts. Returns the exit code: 0 when
+     * every run was resumed and pushed.
+     */
+    public int resume(List<String> runs, String gitToken, PrintStream err) throws Exception {
+        List<String> resumable = new ArrayList<>();
+        int code = 0;
+        try (RunStore store = openStore()) {
+            for (String run : runs) {
+                Optional<String> why = LocalRun.notResumable(store, run);
+                if (why.isPresent()) {
+                    err.println("airlock resume: " + why.get());
+                    code = 1;
+                } else {
+                    resumable.add(run);
+                }
+            }
+        }
+        if (resumable.isEmpty()) {
+            return code;
+        }
+        int refused = code;
+        return withRuntime(local -> {
+            int worst = refused;
+            for (String run : resumable) {
+                try {
+                    worst = Math.max(worst, report(local.get().gitToken(gitToken).resume(run), out, err));
+                } catch (IllegalStateException e) {
+                    err.println("airlock resume: " + e.getMessage());
+                    worst = 1;
+                }
+            }
+            return worst;
+        });
+    }
+
+    /** What runs on the runtime: gets a fresh {@link LocalRun} (single use) from the supplier for each run. */
+    private interface Drive<T> {
+        T on(Supplier<LocalRun> runs) throws Exception;
+    }
+
+    private RunStore openStore() throws java.sql.SQLException {
+        return database == null ? RunStore.open(dataDir.resolve("db")) : RunStore.open(database);
+    }
+
+    private <T> T withRuntime(Drive<T> drive) throws Exception {
         RoleLauncher launcher = RoleLauncher.sameDistribution(dataDir.resolve("roles")).observer(observer);
         long t0 = System.nanoTime();
-        try (RunStore store = database == null ? RunStore.open(dataDir.resolve("db")) : RunStore.open(database);
+        try (RunStore store = openStore();
              EmbeddedDrop drop = EmbeddedDrop.start(launcher, dataDir.resolve("drop"))) {
             out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
-            LocalRun run = new LocalRun(store, launcher, drop, dataDir).guardPolicy(guardPolicy)
+            return drive.on(() -> new LocalRun(store, launcher, drop, dataDir).guardPolicy(guardPolicy)
                     .llmKeys(llmKeys == null ? llmKeys() : llmKeys).gitCredentialArgs(gitCredentialArgs)
-                    .budgets(budgets).sandboxPolicy(sandboxPolicy).roleTimeout(roleTimeout)
-                    .history(historyDepth)
-                    .listener(both(new PlainProgress(out), extraListener));
-            what.accept(run);
-            return run.call();
+                    .budgets(budgets).sandboxPolicy(sandboxPolicy).roleTimeout(roleTimeout).history(historyDepth)
+                    .listener(both(new PlainProgress(out), extraListener)));
         }
     }
 
@@ -155,6 +204,12 @@ public final class LocalPipeline {
                 err.println();
                 err.println("run       " + f.run() + ": failed in " + f.phase().label() + ", nothing pushed");
                 err.println("reason    " + f.reason());
+                return 1;
+            }
+            case RunOutcome.Cancelled c -> {
+                err.println();
+                err.println("run       " + c.run() + ": cancelled in " + c.phase().label() + ", nothing pushed");
+                err.println("reason    " + c.reason());
                 return 1;
             }
         }

@@ -40,6 +40,12 @@ public final class ShowCommand implements Callable<Integer> {
             System.out.println("branch       " + nullToDash(r.branch()));
             store.pullRequest(run).ifPresent(url -> System.out.println("pull request " + url));
             store.budget(run).ifPresent(b -> System.out.println("budget       " + b.describe()));
+            if (!r.state().terminal() && r.owner() != null) {
+                dev.airlock.orchestrator.RunOwner owner = dev.airlock.orchestrator.RunOwner.parse(r.owner());
+                System.out.println("driven by    process " + owner.pid() + (owner.alive() ? ""
+                        : " (gone: 'airlock resume " + run + "' continues it)"));
+                store.processes(run).forEach(p -> System.out.println("  role       " + p.role().label() + " " + p.pid()));
+            }
             System.out.println("events");
             for (RunEvent e : store.events(run)) {
                 System.out.printf("  %s %-10s %-8s %s%s%n", e.at(), e.state().name().toLowerCase(java.util.Locale.ROOT),

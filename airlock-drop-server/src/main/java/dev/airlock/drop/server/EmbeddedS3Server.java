@@ -91,8 +91,18 @@ public final class EmbeddedS3Server implements AutoCloseable {
             random.nextBytes(secret);
             String text = "AIRLOCK" + HexFormat.of().withUpperCase().formatHex(id) + "\n"
                     + HexFormat.of().formatHex(secret) + "\n";
-            Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            // Written whole under a private name, then linked into place: several stores starting at once on a
+            // fresh directory (concurrent `airlock run`s) agree on one complete file, never read a half-written one.
+            Path tmp = Files.createTempFile(file.getParent(), "credentials-", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try {
+                Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+                Files.createLink(file, tmp);
+            } catch (java.nio.file.FileAlreadyExistsException another) {
+                // another store created it first; use theirs
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         if (lines.size() < 2 || lines.get(0).isBlank() || lines.get(1).isBlank()) {

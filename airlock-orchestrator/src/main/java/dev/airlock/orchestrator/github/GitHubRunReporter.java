@@ -114,6 +114,8 @@ public final class GitHubRunReporter {
                     + inline(r.reason()));
             case RunOutcome.Failed f -> api.updateComment(t.repo(), comment, "Airlock: run `" + f.run()
                     + "` failed in " + f.phase().label() + "; nothing was pushed. Reason: " + inline(f.reason()));
+            case RunOutcome.Cancelled c -> api.updateComment(t.repo(), comment, "Airlock: run `" + c.run()
+                    + "` was cancelled in " + c.phase().label() + "; nothing was pushed. Reason: " + inline(c.reason()));
         }
         return outcome;
     }
@@ -295,6 +297,11 @@ public final class GitHubRunReporter {
                 store.recordRevision(link.runId(), null, cursor);
                 api.updateComment(repo, comment, "Airlock: run `" + f.run() + "`, " + what + ", failed in "
                         + f.phase().label() + "; nothing was pushed. Reason: " + inline(f.reason()));
+            }
+            case RunOutcome.Cancelled c -> {
+                store.recordRevision(link.runId(), null, cursor);
+                api.updateComment(repo, comment, "Airlock: run `" + c.run() + "`, " + what + ", was cancelled in "
+                        + c.phase().label() + "; nothing was pushed. Reason: " + inline(c.reason()));
             }
         }
     }

@@ -76,6 +76,20 @@ public final class CertificateAuthority {
 
     /** Loads the CA from {@code dir}, creating it (and the directory, mode 0700) on first start. */
     public static CertificateAuthority loadOrCreate(Path dir) throws IOException {
+        if (Files.exists(dir.resolve(KEY_FILE)) && Files.exists(dir.resolve(CERT_FILE))) {
+            return load(dir.resolve(KEY_FILE), dir.resolve(CERT_FILE));
+        }
+        if (!Files.exists(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        // Several guards (one per concurrent run) may start on a fresh directory at once: one creates, the others
+        // wait and load what it wrote.
+        try (var creating = dev.airlock.core.fs.InterProcessLock.acquire(dir.resolve("ca.lock"))) {
+            return loadOrCreateLocked(dir);
+        }
+    }
+
+    private static CertificateAuthority loadOrCreateLocked(Path dir) throws IOException {
         Path keyFile = dir.resolve(KEY_FILE);
         Path certFile = dir.resolve(CERT_FILE);
         if (Files.exists(keyFile) && Files.exists(certFile)) {
