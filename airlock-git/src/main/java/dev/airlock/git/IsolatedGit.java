@@ -1,5 +1,6 @@
 package dev.airlock.git;
 
+import dev.airlock.core.CacheDirectory;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,10 +19,16 @@ import org.eclipse.jgit.util.SystemReader;
  * filters from there), no environment variables (GIT_*, proxies, XDG_CONFIG_HOME), and repositories whose own
  * config is written by us with {@code core.hooksPath} pointing at an empty directory.
  *
+ * <p>The one exception is JGit's own measurement of the file system's timestamp resolution
+ * ({@link FileSystemTimingConfig}): a section of numbers under the user's Airlock cache directory, so that each git
+ * role process does not spend seconds measuring it again.
+ *
  * <p>The git service never uses porcelain commands that run hooks (commit, push) and never checks out a working
  * tree, so clean/smudge filters, LFS and fsmonitor have nothing to act on. This class is the second line.
  */
 public final class IsolatedGit {
+    /** JGit's measured file-system timestamp resolution, the one piece of JGit config kept (per user). */
+    static final Path FILE_SYSTEM_TIMING = CacheDirectory.root().resolve("jgit").resolve("filesystem.config");
     private static volatile boolean installed;
 
     private IsolatedGit() {
@@ -50,7 +57,7 @@ public final class IsolatedGit {
 
             @Override
             public FileBasedConfig openJGitConfig(Config parent, FS fs) {
-                return new EmptyConfig(parent, fs);
+                return new FileSystemTimingConfig(parent, FILE_SYSTEM_TIMING, fs);
             }
         });
         installed = true;

@@ -1,5 +1,6 @@
 package dev.airlock.orchestrator;
 
+import dev.airlock.core.CacheDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ public final class RoleLauncher {
     private final List<String> javaCommand;
     private final Path homes;
     private Observer observer = Observer.NONE;
-    private boolean classDataSharing;
+    private ClassDataArchives archives;
 
     /** @param javaCommand the JVM and its options up to, not including, the main class's arguments */
     public RoleLauncher(List<String> javaCommand, Path homes) {
@@ -37,24 +38,22 @@ public final class RoleLauncher {
     public static RoleLauncher sameDistribution(Path homes) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Short-lived roles: C1 only, the serial collector and no perf-data file start fastest; the cache directory
+        // is passed explicitly because the role's environment has no XDG_CACHE_HOME.
         return new RoleLauncher(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-                "dev.airlock.cli.Main"), homes).classDataSharing(isPackagedDistribution());
-    }
-
-    /** Use a per-role AppCDS archive under the role homes directory (only for a JVM command line). */
-    public RoleLauncher classDataSharing(boolean v) {
-        classDataSharing = v;
-        return this;
+                "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto",
+                "-D" + CacheDirectory.PROPERTY + "=" + CacheDirectory.root(),
+                "-cp", System.getProperty("java.class.path"), "dev.airlock.cli.Main"), homes)
+                .classDataSharing(true);
     }
 
     /**
-     * AppCDS refuses class paths holding directories (a JVM started with such a path and an archive option exits),
-     * so archives are used only for the packaged distribution: the single jar {@code ./airlock} runs.
+     * Whether role JVMs use per-verb AppCDS archives ({@link ClassDataArchives}); only for a JVM command line whose
+     * class path is the packaged distribution's single jar (AppCDS refuses directories).
      */
-    private static boolean isPackagedDistribution() {
-        String cp = System.getProperty("java.class.path", "");
-        return !cp.contains(java.io.File.pathSeparator) && cp.endsWith("airlock-cli.jar");
+    public RoleLauncher classDataSharing(boolean v) {
+        archives = v ? ClassDataArchives.forThisDistribution() : null;
+        return this;
     }
 
     public RoleLauncher observer(Observer v) {
@@ -65,10 +64,12 @@ public final class RoleLauncher {
     /** A launcher like this one that tells {@code first}, then this launcher's observer, of every process started. */
     public RoleLauncher observedFirstBy(Observer first) {
         Observer then = observer;
-        return new RoleLauncher(javaCommand, homes).classDataSharing(classDataSharing).observer((role, p) -> {
+        RoleLauncher copy = new RoleLauncher(javaCommand, homes).observer((role, p) -> {
             first.started(role, p);
             then.started(role, p);
         });
+        copy.archives = archives;
+        return copy;
     }
 
     /** Starts {@code role} with {@code args} and the granted variables only. */
@@ -78,14 +79,25 @@ public final class RoleLauncher {
 
     /** As {@link #start(Role, List, Map)}, with stdout and stderr appended to {@code log} when it is not null. */
     public Process start(Role role, List<String> args, Map<String, String> granted, Path log) throws IOException {
+        return start(role, args, granted, log, false);
+    }
+
+    /**
+     * As {@link #start(Role, List, Map)}, with the process's stdin a pipe the caller writes to (requests to a role
+     * worker, or the go signal to a role started ahead of its phase) instead of {@code /dev/null}.
+     */
+    public Process startWithInput(Role role, List<String> args, Map<String, String> granted) throws IOException {
+        return start(role, args, granted, null, true);
+    }
+
+    private Process start(Role role, List<String> args, Map<String, String> granted, Path log, boolean input)
+            throws IOException {
         Path home = homes.resolve(role.label());
         java.nio.file.Files.createDirectories(home);
         List<String> command = new ArrayList<>(javaCommand);
-        if (classDataSharing) {
-            // One dynamic class-data archive per role, created on first use: a role JVM then starts in a fraction of
-            // the time (the archive holds class metadata only, nothing of a run).
-            command.addAll(1, List.of("-XX:+AutoCreateSharedArchive",
-                    "-XX:SharedArchiveFile=" + homes.resolve(role.label() + ".jsa")));
+        ClassDataArchives.Use archive = archives == null ? null : archives.use(archiveName(role, args));
+        if (archive != null) {
+            command.addAll(1, archive.options());
         }
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command);
@@ -93,13 +105,27 @@ public final class RoleLauncher {
         env.clear();
         env.putAll(baseEnvironment(home));
         env.putAll(granted);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (!input) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
         if (log != null) {
             pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         }
         Process p = pb.start();
+        if (archive != null) {
+            p.onExit().thenAccept(ended -> archive.ended(ended.exitValue()));
+        }
         observer.started(role, p.toHandle());
         return p;
+    }
+
+    /** One archive per role verb: {@code git export} and {@code git publish} load different classes. */
+    static String archiveName(Role role, List<String> args) {
+        StringBuilder name = new StringBuilder();
+        for (int i = 0; i < Math.min(2, args.size()) && !args.get(i).startsWith("-"); i++) {
+            name.append(name.isEmpty() ? "" : "-").append(args.get(i));
+        }
+        return name.isEmpty() ? role.label() : name.toString();
     }
 
     /** What every role gets: nothing secret. */

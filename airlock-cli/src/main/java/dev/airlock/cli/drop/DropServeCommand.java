@@ -1,8 +1,6 @@
 package dev.airlock.cli.drop;
 
 import dev.airlock.core.Redaction;
-import dev.airlock.drop.s3.S3ObjectStore;
-import dev.airlock.drop.s3.S3Settings;
 import dev.airlock.drop.server.EmbeddedS3Server;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -36,10 +34,7 @@ public final class DropServeCommand implements Callable<Integer> {
         }
         Path dir = dataDir != null ? dataDir : EmbeddedS3Server.defaultDataDir();
         EmbeddedS3Server server = EmbeddedS3Server.start(dir, port);
-        try (S3ObjectStore store = S3ObjectStore.open(new S3Settings(server.endpoint(), "us-east-1", bucket, true,
-                server.accessKey(), server.secretKey()))) {
-            store.ensureBucket();
-        }
+        server.ensureBucket(bucket);
         System.out.println("airlock drop: serving " + server.endpoint() + " bucket=" + bucket + " data=" + dir
                 + " access-key=" + Redaction.redact(server.accessKey()) + " credentials=" + dir.resolve("credentials"));
         System.out.flush();

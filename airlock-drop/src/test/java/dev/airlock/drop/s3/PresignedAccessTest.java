@@ -41,6 +41,21 @@ class PresignedAccessTest {
         server.close();
     }
 
+    /** What `airlock drop serve` does: the bucket is made on the store itself (no S3 client), idempotently. */
+    @Test
+    void bucketMadeOnTheStoreItselfServesOverS3() throws Exception {
+        server.ensureBucket("made-in-store");
+        server.ensureBucket("made-in-store");
+        S3Settings other = new S3Settings(server.endpoint(), "us-east-1", "made-in-store", true, server.accessKey(),
+                server.secretKey());
+        try (S3ObjectStore s = S3ObjectStore.open(other)) {
+            s.put("k", "v".getBytes(StandardCharsets.UTF_8));
+            try (var in = s.get("k")) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("v");
+            }
+        }
+    }
+
     @Test
     void storeBindsLoopbackAndRoundTrips() throws Exception {
         assertThat(server.endpoint().getHost()).isEqualTo("127.0.0.1");

@@ -1,0 +1,107 @@
+package dev.airlock.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where role class-data archives live and when a freshly dumped one may be used. */
+class ClassDataArchivesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void archivesAreKeyedByEveryJarOfTheDistributionAndOnlyForJars() throws Exception {
+        Path lib = Files.createDirectories(tmp.resolve("dist").resolve("lib"));
+        Files.write(lib.resolve("a.jar"), new byte[] {1});
+        Path main = jar(tmp.resolve("dist").resolve("airlock-cli.jar"), "lib/a.jar");
+        Path cache = tmp.resolve("cache");
+        String before = ClassDataArchives.fingerprint(main);
+        assertThat(ClassDataArchives.fingerprint(main)).isEqualTo(before);
+        Files.write(lib.resolve("a.jar"), new byte[] {1, 2}); // a rebuilt dependency
+        assertThat(ClassDataArchives.fingerprint(main)).isNotEqualTo(before);
+
+        assertThat(ClassDataArchives.forDistribution(main.toString(), cache)).isNotNull();
+        // Class directories (a test class path, surefire's manifest-only jar) cannot be archived.
+        assertThat(ClassDataArchives.forDistribution(main + ":" + tmp.resolve("classes"), cache)).isNull();
+        assertThat(ClassDataArchives.forDistribution(tmp.resolve("classes").toString(), cache)).isNull();
+        Path booter = jar(tmp.resolve("surefirebooter.jar"), "file:" + tmp.resolve("classes") + "/");
+        assertThat(ClassDataArchives.forDistribution(booter.toString(), cache)).isNull();
+    }
+
+    @Test
+    void aFreshArchiveIsDumpedToATemporaryFileAndUsedOnlyOnceItsProcessEnded() throws Exception {
+        Path lib = Files.createDirectories(tmp.resolve("dist").resolve("lib"));
+        Files.write(lib.resolve("a.jar"), new byte[] {1});
+        Path main = jar(tmp.resolve("dist").resolve("airlock-cli.jar"), "lib/a.jar");
+        ClassDataArchives archives = ClassDataArchives.forDistribution(main.toString(), tmp.resolve("cache"));
+
+        ClassDataArchives.Use first = archives.use("git-worker");
+        assertThat(first.options()).anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit=" + first.fresh()));
+        assertThat(first.archive().getFileName().toString()).isEqualTo("git-worker.jsa");
+        assertThat(first.archive()).doesNotExist();
+        Files.write(first.fresh(), new byte[] {42}); // what the JVM writes at exit
+        first.ended(0);
+        assertThat(first.archive()).exists();
+        assertThat(first.fresh()).doesNotExist();
+
+        ClassDataArchives.Use next = archives.use("git-worker");
+        assertThat(next.fresh()).isNull();
+        assertThat(next.options()).contains("-XX:SharedArchiveFile=" + first.archive());
+
+        // A process that died before dumping leaves nothing to move into place; one that ended early (here: an
+        // agent worker never told to go) dumped only part of its classes, which is not kept.
+        ClassDataArchives.Use died = archives.use("agent-run");
+        died.ended(137);
+        assertThat(died.archive()).doesNotExist();
+        ClassDataArchives.Use early = archives.use("agent-run");
+        Files.write(early.fresh(), new byte[] {7});
+        early.ended(3);
+        assertThat(early.archive()).doesNotExist();
+        assertThat(early.fresh()).doesNotExist();
+        ClassDataArchives.Use stopped = archives.use("proxy");
+        Files.write(stopped.fresh(), new byte[] {7});
+        stopped.ended(143);
+        assertThat(stopped.archive()).exists();
+    }
+
+    @Test
+    void onlyTheNewestArchiveSetsAreKept() throws Exception {
+        Path cds = Files.createDirectories(tmp.resolve("cds"));
+        for (int i = 0; i < 5; i++) {
+            Path set = Files.createDirectories(cds.resolve("set" + i));
+            Files.write(set.resolve("x.jsa"), new byte[] {1});
+            Files.setLastModifiedTime(set, FileTime.fromMillis(1_000_000L * (i + 1)));
+        }
+        ClassDataArchives.prune(cds, 2);
+        try (var left = Files.list(cds)) {
+            assertThat(left.map(p -> p.getFileName().toString()).sorted().toList()).isEqualTo(List.of("set3", "set4"));
+        }
+    }
+
+    @Test
+    void archiveNamesFollowTheRoleVerb() {
+        assertThat(RoleLauncher.archiveName(Role.GIT, List.of("git", "worker"))).isEqualTo("git-worker");
+        assertThat(RoleLauncher.archiveName(Role.GUARD, List.of("proxy", "--listen", "none"))).isEqualTo("proxy");
+        assertThat(RoleLauncher.archiveName(Role.AGENT, List.of("agent", "run", "--task-file", "x")))
+                .isEqualTo("agent-run");
+        assertThat(RoleLauncher.archiveName(Role.DROP, List.of())).isEqualTo("drop");
+    }
+
+    private static Path jar(Path file, String classPath) throws Exception {
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
+        try (var out = new JarOutputStream(Files.newOutputStream(file), m)) {
+            out.flush();
+        }
+        return file;
+    }
+}
