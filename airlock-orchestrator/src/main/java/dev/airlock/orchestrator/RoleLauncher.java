@@ -23,6 +23,7 @@ public final class RoleLauncher {
         Observer NONE = (role, process) -> { };
     }
 
+    private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
     private final List<String> javaCommand;
     private final Path homes;
     private Observer observer = Observer.NONE;
@@ -41,7 +42,7 @@ public final class RoleLauncher {
         // Short-lived roles: C1 only, the serial collector and no perf-data file start fastest; the cache directory
         // is passed explicitly because the role's environment has no XDG_CACHE_HOME.
         return new RoleLauncher(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto",
+                C1_ONLY, "-XX:-UsePerfData", "-Xshare:auto",
                 "-D" + CacheDirectory.PROPERTY + "=" + CacheDirectory.root(),
                 "-cp", System.getProperty("java.class.path"), "dev.airlock.cli.Main"), homes)
                 .classDataSharing(true);
@@ -95,6 +96,11 @@ public final class RoleLauncher {
         Path home = homes.resolve(role.label());
         java.nio.file.Files.createDirectories(home);
         List<String> command = new ArrayList<>(javaCommand);
+        if (role == Role.GUARD) {
+            // The guard scans every request for as long as the agent works: it gets C2 and the scanner's vector
+            // prefilter, which the C1-only start-up tuning of the short-lived roles would turn off.
+            command.replaceAll(o -> o.equals(C1_ONLY) ? "--add-modules=jdk.incubator.vector" : o);
+        }
         ClassDataArchives.Use archive = archives == null ? null : archives.use(archiveName(role, args));
         if (archive != null) {
             command.addAll(1, archive.options());
