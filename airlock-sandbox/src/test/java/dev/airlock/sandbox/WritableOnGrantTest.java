@@ -27,7 +27,8 @@ class WritableOnGrantTest {
 
     @BeforeEach
     void dir() throws Exception {
-        cache = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "grantable-");
+        // Outside every mount of the sandbox's own (/tmp, the workspace, $HOME…), wherever the checkout lies.
+        cache = Files.createTempDirectory(Path.of("/var/tmp"), "airlock-grantable-");
     }
 
     @AfterEach

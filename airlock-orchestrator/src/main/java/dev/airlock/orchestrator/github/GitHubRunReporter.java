@@ -283,7 +283,7 @@ public final class GitHubRunReporter {
                 store.recordRevision(link.runId(), p.commit(), cursor);
                 RunRecord record = store.get(p.run()).orElseThrow();
                 api.updatePullBody(repo, link.pullNumber(), PullRequestBody.of(link.issue(), requester, record, p,
-                        phase));
+                        phase, store.budget(p.run())));
                 api.updateComment(repo, comment, "Airlock: run `" + p.run() + "`, " + what + ", pushed `"
                         + p.commit() + "` on `" + p.branch() + "` (" + p.changes().describe() + "), pull request #"
                         + link.pullNumber() + ".");
@@ -311,7 +311,8 @@ public final class GitHubRunReporter {
         RunRecord record = store.get(p.run()).orElseThrow(() -> new IllegalStateException("run " + p.run()
                 + " is not in the run database"));
         GitHubApi.PullRequest pull = apis.apply(t.repo()).createDraftPull(t.repo(), "Airlock: #" + t.issue() + " (run " + p.run() + ")",
-                p.branch(), baseBranch, PullRequestBody.of(t.issue(), requester, record, p, 0));
+                p.branch(), baseBranch, PullRequestBody.of(t.issue(), requester, record, p, 0,
+                        store.budget(p.run())));
         store.record(p.run(), RunStore.Field.PULL_REQUEST, pull.url());
         store.recordPullRequest(p.run(), pull.number(), p.commit());
         store.transition(p.run(), RunState.DONE, RunState.PR_OPENED, pull.url());

@@ -1,5 +1,6 @@
 package dev.airlock.orchestrator.github;
 
+import dev.airlock.orchestrator.BudgetUsage;
 import dev.airlock.orchestrator.RunOutcome;
 import dev.airlock.orchestrator.RunRecord;
 import java.time.Duration;
@@ -19,8 +20,10 @@ final class PullRequestBody {
     /**
      * @param requester who asked ({@code @login}, or the operator on the command line)
      * @param revision 0 for the first push, else the revision that pushed {@code p}
+     * @param budget   what the run spent as the orchestrator recorded it (tokens counted by the guard)
      */
-    static String of(int issue, String requester, RunRecord run, RunOutcome.Published p, int revision) {
+    static String of(int issue, String requester, RunRecord run, RunOutcome.Published p, int revision,
+                     java.util.Optional<BudgetUsage> budget) {
         StringBuilder b = new StringBuilder();
         b.append("Airlock run `").append(p.run()).append("` for #").append(issue)
                 .append(", requested by ").append(requester).append(".\n\n");
@@ -50,8 +53,7 @@ final class PullRequestBody {
         b.append("- agent wall time: ").append(seconds(p.agentTime())).append('\n');
         p.phases().forEach((phase, d) -> b.append("- ").append(phase.label()).append(": ").append(seconds(d))
                 .append('\n'));
-        // Hook for token budgets: once RunOutcome.Published carries the guard's token count, print it here.
-        b.append("- LLM tokens: not metered on this runtime\n");
+        b.append("- ").append(budget.map(BudgetUsage::describe).orElse("LLM tokens: not recorded")).append('\n');
         return b.toString();
     }
 

@@ -90,6 +90,8 @@ class WebhookServerTest {
         store.transition(run, RunState.EXPORTING, RunState.CODING, null);
         progress.phaseStarted(run, RunState.CODING);
         store.record(run, RunStore.Field.OUTPUT_ID, "sha256:" + "33".repeat(32));
+        store.recordBudget(run, new dev.airlock.orchestrator.BudgetUsage(1200, 345, 5000, 0, Duration.ofMillis(900),
+                Duration.ofMinutes(30), null));
         store.transition(run, RunState.CODING, RunState.PUBLISHING, null);
         store.record(run, RunStore.Field.BRANCH, "airlock/" + run);
         store.transition(run, RunState.PUBLISHING, RunState.DONE, null);
@@ -282,7 +284,8 @@ class WebhookServerTest {
         assertThat(pr.path("body").asText()).contains("1111111111111111111111111111111111111111",
                 "sha256:" + "22".repeat(32), "sha256:" + "33".repeat(32), "4444444444444444444444444444444444444444",
                 "2 files changed (1 added, 1 modified, 0 deleted)", "M calc.sh", "A NEW.md", "1 denial",
-                "egress example.com:443 host not allowed", "agent wall time: 0.9 s");
+                "egress example.com:443 host not allowed", "agent wall time: 0.9 s",
+                "tokens 1545 of 5000 (in 1200, out 345), wall time 0.9 s of 1800 s");
         assertThat(pulls.getFirst().authorization()).isEqualTo("Bearer ghp_orchestratorToken123");
 
         // One progress comment: created once, then edited in place per phase and with the outcome.
