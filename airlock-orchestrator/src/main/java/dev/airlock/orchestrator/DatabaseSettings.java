@@ -28,7 +28,7 @@ public record DatabaseSettings(String url, String user, Path passwordFile) {
      */
     public static DatabaseSettings embedded(Path dir) {
         return new DatabaseSettings("jdbc:h2:file:" + dir.toAbsolutePath().resolve("runs")
-                + ";DB_CLOSE_ON_EXIT=FALSE;AUTO_SERVER=TRUE;WRITE_DELAY=0", "airlock", null);
+                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0", "airlock", null);
     }
 
     /** The file that serialises migrations of an H2 file database across processes; null for other databases. */
