@@ -44,6 +44,7 @@ class HeadlessCliThroughGuardTest {
     private static final long BUDGET = 1000;
 
     private static Path dir;
+    private static Path bin;
     private static LoopbackUpstream anthropic;
     private static LoopbackUpstream openai;
     private static final StrictResolver resolver = new StrictResolver().map("api.anthropic.com").map("api.openai.com");
@@ -77,8 +78,8 @@ class HeadlessCliThroughGuardTest {
                 .requestTimeout(Duration.ofSeconds(10)).tokenBudget(BUDGET).build().start();
         wiring.attach(guard, dir.resolve("ca").resolve(CertificateAuthority.CERT_FILE), dir);
         // The fake CLIs are on the sandbox's PATH the way an installed CLI would be: a read-only host directory.
-        // (Not under /tmp: the sandbox has its own private /tmp.)
-        Path bin = Files.createDirectories(Path.of("target", "fake-cli-bin").toAbsolutePath());
+        // (Not under /tmp, where a checkout may lie too: the sandbox has its own private /tmp.)
+        bin = Files.createTempDirectory(Path.of("/var/tmp"), "airlock-fake-cli-");
         for (String name : List.of("claude", "codex")) {
             try (InputStream in = HeadlessCliThroughGuardTest.class.getResourceAsStream("/fake-cli/" + name)) {
                 Files.deleteIfExists(bin.resolve(name));
@@ -91,7 +92,15 @@ class HeadlessCliThroughGuardTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
+        if (bin != null) {
+            try (Stream<Path> files = Files.list(bin)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(bin);
+        }
         if (guard != null) {
             guard.close();
         }
