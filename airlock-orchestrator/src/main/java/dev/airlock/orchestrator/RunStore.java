@@ -52,7 +52,8 @@ public final class RunStore implements AutoCloseable {
         // One migrator at a time: two processes migrating a fresh embedded database at once would both try to create
         // it (PostgreSQL needs no file lock: Flyway takes an advisory lock there).
         Path lock = db.migrationLock();
-        try (InterProcessLock migrating = lock == null ? null : InterProcessLock.acquire(lock)) {
+        try (InterProcessLock migrating = lock == null ? null
+                : InterProcessLock.acquire(Files.createDirectories(lock.getParent()).resolve(lock.getFileName()))) {
             Flyway.configure().dataSource(db.url(), db.user(), password).locations("classpath:db/migration").load()
                     .migrate();
         } catch (java.io.IOException e) {
