@@ -52,14 +52,41 @@ public final class RunStore implements AutoCloseable {
         // One migrator at a time: two processes migrating a fresh embedded database at once would both try to create
         // it (PostgreSQL needs no file lock: Flyway takes an advisory lock there).
         Path lock = db.migrationLock();
-        try (InterProcessLock migrating = lock == null ? null
-                : InterProcessLock.acquire(Files.createDirectories(lock.getParent()).resolve(lock.getFileName()))) {
-            Flyway.configure().dataSource(db.url(), db.user(), password).locations("classpath:db/migration").load()
-                    .migrate();
-        } catch (java.io.IOException e) {
-            throw new SQLException("cannot lock " + lock + ": " + e.getMessage(), e);
+        // An embedded database whose serving process was killed keeps its lock file until H2 sees it is stale.
+        long deadline = System.nanoTime() + STALE_LOCK_WAIT.toNanos();
+        while (true) {
+            try (InterProcessLock migrating = lock == null ? null
+                    : InterProcessLock.acquire(Files.createDirectories(lock.getParent()).resolve(lock.getFileName()))) {
+                Flyway.configure().dataSource(db.url(), db.user(), password).locations("classpath:db/migration").load()
+                        .migrate();
+                return new RunStore(DriverManager.getConnection(db.url(), db.user(), password), Clock.systemUTC());
+            } catch (java.io.IOException e) {
+                throw new SQLException("cannot lock " + lock + ": " + e.getMessage(), e);
+            } catch (SQLException | org.flywaydb.core.api.FlywayException e) {
+                if (!lockedByAnotherProcess(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting for the run database", e);
+            }
         }
-        return new RunStore(DriverManager.getConnection(db.url(), db.user(), password), Clock.systemUTC());
+    }
+
+    private static final java.time.Duration STALE_LOCK_WAIT = java.time.Duration.ofSeconds(15);
+    /** H2's DATABASE_ALREADY_OPEN_1: another process holds (or held, if it died) the embedded database's lock. */
+    private static final int H2_LOCKED_BY_ANOTHER_PROCESS = 90020;
+
+    private static boolean lockedByAnotherProcess(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == H2_LOCKED_BY_ANOTHER_PROCESS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public synchronized RunRecord create(String id, String repo, String ref, String agent, String taskSha256)
