@@ -28,7 +28,8 @@ guard_port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0))
 admin_port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 "$root/airlock" --version >/dev/null   # builds the distribution if needed, outside the measurement
 # GUARD_JAVA_OPTS: extra JVM flags for the guard, e.g. -XX:StartFlightRecording=filename=guard.jfr,settings=profile
-BENCH_TOKEN=$token "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx512m ${GUARD_JAVA_OPTS:-} -jar "$root/airlock-cli/target/airlock-cli.jar" \
+# The guard runs as it does as a role and under ./airlock proxy: C2 and the scanner's vector prefilter.
+BENCH_TOKEN=$token "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Xmx512m ${GUARD_JAVA_OPTS:-} -jar "$root/airlock-cli/target/airlock-cli.jar" \
   proxy --policy "$work/policy.json" --ca-dir "$work/ca" --audit "$work/audit.jsonl" --listen "127.0.0.1:$guard_port" --admin-port "$admin_port" 2> "$work/guard.log" &
 guard_pid=$!
 pids+=($guard_pid)
