@@ -257,6 +257,13 @@ public final class LocalRun {
         List<RoleProcess> stale = new RoleProcesses(store, run).killAll();
         store.event(run, r.state(), "resume", null, "resumed by process " + owner.pid() + (stale.isEmpty() ? ""
                 : "; killed stale role processes " + stale.stream().map(p -> p.role().label() + " " + p.pid()).toList()));
+        if (r.state() == RunState.REVISING) {
+            // A revision is not driven again (its review comments and logs came with a delivery that is gone): the
+            // run goes back to its open pull request, which keeps whatever the revision had pushed, if anything.
+            String reason = "revision interrupted (its orchestrator died); the pull request keeps what was pushed";
+            store.transition(run, RunState.REVISING, RunState.PR_OPENED, reason);
+            return new RunOutcome.Failed(run, RunState.REVISING, reason, Map.of());
+        }
         repo = r.repo();
         ref = r.ref();
         agent = r.agent();

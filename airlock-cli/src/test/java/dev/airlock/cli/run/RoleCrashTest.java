@@ -229,6 +229,28 @@ class RoleCrashTest {
         assertThat(Main.commandLine().execute("cancel", r.run(), "--data-dir", data.toString())).isEqualTo(1);
     }
 
+    @Test
+    void aRevisionWhoseOrchestratorDiedGoesBackToItsPullRequestOnResumeWithoutStartingAnything() throws Exception {
+        String run = "20261207-000000-abcdef";
+        store.create(run, repo.toString(), "main", "cmd:true", "ab".repeat(32));
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        assertThat(store.claim(run, null, new dev.airlock.orchestrator.RunOwner(gone.pid(), 1L))).isTrue();
+        RunState[] path = {RunState.QUEUED, RunState.EXPORTING, RunState.CODING, RunState.PUBLISHING, RunState.DONE,
+                RunState.PR_OPENED, RunState.REVISING};
+        for (int i = 1; i < path.length; i++) {
+            store.transition(run, path[i - 1], path[i], null);
+        }
+        int rolesBefore = started.values().stream().mapToInt(List::size).sum();
+
+        RunOutcome outcome = localRun(drop).resume(run);
+
+        assertThat(outcome).isInstanceOf(RunOutcome.Failed.class);
+        assertThat(((RunOutcome.Failed) outcome).reason()).contains("revision interrupted");
+        assertThat(store.get(run).orElseThrow().state()).isEqualTo(RunState.PR_OPENED);
+        assertThat(started.values().stream().mapToInt(List::size).sum()).isEqualTo(rolesBefore);
+    }
+
     private static LocalRun localRun(EmbeddedDrop with) {
         return new LocalRun(store, launcher, with, data).repo(repo.toString()).ref("main")
                 .task(DemoCommand.TASK).agent("script:" + waitingAgent).llmKeys(Map.of())
