@@ -156,13 +156,21 @@ public final class LocalPipeline {
     private <T> T withRuntime(Drive<T> drive) throws Exception {
         RoleLauncher launcher = RoleLauncher.sameDistribution(dataDir.resolve("roles")).observer(observer);
         long t0 = System.nanoTime();
+        // A person at a terminal sees the phase in flight tick; anything else (pipes, tests, CI logs) gets plain lines.
+        TerminalProgress live = out == System.out && System.console() != null && System.console().isTerminal()
+                ? TerminalProgress.ticking(out, Duration.ofMillis(200)) : null;
+        RunListener progress = live != null ? live : new PlainProgress(out);
         try (RunStore store = openStore();
              EmbeddedDrop drop = EmbeddedDrop.start(launcher, dataDir.resolve("drop"))) {
             out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
             return drive.on(() -> new LocalRun(store, launcher, drop, dataDir).guardPolicy(guardPolicy)
                     .llmKeys(llmKeys == null ? llmKeys() : llmKeys).gitCredentialArgs(gitCredentialArgs)
                     .budgets(budgets).sandboxPolicy(sandboxPolicy).roleTimeout(roleTimeout).history(historyDepth)
-                    .listener(both(new PlainProgress(out), extraListener)));
+                    .listener(both(progress, extraListener)));
+        } finally {
+            if (live != null) {
+                live.close();
+            }
         }
     }
 
