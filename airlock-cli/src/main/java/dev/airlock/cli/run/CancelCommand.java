@@ -24,9 +24,19 @@ public final class CancelCommand implements Callable<Integer> {
     @Mixin
     DataDirOption data;
 
+    @Mixin
+    ConfigOption config;
+
     @Override
     public Integer call() throws Exception {
-        try (RunStore store = RunStore.open(data.resolve().resolve("db"))) {
+        dev.airlock.orchestrator.DatabaseSettings database;
+        try {
+            database = config.load(data).databaseOrEmbedded();
+        } catch (dev.airlock.orchestrator.config.ConfigException e) {
+            System.err.println("airlock cancel: " + e.getMessage());
+            return 2;
+        }
+        try (RunStore store = RunStore.open(database)) {
             CancelRun.Result r = new CancelRun(store).run(run).reason(reason).call();
             System.out.println("run " + run + ": cancelled in " + r.cancelledIn().label() + " (" + reason + ")");
             for (RoleProcess p : r.killed()) {

@@ -1,6 +1,9 @@
 package dev.airlock.cli.run;
 
+import dev.airlock.orchestrator.Budgets;
 import dev.airlock.orchestrator.RunOutcome;
+import dev.airlock.orchestrator.config.ConfigException;
+import dev.airlock.orchestrator.config.OperatorConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,7 +20,9 @@ import picocli.CommandLine.Mixin;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Create a small example repository with a failing test and take a scripted agent that fixes "
                 + "it through the whole pipeline on embedded defaults (drop store, git role, sandboxed agent role, "
-                + "validation, push), ending with the diff of the pushed branch."})
+                + "validation, push), ending with the diff of the pushed branch.",
+                "The operator configuration (--config) applies as for airlock run, except agent.default: the demo "
+                        + "always runs its own scripted agent."})
 public final class DemoCommand implements Callable<Integer> {
     static final List<String> REPO_FILES = List.of("README.md", "calc.sh", "test.sh");
     static final String TASK = "The test in test.sh fails: `add 2 3` should print 5. Fix calc.sh.";
@@ -25,9 +30,24 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     DataDirOption data;
 
+    @Mixin
+    ConfigOption config;
+
+    @Mixin
+    BudgetOptions budgetFlags;
+
     @Override
     public Integer call() throws Exception {
-        Path dataDir = data.resolve();
+        OperatorConfig cfg;
+        Budgets budgets;
+        try {
+            cfg = config.load(data);
+            budgets = budgetFlags.over(cfg.budgets());
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("airlock demo: " + e.getMessage());
+            return 2;
+        }
+        Path dataDir = cfg.dataDir();
         Path demo = dataDir.resolve("demo").resolve(Long.toString(Instant.now().toEpochMilli()));
         Path repo = demo.resolve("repo");
         createRepository(repo);
@@ -35,8 +55,9 @@ public final class DemoCommand implements Callable<Integer> {
         copyResource("demo/fix-agent.sh", agent);
         System.out.println("demo repo    " + repo + " (test.sh fails on main)");
         System.out.println("agent        script:" + agent + " (runs inside the sandbox)");
-        RunOutcome outcome = new LocalPipeline(dataDir, System.out).run(repo.toString(), "main", TASK,
-                "script:" + agent, null);
+        // The demo brings its own agent (agent.default is not used); everything else is the operator's configuration.
+        RunOutcome outcome = LocalPipeline.configured(cfg, System.out).budgets(budgets).run(repo.toString(), "main",
+                TASK, "script:" + agent, null);
         int code = LocalPipeline.report(outcome, System.out, System.err);
         Path log = dataDir.resolve("runs").resolve(outcome.run()).resolve("agent.log");
         if (Files.isRegularFile(log)) {

@@ -59,6 +59,17 @@ public final class LocalPipeline {
         this.out = out;
     }
 
+    /**
+     * The pipeline as the operator configured it: data directory, run database, LLM keys (read from their sources
+     * now), budgets, guard and sandbox policies, role timeout. Callers apply their flags over it.
+     */
+    public static LocalPipeline configured(dev.airlock.orchestrator.config.OperatorConfig cfg, PrintStream out)
+            throws java.io.IOException {
+        return new LocalPipeline(cfg.dataDir(), out).guardPolicy(cfg.guardPolicy())
+                .llmKeys(cfg.llmKeys(System::getenv)).budgets(cfg.budgets()).sandboxPolicy(cfg.sandboxPolicy())
+                .roleTimeout(cfg.roleTimeout()).database(cfg.databaseOrEmbedded());
+    }
+
     /** LLM API keys for the guard role; default: ANTHROPIC_API_KEY/OPENAI_API_KEY from this process's environment. */
     public LocalPipeline llmKeys(Map<String, String> v) {
         llmKeys = Map.copyOf(v);

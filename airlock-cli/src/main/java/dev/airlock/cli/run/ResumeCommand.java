@@ -14,8 +14,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "resume", mixinStandardHelpOptions = true,
         description = {"Continue runs whose orchestrator died (killed, crashed, machine restarted): the run is claimed, "
                 + "the role processes it left are killed, and it goes on from the last recorded phase. Never done "
-                + "automatically. Runs still driven by a live process are refused. The push token is read from $"
-                + LocalRun.GIT_TOKEN_VARIABLE + " again.",
+                + "automatically. Runs still driven by a live process are refused. The push token (credentials.git_token of "
+                + "the configuration, by default $" + LocalRun.GIT_TOKEN_VARIABLE + ") and the LLM keys are read again.",
                 "Exit status: 0 every resumed run pushed, 1 otherwise."})
 public final class ResumeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -29,11 +29,21 @@ public final class ResumeCommand implements Callable<Integer> {
     @Mixin
     DataDirOption data;
 
+    @Mixin
+    ConfigOption config;
+
     @Override
     public Integer call() throws Exception {
+        dev.airlock.orchestrator.config.OperatorConfig cfg;
+        try {
+            cfg = config.load(data);
+        } catch (dev.airlock.orchestrator.config.ConfigException e) {
+            System.err.println("airlock resume: " + e.getMessage());
+            return 2;
+        }
         List<String> runs;
         if (which.all) {
-            try (RunStore store = RunStore.open(data.resolve().resolve("db"))) {
+            try (RunStore store = RunStore.open(cfg.databaseOrEmbedded())) {
                 runs = store.orphaned().stream().map(RunRecord::id).toList();
             }
             if (runs.isEmpty()) {
@@ -43,7 +53,8 @@ public final class ResumeCommand implements Callable<Integer> {
         } else {
             runs = List.of(which.run);
         }
-        return new LocalPipeline(data.resolve(), System.out).resume(runs, System.getenv(LocalRun.GIT_TOKEN_VARIABLE),
-                System.err);
+        String gitToken = cfg.credential(dev.airlock.orchestrator.config.Credential.GIT_TOKEN, System::getenv)
+                .orElse(null);
+        return LocalPipeline.configured(cfg, System.out).resume(runs, gitToken, System.err);
     }
 }

@@ -46,9 +46,9 @@ public final class RunCommand implements Callable<Integer> {
             + "URL).")
     String githubRepo;
 
-    @Option(names = "--github-token-env", defaultValue = "AIRLOCK_GITHUB_TOKEN",
-            description = "Variable holding the orchestrator's GitHub API token when neither --github-app-id nor "
-                    + "--github-token-file is given (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--github-token-env", description = "Variable holding the orchestrator's GitHub API token when "
+            + "neither --github-app-id nor --github-token-file is given (default: credentials.github_token of the "
+            + "configuration, else AIRLOCK_GITHUB_TOKEN).")
     String githubTokenEnv;
 
     @picocli.CommandLine.Mixin
@@ -64,13 +64,8 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--token-budget", description = "LLM tokens the run may use (input + output; 0 = unlimited; "
-            + "default: budgets.tokens of the configuration, else unlimited).")
-    Long tokenBudget;
-
-    @Option(names = "--wall-time", description = "Wall-time budget of the coding phase, ISO-8601 (e.g. PT30M; "
-            + "default: budgets.wall_time of the configuration, else PT30M).")
-    java.time.Duration wallTime;
+    @Mixin
+    BudgetOptions budgetFlags;
 
     @Option(names = "--guard-policy", description = "Egress policy file for the guard role (JSON, as for airlock proxy). "
             + "Default: built in, only api.anthropic.com and api.openai.com, keys from ANTHROPIC_API_KEY/OPENAI_API_KEY.")
@@ -80,12 +75,6 @@ public final class RunCommand implements Callable<Integer> {
             description = "Give the agent a read-only, shallow git history (/workspace/.git, DEPTH commits; default "
                     + "when given: ${FALLBACK-VALUE}) so git log and git blame work; changes there are ignored.")
     Integer historyDepth;
-
-    private static boolean inside(Path file, Path repo) throws java.io.IOException {
-        Path f = Files.exists(file) ? file.toRealPath() : file.toAbsolutePath().normalize();
-        Path r = Files.exists(repo) ? repo.toRealPath() : repo;
-        return f.startsWith(r);
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -106,13 +95,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         String target = repo.startsWith("https://") ? repo : Path.of(repo).toAbsolutePath().normalize().toString();
         if (!repo.startsWith("https://")) {
-            // Whoever can write to the repository must never be able to change configuration or policy.
-            for (Path p : new Path[]{cfg.source(), cfg.guardPolicy(), cfg.sandboxPolicy(), guardPolicy}) {
-                if (p != null && inside(p, Path.of(target))) {
-                    System.err.println("airlock run: refusing " + p + ": configuration and policy files must not lie "
-                            + "inside the repository");
-                    return 2;
-                }
+            String refused = ConfigOption.insideRepository(cfg, Path.of(target), guardPolicy);
+            if (refused != null) {
+                System.err.println("airlock run: " + refused);
+                return 2;
             }
         }
         if (agent == null) {
@@ -124,9 +110,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         dev.airlock.orchestrator.Budgets budgets;
         try {
-            budgets = cfg.budgets();
-            budgets = wallTime == null ? budgets : budgets.withWallTime(wallTime);
-            budgets = tokenBudget == null ? budgets : budgets.withTokens(tokenBudget);
+            budgets = budgetFlags.over(cfg.budgets());
         } catch (IllegalArgumentException e) {
             System.err.println("airlock run: " + e.getMessage());
             return 2;
@@ -155,10 +139,11 @@ public final class RunCommand implements Callable<Integer> {
                 System.err.println("airlock run: " + e.getMessage());
                 return 2;
             }
-            String token = github.configured() ? null : System.getenv(githubTokenEnv);
-            if (!github.configured() && (token == null || token.isEmpty())) {
+            String token = github.configured() ? null : github.fallbackToken(githubTokenEnv, cfg);
+            if (!github.configured() && token == null) {
                 System.err.println("airlock run: --issue needs a GitHub API credential: --github-app-id/"
-                        + "--github-app-key, --github-token-file, or $" + githubTokenEnv);
+                        + "--github-app-key, --github-token-file, --github-token-env NAME or credentials.github_token "
+                        + "of the configuration (default $AIRLOCK_GITHUB_TOKEN)");
                 return 2;
             }
             outcome = issueRun(pipeline(cfg, budgets, policy), cfg, gh, github.api(gh, token), target, gitToken);
@@ -175,16 +160,14 @@ public final class RunCommand implements Callable<Integer> {
         return code;
     }
 
-    /** The issue through the API, the run, the progress comment and the draft pull request (as `airlock serve`). */
-    /** The local pipeline as the operator configured it (data dir, database, budgets, policies, timeouts). */
+    /** The local pipeline as the operator configured it, with this command's flags over it. */
     private LocalPipeline pipeline(dev.airlock.orchestrator.config.OperatorConfig cfg,
             dev.airlock.orchestrator.Budgets budgets, Path guardPolicy) throws java.io.IOException {
-        return new LocalPipeline(cfg.dataDir(), System.out).guardPolicy(guardPolicy)
-                .llmKeys(cfg.llmKeys(System::getenv))
-                .budgets(budgets).sandboxPolicy(cfg.sandboxPolicy()).roleTimeout(cfg.roleTimeout())
-                .database(cfg.databaseOrEmbedded()).history(historyDepth == null ? 0 : historyDepth);
+        return LocalPipeline.configured(cfg, System.out).guardPolicy(guardPolicy).budgets(budgets)
+                .history(historyDepth == null ? 0 : historyDepth);
     }
 
+    /** The issue through the API, the run, the progress comment and the draft pull request (as `airlock serve`). */
     private RunOutcome issueRun(LocalPipeline pipeline, dev.airlock.orchestrator.config.OperatorConfig cfg,
             RepoName gh, GitHubApi api, String target, String gitToken) throws Exception {
         String text = GitHubRunReporter.issueTask(api, gh, task.issue);

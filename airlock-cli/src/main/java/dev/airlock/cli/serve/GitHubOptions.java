@@ -71,6 +71,18 @@ public final class GitHubOptions {
         return appId != null || tokenFile != null;
     }
 
+    /**
+     * The orchestrator's token when no flag configures its credential: variable {@code envFlag} if that flag was given,
+     * else {@code credentials.github_token} of the configuration (by default {@code $AIRLOCK_GITHUB_TOKEN}); null if
+     * there is none.
+     */
+    public String fallbackToken(String envFlag, dev.airlock.orchestrator.config.OperatorConfig cfg)
+            throws IOException {
+        String v = envFlag != null ? System.getenv(envFlag)
+                : cfg.credential(dev.airlock.orchestrator.config.Credential.GITHUB_TOKEN, System::getenv).orElse(null);
+        return v == null || v.isEmpty() ? null : v;
+    }
+
     /** The API client for {@code repo}, with the orchestrator's credential; {@code fallback} if no flag gives one. */
     public GitHubApi api(RepoName repo, String fallbackToken) {
         return apis.computeIfAbsent(repo, r -> {

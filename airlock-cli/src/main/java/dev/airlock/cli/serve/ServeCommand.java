@@ -1,8 +1,15 @@
 package dev.airlock.cli.serve;
 
+import dev.airlock.cli.run.BudgetOptions;
+import dev.airlock.cli.run.ConfigOption;
 import dev.airlock.cli.run.DataDirOption;
+import dev.airlock.orchestrator.Budgets;
+import dev.airlock.orchestrator.DatabaseSettings;
+import dev.airlock.orchestrator.config.ConfigException;
+import dev.airlock.orchestrator.config.Credential;
+import dev.airlock.orchestrator.config.OperatorConfig;
+import java.io.IOException;
 import dev.airlock.cli.run.LocalPipeline;
-import dev.airlock.orchestrator.LocalRun;
 import dev.airlock.orchestrator.RunStore;
 import dev.airlock.orchestrator.WebhookSignature;
 import dev.airlock.orchestrator.RunListener;
@@ -31,21 +38,22 @@ import picocli.CommandLine.Option;
                 + "comments by writers, a review requesting changes, an `/airlock` comment on the pull request, or a "
                 + "failed check suite on Airlock's last commit revise it: one more commit on the same branch "
                 + "(at most --max-revisions).",
-                "Secrets are read from environment variables only, never from the command line."})
+                "Secrets are read from environment variables or files (credentials of the configuration, --config), "
+                        + "never from the command line."})
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", description = "HOST:PORT (default: ${DEFAULT-VALUE}).")
     String listen;
 
-    @Option(names = "--webhook-secret-env", defaultValue = "AIRLOCK_WEBHOOK_SECRET",
-            description = "Variable holding the webhook secret (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--webhook-secret-env", description = "Variable holding the webhook secret (default: "
+            + "credentials.webhook_secret of the configuration, else AIRLOCK_WEBHOOK_SECRET).")
     String secretEnv;
 
     @Mixin
     GitHubOptions github;
 
-    @Option(names = "--github-token-env", defaultValue = "AIRLOCK_GITHUB_TOKEN",
-            description = "Variable holding the orchestrator's GitHub API token when neither --github-app-id nor "
-                    + "--github-token-file is given (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--github-token-env", description = "Variable holding the orchestrator's GitHub API token when "
+            + "neither --github-app-id nor --github-token-file is given (default: credentials.github_token of the "
+            + "configuration, else AIRLOCK_GITHUB_TOKEN).")
     String tokenEnv;
 
     @Option(names = "--max-revisions", defaultValue = "3",
@@ -59,28 +67,53 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--ref", defaultValue = "main", description = "Base branch (default: ${DEFAULT-VALUE}).")
     String ref;
 
-    @Option(names = "--agent", required = true, description = "script:FILE or cmd:COMMAND.")
+    @Option(names = "--agent", description = "script:FILE, cmd:COMMAND, claude or codex (default: agent.default of "
+            + "the configuration).")
     String agent;
 
     @Mixin
     DataDirOption data;
 
+    @Mixin
+    ConfigOption config;
+
+    @Mixin
+    BudgetOptions budgetFlags;
+
     @Override
     public Integer call() throws Exception {
-        String secret = System.getenv(secretEnv);
+        OperatorConfig cfg;
+        Budgets budgets;
+        try {
+            cfg = config.load(data);
+            budgets = budgetFlags.over(cfg.budgets());
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("airlock serve: " + e.getMessage());
+            return 2;
+        }
+        String secret = secretEnv != null ? System.getenv(secretEnv)
+                : cfg.credential(Credential.WEBHOOK_SECRET, System::getenv).orElse(null);
         if (secret == null || secret.isEmpty()) {
-            System.err.println("airlock serve: $" + secretEnv + " is not set; refusing to accept unsigned webhooks");
+            System.err.println("airlock serve: no webhook secret ("
+                    + (secretEnv != null ? "$" + secretEnv : "credentials.webhook_secret = "
+                    + cfg.credentials().get(Credential.WEBHOOK_SECRET)) + " is empty or unset); refusing to accept "
+                    + "unsigned webhooks");
             return 2;
         }
         if (github.problem() != null) {
             System.err.println("airlock serve: " + github.problem());
             return 2;
         }
-        String token = github.configured() ? null : System.getenv(tokenEnv);
-        if (!github.configured() && (token == null || token.isEmpty())) {
+        String token = github.configured() ? null : github.fallbackToken(tokenEnv, cfg);
+        if (!github.configured() && token == null) {
             System.err.println("airlock serve: no GitHub API credential: give --github-app-id/--github-app-key, "
-                    + "--github-token-file, or set $" + tokenEnv + "; it is needed to check permissions and open "
-                    + "pull requests");
+                    + "--github-token-file, --github-token-env NAME, or credentials.github_token of the configuration "
+                    + "(default $AIRLOCK_GITHUB_TOKEN); it is needed to check permissions and open pull requests");
+            return 2;
+        }
+        String runAgent = agent != null ? agent : cfg.defaultAgent();
+        if (runAgent == null) {
+            System.err.println("airlock serve: no agent: give --agent or set agent.default in the configuration");
             return 2;
         }
         int colon = listen.lastIndexOf(':');
@@ -89,15 +122,24 @@ public final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         Map<RepoName, String> targets = parseRepos(repos);
-        Path dataDir = data.resolve();
-        try (RunStore store = RunStore.open(dataDir.resolve("db"));
+        for (String where : targets.values()) {
+            String refused = where.startsWith("https://") ? null : ConfigOption.insideRepository(cfg, Path.of(where));
+            if (refused != null) {
+                System.err.println("airlock serve: " + refused);
+                return 2;
+            }
+        }
+        String gitToken = cfg.credential(Credential.GIT_TOKEN, System::getenv).orElse(null);
+        // Keys and policies are read again for every run, so a rotated key file takes effect without a restart.
+        PipelineFactory pipelines = () -> LocalPipeline.configured(cfg, System.out).budgets(budgets);
+        try (RunStore store = RunStore.open(cfg.databaseOrEmbedded());
              WebhookServer server = WebhookServer.builder()
                      .listen(new InetSocketAddress(listen.substring(0, colon),
                              Integer.parseInt(listen.substring(colon + 1))))
                      .signature(new WebhookSignature(secret)).store(store).apis(repo -> github.api(repo, token))
                      .repos(targets.keySet()).baseBranch(ref).maxRevisions(maxRevisions)
-                     .runner(pipeline(dataDir, targets, ref, agent, System.getenv(LocalRun.GIT_TOKEN_VARIABLE),
-                             github::gitRoleArgs, System.out))
+                     .runner(pipeline(pipelines, cfg.databaseOrEmbedded(), targets, ref, runAgent, gitToken,
+                             github::gitRoleArgs))
                      .build().start()) {
             System.out.println("airlock serve: listening on http://" + server.address().getHostString() + ":"
                     + server.address().getPort() + "/webhook for " + targets.keySet());
@@ -106,17 +148,31 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A fresh, configured {@link LocalPipeline} for each run. */
+    @FunctionalInterface
+    public interface PipelineFactory {
+        LocalPipeline create() throws IOException;
+    }
+
+    /** {@link #pipeline(PipelineFactory, DatabaseSettings, Map, String, String, String, Function)} on built-in defaults. */
+    public static IssueRunner pipeline(Path dataDir, Map<RepoName, String> targets, String ref, String agent,
+                                       String gitToken, Function<RepoName, List<String>> gitRoleArgs,
+                                       PrintStream out) {
+        return pipeline(() -> new LocalPipeline(dataDir, out), DatabaseSettings.embedded(dataDir.resolve("db")),
+                targets, ref, agent, gitToken, gitRoleArgs);
+    }
+
     /**
      * Each triggered issue runs the local pipeline against the repository's configured location; a revision runs
      * it again on the run's branch. {@code gitRoleArgs} tells the git role where its own credential is.
      */
-    public static IssueRunner pipeline(Path dataDir, Map<RepoName, String> targets, String ref, String agent,
-                                       String gitToken, Function<RepoName, List<String>> gitRoleArgs,
-                                       PrintStream out) {
+    public static IssueRunner pipeline(PipelineFactory pipelines, DatabaseSettings database,
+                                       Map<RepoName, String> targets, String ref, String agent, String gitToken,
+                                       Function<RepoName, List<String>> gitRoleArgs) {
         return new IssueRunner() {
             @Override
             public RunOutcome run(Trigger.Start trigger, RunListener progress) throws Exception {
-                return new LocalPipeline(dataDir, out).listener(progress)
+                return pipelines.create().listener(progress)
                         .gitCredentialArgs(gitRoleArgs.apply(trigger.repo()))
                         .run(targets.get(trigger.repo()), ref, trigger.task(), agent, gitToken);
             }
@@ -124,13 +180,13 @@ public final class ServeCommand implements Callable<Integer> {
             @Override
             public RunOutcome revise(Revision revision, RunListener progress) throws Exception {
                 RepoName repo = repoOf(revision.run());
-                return new LocalPipeline(dataDir, out).listener(progress).gitCredentialArgs(gitRoleArgs.apply(repo))
+                return pipelines.create().listener(progress).gitCredentialArgs(gitRoleArgs.apply(repo))
                         .revise(targets.get(repo), revision, agent, gitToken);
             }
 
             /** The repository a run belongs to, from the run database (never from the delivery). */
             private RepoName repoOf(String run) throws Exception {
-                try (RunStore store = RunStore.open(dataDir.resolve("db"))) {
+                try (RunStore store = RunStore.open(database)) {
                     return RepoName.parse(store.gitHubLink(run).orElseThrow(() -> new IllegalStateException("run "
                             + run + " is not tied to a GitHub repository")).repository());
                 }
