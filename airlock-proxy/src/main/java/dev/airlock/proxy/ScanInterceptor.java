@@ -66,6 +66,9 @@ public final class ScanInterceptor implements Interceptor {
             }
             incomplete = result instanceof ScanResult.Incomplete i ? i.reason() : null;
         } catch (RuntimeException e) {
+            // The class only: a scanner's message may quote what it was scanning.
+            LOG.warning("scanner failed: " + e.getClass().getName() + " at " + (e.getStackTrace().length == 0 ? "?"
+                    : e.getStackTrace()[0]));
             return failure(chain, r, "scan-error", "scanner failed: " + e.getClass().getSimpleName());
         } finally {
             scanNanos.accept(System.nanoTime() - start);

@@ -90,10 +90,15 @@ final class GuardControlServer implements AutoCloseable {
                 throw new IllegalArgumentException("canaries must be an object of at most " + MAX_CANARIES + " strings");
             }
             for (Map.Entry<String, JsonNode> e : c.properties()) {
+                if (!isCanaryName(e.getKey())) {
+                    throw new IllegalArgumentException("canary names must be 1-48 of [A-Za-z0-9_-]");
+                }
                 if (!e.getValue().isTextual() || e.getValue().asText().length() < 8) {
                     throw new IllegalArgumentException("canary " + e.getKey() + " must be a string of 8+ characters");
                 }
-                canaries.put("canary:" + e.getKey(), e.getValue().asText());
+                // Known-secret names are [A-Za-z0-9_.-]+ (the scanner refuses anything else, and a refusal there would
+                // fail every request of the session closed), so the prefix is "canary.", not "canary:".
+                canaries.put("canary." + e.getKey(), e.getValue().asText());
             }
         }
         // The socket path is the guard's choice, inside its own directory: a caller cannot make it bind (and first
@@ -160,5 +165,18 @@ final class GuardControlServer implements AutoCloseable {
     public void close() throws IOException {
         server.close();
         thread.interrupt();
+    }
+
+    private static boolean isCanaryName(String name) {
+        if (name.isEmpty() || name.length() > 48) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -112,6 +112,13 @@ public final class ProxyCommand implements Callable<Integer> {
         if (meteredHosts != null) {
             b.meteredHosts(java.util.Set.copyOf(meteredHosts));
         }
+        if (loaded.testOnlyUpstream() != null) {
+            b.resolver(loaded.testOnlyUpstream().resolver());
+            if (!loaded.testOnlyUpstream().trust().isEmpty()) {
+                b.upstreamTrust(loaded.testOnlyUpstream().trust().toArray(new java.security.cert.X509Certificate[0]));
+            }
+            err.println("airlock proxy: warning: " + loaded.testOnlyUpstream().warning());
+        }
         for (PolicyLoader.SessionConfig s : loaded.sessions()) {
             b.session(s.id(), s.token(), s.policy());
         }

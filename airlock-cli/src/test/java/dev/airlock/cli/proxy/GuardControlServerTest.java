@@ -46,6 +46,8 @@ class GuardControlServerTest {
             assertThat(ask(control, "{\"open\":\"s-def\",\"canaries\":{\"x\":\"short\"}}")).contains("\"error\"")
                     .doesNotContain("short");
             assertThat(dir.resolve("s").resolve("s-def.sock")).doesNotExist();
+            assertThat(ask(control, "{\"open\":\"s-ghi\",\"canaries\":{\"a:b\":\"AKIAABCDEFGHIJKLMNOP\"}}"))
+                    .contains("\"error\"").contains("canary names");
             assertThat(ask(control, "{\"open\":\"s-big\",\"pad\":\"" + "x".repeat(GuardControlServer.MAX_REQUEST)
                     + "\"}")).contains("\"error\"").contains("larger than");
         }

@@ -27,8 +27,11 @@ public final class PolicyLoader {
         this.secrets = secrets;
     }
 
-    /** The parsed policy file: the default policy plus the sessions it declares. */
-    public record Loaded(GuardPolicy defaults, List<SessionConfig> sessions) {
+    /**
+     * The parsed policy file: the default policy plus the sessions it declares, and the test-only upstream wiring
+     * (null unless the file sets {@code testOnlyResolve} or {@code testOnlyUpstreamTrust}).
+     */
+    public record Loaded(GuardPolicy defaults, List<SessionConfig> sessions, TestOnlyUpstream testOnlyUpstream) {
     }
 
     /** One session: its id, its proxy credential and its own policy. */
@@ -43,7 +46,8 @@ public final class PolicyLoader {
                 String generic, String failMode, Long maxBodyBytes, Long maxDecodedBodyBytes, Boolean refuseWebSockets,
                 WebSockets webSockets,
                 List<Credential> credentials, Map<String, String> knownSecrets, Long scanTimeoutMillis,
-                Boolean testOnlyAllowLoopbackUpstream, List<Session> sessions) {
+                Boolean testOnlyAllowLoopbackUpstream, Map<String, String> testOnlyResolve,
+                String testOnlyUpstreamTrust, List<Session> sessions) {
     }
 
     record WebSockets(List<String> allow, Integer maxFrameBytes, Integer maxMessageBytes) {
@@ -90,7 +94,41 @@ public final class PolicyLoader {
             GuardPolicy policy = s.allow() == null ? defaults : defaults.withAllow(patterns("sessions." + id + ".allow", s.allow()));
             sessions.add(new SessionConfig(id, token, policy));
         }
-        return new Loaded(defaults, List.copyOf(sessions));
+        return new Loaded(defaults, List.copyOf(sessions), testOnlyUpstream(f));
+    }
+
+    private static TestOnlyUpstream testOnlyUpstream(File f) {
+        if (f.testOnlyResolve() == null && f.testOnlyUpstreamTrust() == null) {
+            return null;
+        }
+        if (!Boolean.TRUE.equals(f.testOnlyAllowLoopbackUpstream())) {
+            throw new PolicyException("testOnlyResolve and testOnlyUpstreamTrust need testOnlyAllowLoopbackUpstream "
+                    + "= true (they only wire a guard to loopback stand-ins in tests)");
+        }
+        Map<String, java.net.InetAddress> names = new LinkedHashMap<>();
+        if (f.testOnlyResolve() != null) {
+            f.testOnlyResolve().forEach((name, address) -> {
+                HostPattern host = pattern("testOnlyResolve", name);
+                if (host.wildcard()) {
+                    throw new PolicyException("testOnlyResolve: '" + name + "' must be one exact host name");
+                }
+                try {
+                    names.put(host.host().value(), java.net.InetAddress.ofLiteral(address));
+                } catch (IllegalArgumentException e) {
+                    throw new PolicyException("testOnlyResolve: " + name + " must map to an IP address literal, got '"
+                            + address + "'");
+                }
+            });
+        }
+        List<java.security.cert.X509Certificate> trust = List.of();
+        if (f.testOnlyUpstreamTrust() != null) {
+            Path pem = Path.of(f.testOnlyUpstreamTrust());
+            if (!pem.isAbsolute()) {
+                throw new PolicyException("testOnlyUpstreamTrust: '" + pem + "' must be an absolute path");
+            }
+            trust = TestOnlyUpstream.readTrust(pem);
+        }
+        return new TestOnlyUpstream(names, trust);
     }
 
     private GuardPolicy build(File f) {

@@ -56,4 +56,28 @@ class PolicyLoaderTest {
         assertThat(loaded.sessions()).hasSize(1);
         assertThat(loaded.sessions().getFirst().policy().allow().getFirst().toString()).isEqualTo("*.github.com");
     }
+
+    @Test
+    void testOnlyResolveMapsNamesToLoopbackOnlyAndResolvesNothingElse() throws Exception {
+        assertThat(parse("{}").testOnlyUpstream()).isNull();
+        TestOnlyUpstream t = parse("""
+                {"testOnlyAllowLoopbackUpstream": true, "testOnlyResolve": {"API.Anthropic.com": "127.0.0.1"}}
+                """).testOnlyUpstream();
+        assertThat(t.resolver().resolve(HostName.parse("api.anthropic.com")))
+                .containsExactly(java.net.InetAddress.getByName("127.0.0.1"));
+        assertThatThrownBy(() -> t.resolver().resolve(HostName.parse("api.openai.com")))
+                .isInstanceOf(java.net.UnknownHostException.class).hasMessageContaining("testOnlyResolve");
+        assertThat(t.warning()).contains("never use outside tests");
+
+        assertThatThrownBy(() -> parse("{\"testOnlyResolve\": {\"a.test\": \"127.0.0.1\"}}"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("testOnlyAllowLoopbackUpstream");
+        assertThatThrownBy(() -> parse("{\"testOnlyAllowLoopbackUpstream\": true, \"testOnlyResolve\": {\"a.test\": \"10.0.0.1\"}}"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("loopback");
+        assertThatThrownBy(() -> parse("{\"testOnlyAllowLoopbackUpstream\": true, \"testOnlyResolve\": {\"a.test\": \"localhost\"}}"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("IP address literal");
+        assertThatThrownBy(() -> parse("{\"testOnlyAllowLoopbackUpstream\": true, \"testOnlyResolve\": {\"*.test\": \"127.0.0.1\"}}"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("exact host name");
+        assertThatThrownBy(() -> parse("{\"testOnlyAllowLoopbackUpstream\": true, \"testOnlyUpstreamTrust\": \"ca.pem\"}"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("absolute path");
+    }
 }
