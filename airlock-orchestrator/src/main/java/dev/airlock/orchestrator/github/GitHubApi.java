@@ -21,13 +21,17 @@ import java.util.Objects;
  * The GitHub REST calls Airlock makes, on {@link HttpClient} and Jackson. The credential is the caller's own
  * ({@link GitHubCredential}); its token goes into the {@code Authorization} header and nowhere else — never into an
  * error message. Every answer is bounded ({@value #MAX_RESPONSE} bytes, {@link BoundedJson} limits); lists are read
- * one page of at most 100 entries.
+ * page by page (100 entries each) following GitHub's {@code Link: rel="next"}, at most {@value #MAX_PAGES} pages, and
+ * only on the API's own origin (the credential goes with every page).
  */
 public final class GitHubApi {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_RESPONSE = 1 << 20;
     /** How much of a job log is downloaded before the rest is dropped (the tail of what was read is kept). */
     private static final int MAX_LOG_DOWNLOAD = 8 << 20;
+    /** Pages of one list read at most (100 entries each); a longer list is cut there and {@link Listing#truncated}. */
+    public static final int MAX_PAGES = 10;
+    private static final int PER_PAGE = 100;
     private final URI base;
     private final GitHubCredential credential;
     private final HttpClient http;
@@ -47,6 +51,21 @@ public final class GitHubApi {
 
     /** An issue or pull request comment, a review comment: who wrote what (text untrusted, hidden text not stripped). */
     public record Comment(long id, String author, String body, String path, int line, String diffHunk) {
+    }
+
+    /**
+     * A list read page by page; {@code truncated} when GitHub had more pages than {@value #MAX_PAGES} (the entries
+     * after the cap are not in {@code items}).
+     */
+    public record Listing<T>(List<T> items, boolean truncated) implements Iterable<T> {
+        public Listing {
+            items = List.copyOf(items);
+        }
+
+        @Override
+        public java.util.Iterator<T> iterator() {
+            return items.iterator();
+        }
     }
 
     public record Issue(int number, String title, String body, String author) {
@@ -77,28 +96,65 @@ public final class GitHubApi {
                 r.path("user").path("login").asText(""));
     }
 
-    /** The first 100 comments of an issue (or of a pull request's conversation). */
-    public List<Comment> issueComments(RepoName repo, int number) throws IOException {
-        return comments(call("GET", repo.path() + "/issues/" + number + "/comments?per_page=100", null, -1));
+    /** The comments of an issue (or of a pull request's conversation), oldest first, up to the page cap. */
+    public Listing<Comment> issueComments(RepoName repo, int number) throws IOException {
+        return paged(repo.path() + "/issues/" + number + "/comments", this::comments);
     }
 
-    /** The first 100 review comments of a pull request (the ones on lines of its diff). */
-    public List<Comment> reviewComments(RepoName repo, int pull) throws IOException {
-        return comments(call("GET", repo.path() + "/pulls/" + pull + "/comments?per_page=100", null, -1));
+    /** The review comments of a pull request (the ones on lines of its diff), oldest first, up to the page cap. */
+    public Listing<Comment> reviewComments(RepoName repo, int pull) throws IOException {
+        return paged(repo.path() + "/pulls/" + pull + "/comments", this::comments);
     }
 
-    /** The check runs of one check suite. */
-    public List<CheckRun> checkRuns(RepoName repo, long suite) throws IOException {
-        JsonNode r = call("GET", repo.path() + "/check-suites/" + suite + "/check-runs?per_page=100", null, -1);
-        List<CheckRun> out = new ArrayList<>();
-        for (JsonNode c : r.path("check_runs")) {
-            JsonNode o = c.path("output");
-            String text = String.join("\n", o.path("title").asText(""), o.path("summary").asText(""),
-                    o.path("text").asText("")).strip();
-            out.add(new CheckRun(c.path("id").asLong(), c.path("name").asText(""), c.path("conclusion").asText(""),
-                    c.path("app").path("slug").asText(""), text));
+    /** The check runs of one check suite, up to the page cap. */
+    public Listing<CheckRun> checkRuns(RepoName repo, long suite) throws IOException {
+        return paged(repo.path() + "/check-suites/" + suite + "/check-runs", r -> {
+            List<CheckRun> out = new ArrayList<>();
+            for (JsonNode c : r.path("check_runs")) {
+                JsonNode o = c.path("output");
+                String text = String.join("\n", o.path("title").asText(""), o.path("summary").asText(""),
+                        o.path("text").asText("")).strip();
+                out.add(new CheckRun(c.path("id").asLong(), c.path("name").asText(""),
+                        c.path("conclusion").asText(""), c.path("app").path("slug").asText(""), text));
+            }
+            return out;
+        });
+    }
+
+    /** Reads the entries of one page. */
+    private interface PageReader<T> {
+        List<T> read(JsonNode page);
+    }
+
+    /**
+     * GET {@code path} and every {@code rel="next"} page after it, at most {@value #MAX_PAGES}. A next link to another
+     * origin or outside the API's base path is refused: the credential would go with it.
+     */
+    private <T> Listing<T> paged(String path, PageReader<T> reader) throws IOException {
+        List<T> out = new ArrayList<>();
+        URI next = base.resolve(path + "?per_page=" + PER_PAGE);
+        for (int page = 1; ; page++) {
+            HttpResponse<InputStream> r = send(request("GET", next, null));
+            JsonNode answer = answer(r, "GitHub GET /" + path + " (page " + page + ")", -1);
+            out.addAll(reader.read(answer));
+            java.util.Optional<URI> link = LinkHeader.next(r.headers().firstValue("Link").orElse(null));
+            if (link.isEmpty()) {
+                return new Listing<>(out, false);
+            }
+            if (page == MAX_PAGES) {
+                return new Listing<>(out, true);
+            }
+            next = base.resolve(link.get());
+            if (!sameOrigin(next) || !next.getRawPath().startsWith(base.getRawPath())) {
+                throw new IOException("refusing GitHub's next-page link for /" + path + ": it leaves "
+                        + base.getScheme() + "://" + base.getAuthority() + base.getRawPath());
+            }
         }
-        return out;
+    }
+
+    private boolean sameOrigin(URI u) {
+        return Objects.equals(u.getScheme(), base.getScheme()) && Objects.equals(u.getHost(), base.getHost())
+                && u.getPort() == base.getPort();
     }
 
     /**
@@ -183,7 +239,11 @@ public final class GitHubApi {
     }
 
     private HttpRequest request(String method, String path, JsonNode body) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+        return request(method, base.resolve(path), body);
+    }
+
+    private HttpRequest request(String method, URI target, JsonNode body) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(TIMEOUT)
                 .header("Accept", "application/vnd.github+json").header("X-GitHub-Api-Version", "2022-11-28");
         if (credential != null) {
             b.header("Authorization", "Bearer " + credential.token());
@@ -206,11 +266,16 @@ public final class GitHubApi {
 
     private JsonNode call(String method, String path, JsonNode body, int absentStatus) throws IOException {
         HttpResponse<InputStream> r = send(request(method, path, body));
+        return answer(r, "GitHub " + method + " /" + (path.contains("?") ? path.substring(0, path.indexOf('?'))
+                : path), absentStatus);
+    }
+
+    /** The bounded JSON answer; null for {@code absentStatus}; an error naming {@code what} for any other non-2xx. */
+    private JsonNode answer(HttpResponse<InputStream> r, String what, int absentStatus) throws IOException {
         byte[] answer;
         try (InputStream in = r.body()) {
             answer = in.readNBytes(MAX_RESPONSE + 1);
         }
-        String what = "GitHub " + method + " /" + (path.contains("?") ? path.substring(0, path.indexOf('?')) : path);
         if (r.statusCode() == absentStatus) {
             return null;
         }

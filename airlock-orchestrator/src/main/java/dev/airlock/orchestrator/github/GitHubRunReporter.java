@@ -72,9 +72,15 @@ public final class GitHubRunReporter {
                 .append(HiddenText.strip(issue.body()).strip()).append('\n');
         Map<String, Boolean> writers = new HashMap<>();
         int kept = 0;
-        for (GitHubApi.Comment c : api.issueComments(repo, number)) {
-            if (kept == MAX_ISSUE_COMMENTS || c.author().isEmpty()) {
+        GitHubApi.Listing<GitHubApi.Comment> comments = api.issueComments(repo, number);
+        boolean cut = comments.truncated();
+        for (GitHubApi.Comment c : comments) {
+            if (kept == MAX_ISSUE_COMMENTS) {
+                cut = true;
                 break;
+            }
+            if (c.author().isEmpty()) {
+                continue;
             }
             if (writers.computeIfAbsent(c.author(), a -> canWriteQuietly(api, repo, a))) {
                 String body = HiddenText.strip(c.body()).strip();
@@ -84,6 +90,11 @@ public final class GitHubRunReporter {
                     kept++;
                 }
             }
+        }
+        if (cut) {
+            task.append("\n(Note from Airlock: this issue has more comments than it reads — at most ")
+                    .append(GitHubApi.MAX_PAGES * 100).append(" comments and ").append(MAX_ISSUE_COMMENTS)
+                    .append(" by writers; later comments are not included.)\n");
         }
         return task.toString();
     }
@@ -132,7 +143,8 @@ public final class GitHubRunReporter {
         writers.put(r.sender(), true);
         ArrayNode comments = json.createArrayNode();
         long cursor = link.reviewCursor();
-        for (GitHubApi.Comment c : api.reviewComments(r.repo(), r.pull())) {
+        GitHubApi.Listing<GitHubApi.Comment> review = api.reviewComments(r.repo(), r.pull());
+        for (GitHubApi.Comment c : review) {
             if (c.id() <= link.reviewCursor() || c.author().isEmpty()
                     || !writers.computeIfAbsent(c.author(), a -> canWriteQuietly(api, r.repo(), a))) {
                 continue;
@@ -164,6 +176,10 @@ public final class GitHubRunReporter {
             task.append("Their review comments are in `.airlock/").append(REVIEW_FILE)
                     .append("` (author, path, line, diff_hunk, body).");
         }
+        if (review.truncated()) {
+            task.append("\n\n(Note from Airlock: the pull request has more review comments than it reads — the "
+                    + "first ").append(GitHubApi.MAX_PAGES * 100).append("; newer ones are not included.)");
+        }
         if (!r.request().isEmpty()) {
             task.append("\n\n### Request by @").append(r.sender()).append("\n\n")
                     .append(bounded(r.request(), MAX_COMMENT_CHARS));
@@ -194,7 +210,8 @@ public final class GitHubRunReporter {
         }
         Map<String, String> files = new LinkedHashMap<>();
         int n = 0;
-        for (GitHubApi.CheckRun run : api.checkRuns(c.repo(), c.suite())) {
+        GitHubApi.Listing<GitHubApi.CheckRun> checks = api.checkRuns(c.repo(), c.suite());
+        for (GitHubApi.CheckRun run : checks) {
             if (!run.conclusion().equals("failure") && !run.conclusion().equals("timed_out")) {
                 continue;
             }
@@ -222,7 +239,9 @@ public final class GitHubRunReporter {
         String task = issueTask(api, c.repo(), link.issue()) + "\n## Revision " + phase + ": fix the failing checks\n\n"
                 + "The checks on the draft pull request #" + c.pull() + " (your earlier work; the workspace is its "
                 + "current head, commit " + c.headSha() + ") failed. The failing checks' output and the end of their "
-                + "logs are in `.airlock/" + CI_LOG_DIR + "/`. Fix the cause.\n";
+                + "logs are in `.airlock/" + CI_LOG_DIR + "/`. Fix the cause.\n"
+                + (checks.truncated() ? "\n(Note from Airlock: the suite has more check runs than it reads — the "
+                + "first " + GitHubApi.MAX_PAGES * 100 + "; failures among the rest are not included.)\n" : "");
         revise(target.get(), phase, "failed checks", "the failed check suite " + c.suite(), task, files,
                 link.reviewCursor());
     }

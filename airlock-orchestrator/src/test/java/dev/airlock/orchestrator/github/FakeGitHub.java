@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * their review comments, check suites' check runs, Actions job logs (a 302 to a download URL, as GitHub answers), and
  * GitHub App authentication: {@code GET /repos/…/installation} and {@code POST /app/installations/{id}/access_tokens}
  * verify the App's RS256 JWT against the registered public key and mint tokens recorded with what they were
- * narrowed to. It records every request.
+ * narrowed to. Lists are paginated as GitHub does ({@code per_page}, {@code page}, {@code Link: rel="next"}). It
+ * records every request.
  */
 public final class FakeGitHub implements AutoCloseable {
     public record Request(String method, String path, String authorization, JsonNode body) {
@@ -57,6 +58,8 @@ public final class FakeGitHub implements AutoCloseable {
     public final Map<String, String> permissions = new ConcurrentHashMap<>();
     /** comment id → current body. */
     public final Map<Long, String> comments = new ConcurrentHashMap<>();
+    /** When set (e.g. {@code http://127.0.0.2:9}), next-page links point to this origin instead (a hostile server). */
+    public volatile String nextLinkOrigin;
     private final AtomicLong ids = new AtomicLong(1000);
     private final ObjectMapper json = new ObjectMapper();
     private final HttpServer http;
@@ -135,14 +138,16 @@ public final class FakeGitHub implements AutoCloseable {
                 JsonNode issue = issues.get(Integer.parseInt(p[5]));
                 send(ex, issue == null ? 404 : 200, issue == null ? json.createObjectNode() : issue);
             } else if (method.equals("GET") && p.length == 7 && p[4].equals("issues") && p[6].equals("comments")) {
-                send(ex, 200, json.valueToTree(issueComments.getOrDefault(Integer.parseInt(p[5]), List.of())));
+                List<JsonNode> page = page(ex, path, issueComments.getOrDefault(Integer.parseInt(p[5]), List.of()));
+                send(ex, 200, json.valueToTree(page));
             } else if (method.equals("GET") && p.length == 7 && p[4].equals("pulls") && p[6].equals("comments")) {
-                send(ex, 200, json.valueToTree(reviewComments.getOrDefault(Integer.parseInt(p[5]), List.of())));
+                List<JsonNode> page = page(ex, path, reviewComments.getOrDefault(Integer.parseInt(p[5]), List.of()));
+                send(ex, 200, json.valueToTree(page));
             } else if (method.equals("GET") && p.length == 7 && p[4].equals("check-suites")
                     && p[6].equals("check-runs")) {
                 List<JsonNode> runs = checkRuns.getOrDefault(Long.parseLong(p[5]), List.of());
                 ObjectNode r = json.createObjectNode().put("total_count", runs.size());
-                r.set("check_runs", json.valueToTree(runs));
+                r.set("check_runs", json.valueToTree(page(ex, path, runs)));
                 send(ex, 200, r);
             } else if (method.equals("GET") && p.length == 8 && p[4].equals("actions") && p[5].equals("jobs")
                     && p[7].equals("logs")) {
@@ -211,6 +216,35 @@ public final class FakeGitHub implements AutoCloseable {
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /**
+     * One page of {@code all}, as GitHub paginates: {@code per_page} (default 30, at most 100) and {@code page}
+     * (from 1) from the query; when more pages follow, a {@code Link} header with {@code rel="next"} and
+     * {@code rel="last"} absolute URLs.
+     */
+    private List<JsonNode> page(HttpExchange ex, String path, List<JsonNode> all) {
+        int perPage = 30;
+        int page = 1;
+        String query = ex.getRequestURI().getRawQuery();
+        for (String kv : query == null ? new String[0] : query.split("&")) {
+            if (kv.startsWith("per_page=")) {
+                perPage = Math.min(100, Math.max(1, Integer.parseInt(kv.substring(9))));
+            } else if (kv.startsWith("page=")) {
+                page = Math.max(1, Integer.parseInt(kv.substring(5)));
+            }
+        }
+        int pages = Math.max(1, (all.size() + perPage - 1) / perPage);
+        if (page < pages) {
+            String at = uri().resolve(path) + "?per_page=" + perPage + "&page=";
+            if (nextLinkOrigin != null) {
+                at = at.replace(uri().toString().replaceAll("/$", ""), nextLinkOrigin);
+            }
+            ex.getResponseHeaders().set("Link", "<" + at + (page + 1) + ">; rel=\"next\", <" + at + pages
+                    + ">; rel=\"last\"");
+        }
+        int from = Math.min(all.size(), (page - 1) * perPage);
+        return all.subList(from, Math.min(all.size(), from + perPage));
     }
 
     private void send(HttpExchange ex, int status, JsonNode body) throws IOException {
