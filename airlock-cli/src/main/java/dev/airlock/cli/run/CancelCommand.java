@@ -29,14 +29,11 @@ public final class CancelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        dev.airlock.orchestrator.DatabaseSettings database;
-        try {
-            database = config.load(data).databaseOrEmbedded();
-        } catch (dev.airlock.orchestrator.config.ConfigException e) {
-            System.err.println("airlock cancel: " + e.getMessage());
+        dev.airlock.orchestrator.config.OperatorConfig cfg = config.loadOrReport(data, null, "cancel");
+        if (cfg == null) {
             return 2;
         }
-        try (RunStore store = RunStore.open(database)) {
+        try (RunStore store = RunStore.open(cfg.databaseOrEmbedded())) {
             CancelRun.Result r = new CancelRun(store).run(run).reason(reason).call();
             System.out.println("run " + run + ": cancelled in " + r.cancelledIn().label() + " (" + reason + ")");
             for (RoleProcess p : r.killed()) {

@@ -40,10 +40,20 @@ public final class ConfigOption {
     /** The configuration, with {@code --data-dir} (if given) overriding the file's {@code data_dir}. */
     public OperatorConfig load(DataDirOption data) throws ConfigException {
         OperatorConfig c = ConfigLoader.load(file, data.resolve());
-        if (data.dataDir == null) {
-            return c;
+        return data.dataDir == null ? c : c.withDataDir(data.resolve());
+    }
+
+    /**
+     * The configuration with {@code --data-dir} and the budget flags ({@code budgets}, may be null) over it; null after
+     * printing {@code airlock COMMAND: <problem>} to stderr when the file or a flag is invalid (the caller exits 2).
+     */
+    public OperatorConfig loadOrReport(DataDirOption data, BudgetOptions budgets, String command) {
+        try {
+            OperatorConfig c = load(data);
+            return budgets == null ? c : c.withBudgets(budgets.over(c.budgets()));
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("airlock " + command + ": " + e.getMessage());
+            return null;
         }
-        return new OperatorConfig(c.source(), data.resolve(), c.database(), c.credentials(), c.defaultAgent(),
-                c.guardPolicy(), c.sandboxPolicy(), c.budgets(), c.roleTimeout());
     }
 }

@@ -1,8 +1,6 @@
 package dev.airlock.cli.run;
 
-import dev.airlock.orchestrator.Budgets;
 import dev.airlock.orchestrator.RunOutcome;
-import dev.airlock.orchestrator.config.ConfigException;
 import dev.airlock.orchestrator.config.OperatorConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,13 +36,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OperatorConfig cfg;
-        Budgets budgets;
-        try {
-            cfg = config.load(data);
-            budgets = budgetFlags.over(cfg.budgets());
-        } catch (ConfigException | IllegalArgumentException e) {
-            System.err.println("airlock demo: " + e.getMessage());
+        OperatorConfig cfg = config.loadOrReport(data, budgetFlags, "demo");
+        if (cfg == null) {
             return 2;
         }
         Path dataDir = cfg.dataDir();
@@ -56,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("demo repo    " + repo + " (test.sh fails on main)");
         System.out.println("agent        script:" + agent + " (runs inside the sandbox)");
         // The demo brings its own agent (agent.default is not used); everything else is the operator's configuration.
-        RunOutcome outcome = LocalPipeline.configured(cfg, System.out).budgets(budgets).run(repo.toString(), "main",
+        RunOutcome outcome = LocalPipeline.configured(cfg, System.out).run(repo.toString(), "main",
                 TASK, "script:" + agent, null);
         int code = LocalPipeline.report(outcome, System.out, System.err);
         Path log = dataDir.resolve("runs").resolve(outcome.run()).resolve("agent.log");

@@ -34,11 +34,8 @@ public final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        dev.airlock.orchestrator.config.OperatorConfig cfg;
-        try {
-            cfg = config.load(data);
-        } catch (dev.airlock.orchestrator.config.ConfigException e) {
-            System.err.println("airlock resume: " + e.getMessage());
+        dev.airlock.orchestrator.config.OperatorConfig cfg = config.loadOrReport(data, null, "resume");
+        if (cfg == null) {
             return 2;
         }
         List<String> runs;

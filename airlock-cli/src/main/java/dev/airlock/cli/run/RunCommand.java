@@ -78,11 +78,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        dev.airlock.orchestrator.config.OperatorConfig cfg;
-        try {
-            cfg = config.load(data);
-        } catch (dev.airlock.orchestrator.config.ConfigException e) {
-            System.err.println("airlock run: " + e.getMessage());
+        dev.airlock.orchestrator.config.OperatorConfig cfg = config.loadOrReport(data, budgetFlags, "run");
+        if (cfg == null) {
             return 2;
         }
         if (github.problem() != null) {
@@ -106,13 +103,6 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (agent == null) {
             System.err.println("airlock run: no agent: give --agent or set agent.default in the configuration");
-            return 2;
-        }
-        dev.airlock.orchestrator.Budgets budgets;
-        try {
-            budgets = budgetFlags.over(cfg.budgets());
-        } catch (IllegalArgumentException e) {
-            System.err.println("airlock run: " + e.getMessage());
             return 2;
         }
         if (agent.startsWith("script:")) {
@@ -146,10 +136,10 @@ public final class RunCommand implements Callable<Integer> {
                         + "of the configuration (default $AIRLOCK_GITHUB_TOKEN)");
                 return 2;
             }
-            outcome = issueRun(pipeline(cfg, budgets, policy), cfg, gh, github.api(gh, token), target, gitToken);
+            outcome = issueRun(pipeline(cfg, policy), cfg, gh, github.api(gh, token), target, gitToken);
         } else {
             String text = task.text != null ? task.text : Files.readString(task.file, StandardCharsets.UTF_8);
-            outcome = pipeline(cfg, budgets, policy)
+            outcome = pipeline(cfg, policy)
                     .gitCredentialArgs(github.gitRoleArgs(githubRepo == null ? null : RepoName.parse(githubRepo)))
                     .run(target, ref, text, agent, gitToken);
         }
@@ -162,8 +152,8 @@ public final class RunCommand implements Callable<Integer> {
 
     /** The local pipeline as the operator configured it, with this command's flags over it. */
     private LocalPipeline pipeline(dev.airlock.orchestrator.config.OperatorConfig cfg,
-            dev.airlock.orchestrator.Budgets budgets, Path guardPolicy) throws java.io.IOException {
-        return LocalPipeline.configured(cfg, System.out).guardPolicy(guardPolicy).budgets(budgets)
+            Path guardPolicy) throws java.io.IOException {
+        return LocalPipeline.configured(cfg, System.out).guardPolicy(guardPolicy)
                 .history(historyDepth == null ? 0 : historyDepth);
     }
 

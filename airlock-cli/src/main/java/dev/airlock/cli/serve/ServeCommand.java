@@ -3,9 +3,7 @@ package dev.airlock.cli.serve;
 import dev.airlock.cli.run.BudgetOptions;
 import dev.airlock.cli.run.ConfigOption;
 import dev.airlock.cli.run.DataDirOption;
-import dev.airlock.orchestrator.Budgets;
 import dev.airlock.orchestrator.DatabaseSettings;
-import dev.airlock.orchestrator.config.ConfigException;
 import dev.airlock.orchestrator.config.Credential;
 import dev.airlock.orchestrator.config.OperatorConfig;
 import java.io.IOException;
@@ -82,13 +80,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OperatorConfig cfg;
-        Budgets budgets;
-        try {
-            cfg = config.load(data);
-            budgets = budgetFlags.over(cfg.budgets());
-        } catch (ConfigException | IllegalArgumentException e) {
-            System.err.println("airlock serve: " + e.getMessage());
+        OperatorConfig cfg = config.loadOrReport(data, budgetFlags, "serve");
+        if (cfg == null) {
             return 2;
         }
         String secret = secretEnv != null ? System.getenv(secretEnv)
@@ -131,7 +124,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         String gitToken = cfg.credential(Credential.GIT_TOKEN, System::getenv).orElse(null);
         // Keys and policies are read again for every run, so a rotated key file takes effect without a restart.
-        PipelineFactory pipelines = () -> LocalPipeline.configured(cfg, System.out).budgets(budgets);
+        PipelineFactory pipelines = () -> LocalPipeline.configured(cfg, System.out);
         try (RunStore store = RunStore.open(cfg.databaseOrEmbedded());
              WebhookServer server = WebhookServer.builder()
                      .listen(new InetSocketAddress(listen.substring(0, colon),

@@ -141,16 +141,8 @@ class ConfiguredCommandsEndToEndTest {
                 wall_time = "7m"
                 tokens = 777
                 """);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream saved = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = Main.commandLine().execute("demo", "--config", config.toString(), "--token-budget", "888");
-        } finally {
-            System.setOut(saved);
-        }
-        assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        Printed demo = execute("demo", "--config", config.toString(), "--token-budget", "888");
+        assertThat(demo.code()).as(demo.out()).isZero();
         try (RunStore store = RunStore.open(tmp.resolve("data").resolve("db"))) {
             RunRecord run = store.list(5).stream().filter(r -> r.agent().contains("/demo/")).findFirst().orElseThrow();
             assertThat(run.state()).isEqualTo(RunState.DONE);
@@ -221,21 +213,10 @@ class ConfiguredCommandsEndToEndTest {
                     sleep 60
                     """.formatted(api.port()));
 
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            PrintStream saved = System.out;
-            PrintStream savedErr = System.err;
-            int code;
-            try {
-                System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-                System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
-                code = Main.commandLine().execute("run", "--config", config.toString(), "--repo", repo.toString(),
-                        "--task", "ask the model", "--agent", "script:" + agent);
-            } finally {
-                System.setOut(saved);
-                System.setErr(savedErr);
-            }
-            String printed = out.toString(StandardCharsets.UTF_8);
-            assertThat(code).as(printed).isEqualTo(1);
+            Printed ran = execute("run", "--config", config.toString(), "--repo", repo.toString(), "--task",
+                    "ask the model", "--agent", "script:" + agent);
+            String printed = ran.out();
+            assertThat(ran.code()).as(printed).isEqualTo(1);
             assertThat(printed).contains("failed in coding, nothing pushed").contains("budget exceeded: tokens");
 
             // The fake API got exactly one request, with the real key swapped in for the placeholder.
@@ -274,15 +255,29 @@ class ConfiguredCommandsEndToEndTest {
                             .doesNotContain(REAL_KEY);
                 }
             }
-            ByteArrayOutputStream shown = new ByteArrayOutputStream();
-            try {
-                System.setOut(new PrintStream(shown, true, StandardCharsets.UTF_8));
-                assertThat(Main.commandLine().execute("show", "--config", config.toString(), run)).isZero();
-            } finally {
-                System.setOut(saved);
-            }
-            assertThat(shown.toString(StandardCharsets.UTF_8)).contains("tokens 342 of 100 (in 300, out 42)")
+            Printed shown = execute("show", "--config", config.toString(), run);
+            assertThat(shown.code()).as(shown.out()).isZero();
+            assertThat(shown.out()).contains("tokens 342 of 100 (in 300, out 42)")
                     .contains("tokens budget exceeded");
+        }
+    }
+
+    private record Printed(int code, String out) {
+    }
+
+    /** Runs one airlock command in this JVM, its standard output and error captured together. */
+    private static Printed execute(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream saved = System.out;
+        PrintStream savedErr = System.err;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
+            int code = Main.commandLine().execute(args);
+            return new Printed(code, out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(saved);
+            System.setErr(savedErr);
         }
     }
 

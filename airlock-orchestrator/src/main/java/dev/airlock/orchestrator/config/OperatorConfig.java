@@ -42,6 +42,18 @@ public record OperatorConfig(Path source, Path dataDir, DatabaseSettings databas
         return new OperatorConfig(null, dataDir, null, c, null, null, null, Budgets.DEFAULT, Duration.ofMinutes(30));
     }
 
+    /** This configuration with another data directory (a {@code --data-dir} flag). */
+    public OperatorConfig withDataDir(Path v) {
+        return new OperatorConfig(source, v, database, credentials, defaultAgent, guardPolicy, sandboxPolicy, budgets,
+                roleTimeout);
+    }
+
+    /** This configuration with other budgets (flags over {@code [budgets]}). */
+    public OperatorConfig withBudgets(Budgets v) {
+        return new OperatorConfig(source, dataDir, database, credentials, defaultAgent, guardPolicy, sandboxPolicy, v,
+                roleTimeout);
+    }
+
     /** The run database: the configured one or embedded H2 under the data directory. */
     public DatabaseSettings databaseOrEmbedded() {
         return database != null ? database : DatabaseSettings.embedded(dataDir.resolve("db"));
