@@ -87,10 +87,9 @@ public final class ServeCommand implements Callable<Integer> {
         String secret = secretEnv != null ? System.getenv(secretEnv)
                 : cfg.credential(Credential.WEBHOOK_SECRET, System::getenv).orElse(null);
         if (secret == null || secret.isEmpty()) {
-            System.err.println("airlock serve: no webhook secret ("
-                    + (secretEnv != null ? "$" + secretEnv : "credentials.webhook_secret = "
-                    + cfg.credentials().get(Credential.WEBHOOK_SECRET)) + " is empty or unset); refusing to accept "
-                    + "unsigned webhooks");
+            System.err.println("airlock serve: " + (secretEnv != null ? "$" + secretEnv + " is not set"
+                    : "no webhook secret: credentials.webhook_secret (" + cfg.credentials().get(Credential.WEBHOOK_SECRET)
+                    + ") holds nothing") + "; refusing to accept unsigned webhooks");
             return 2;
         }
         if (github.problem() != null) {
@@ -104,7 +103,9 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(default $AIRLOCK_GITHUB_TOKEN); it is needed to check permissions and open pull requests");
             return 2;
         }
-        String runAgent = agent != null ? agent : cfg.defaultAgent();
+        String runAgent = agent != null && agent.startsWith("script:")
+                ? "script:" + Path.of(agent.substring("script:".length())).toAbsolutePath()
+                : agent != null ? agent : cfg.defaultAgent();
         if (runAgent == null) {
             System.err.println("airlock serve: no agent: give --agent or set agent.default in the configuration");
             return 2;

@@ -53,4 +53,25 @@ class RunCommandConfigTest {
         assertThat(run("run", "--config", config.toString(), "--repo", repo.toString(), "--task", "t"))
                 .contains("no agent: give --agent or set agent.default");
     }
+
+    @Test
+    void serveRefusesAConfigurationInsideAServedRepositoryAndNamesWhatIsMissing() throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("served"));
+        Files.writeString(repo.resolve("secret"), "webhook-secret-value");
+        Files.writeString(repo.resolve("token"), "ghs_token0000000000000000000000000000");
+        Path config = repo.resolve("airlock.toml");
+        Files.writeString(config, """
+                [credentials]
+                webhook_secret = "file:secret"
+                github_token = "file:token"
+                [agent]
+                default = "cmd:true"
+                """);
+        assertThat(run("serve", "--config", config.toString(), "--repo", "octo/w=" + repo))
+                .contains("refusing " + config).contains("must not lie inside the repository");
+        Path outside = tmp.resolve("no-secret.toml");
+        Files.writeString(outside, "[credentials]\nwebhook_secret = \"file:missing\"\n");
+        assertThat(run("serve", "--config", outside.toString(), "--repo", "octo/w=" + repo, "--agent", "cmd:true"))
+                .contains("no webhook secret").contains("file:" + tmp.resolve("missing"));
+    }
 }
