@@ -42,15 +42,24 @@ public class GuardBench {
             for (Target t : targets) {
                 double[] lat = latency(t, upstreamPort, auth, body, (int) Math.max(1000, 1500 * seconds / 3));
                 long[] cpu0 = cpuTicks(t.pid());
+                long[] self0 = cpuTicks(ProcessHandle.current().pid());
+                long[] up0 = cpuTicks(upstreamPid);
                 long[] done = new long[1];
                 double rps = throughput(t, upstreamPort, auth, body, conns, seconds, done);
                 long[] cpu1 = cpuTicks(t.pid());
+                long[] self1 = cpuTicks(ProcessHandle.current().pid());
+                long[] up1 = cpuTicks(upstreamPid);
                 double userUs = (cpu1[0] - cpu0[0]) * 1e6 / CLOCK_TICKS / done[0];
                 double sysUs = (cpu1[1] - cpu0[1]) * 1e6 / CLOCK_TICKS / done[0];
+                // The load generator and the upstream share the 2 cores with the contender: their cost per request
+                // says how much of the machine is left for it (the client's includes its latency sampling, none here).
+                double clientUs = (self1[0] + self1[1] - self0[0] - self0[1]) * 1e6 / CLOCK_TICKS / done[0];
+                double upstreamUs = (up1[0] + up1[1] - up0[0] - up0[1]) * 1e6 / CLOCK_TICKS / done[0];
                 results.put(t.name(), new Result(lat[0], lat[1], rps, userUs + sysUs));
                 System.out.printf(Locale.ROOT, "RESULT size=%d target=%s p50_ms=%.3f p99_ms=%.3f rps=%.0f cpu_us_per_req=%.1f"
-                                + " (user %.1f, sys %.1f)%s%n", size, t.name(), lat[0], lat[1], rps, userUs + sysUs, userUs, sysUs,
-                        t.name().equals("direct") ? " upstream process" : "");
+                                + " (user %.1f, sys %.1f)%s client_cpu_us_per_req=%.1f upstream_cpu_us_per_req=%.1f%n",
+                        size, t.name(), lat[0], lat[1], rps, userUs + sysUs, userUs, sysUs,
+                        t.name().equals("direct") ? " upstream process" : "", clientUs, upstreamUs);
             }
             Result d = results.get("direct"), g = results.get("airlock"), m = results.get("mitmproxy");
             System.out.printf(Locale.ROOT, "SUMMARY size=%d guard_added_p50_ms=%.3f guard_added_p99_ms=%.3f guard_cpu_us_per_req=%.1f%n",

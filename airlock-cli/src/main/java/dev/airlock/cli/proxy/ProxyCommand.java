@@ -8,6 +8,7 @@ import dev.airlock.proxy.policy.PolicyException;
 import dev.airlock.proxy.policy.PolicyLoader;
 import dev.airlock.proxy.policy.SecretSource;
 import dev.airlock.proxy.tls.CertificateAuthority;
+import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -79,6 +80,11 @@ public final class ProxyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // Leak tracking keeps a stack trace of a sample of buffers, on the request path; the tests run with it on
+            // (Netty's default) to catch a leak, the running guard does not pay for it. -Dio.netty.leakDetection.level wins.
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         PrintWriter out = spec.commandLine().getOut();
         CertificateAuthority ca;
         try {
