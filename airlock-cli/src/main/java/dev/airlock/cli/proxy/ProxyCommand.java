@@ -73,6 +73,10 @@ public final class ProxyCommand implements Callable<Integer> {
             + "use on the metered hosts; once spent, further LLM requests get 429 (rule budget:tokens). 0 = unlimited.")
     long tokenBudget;
 
+    @Option(names = "--event-loops", defaultValue = "0", description = "Netty event-loop threads serving connections "
+            + "(0 = one per CPU); requests up to 64 KB are inspected on them")
+    int eventLoops;
+
     @Option(names = "--metered-host", description = "an LLM API host whose responses are metered for token usage "
             + "(repeatable; default api.anthropic.com and api.openai.com)")
     java.util.List<String> meteredHosts;
@@ -110,6 +114,13 @@ public final class ProxyCommand implements Callable<Integer> {
                     err.println(d.summary());
                     appendDenial(d.summary());
                 });
+        if (eventLoops < 0) {
+            err.println("airlock proxy: --event-loops must be >= 0");
+            return 2;
+        }
+        if (eventLoops > 0) {
+            b.eventLoopThreads(eventLoops);
+        }
         if (tokenBudget < 0) {
             err.println("airlock proxy: --token-budget must be >= 0");
             return 2;
