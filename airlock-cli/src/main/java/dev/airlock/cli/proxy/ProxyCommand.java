@@ -84,11 +84,6 @@ public final class ProxyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (System.getProperty("io.netty.leakDetection.level") == null) {
-            // Leak tracking keeps a stack trace of a sample of buffers, on the request path; the tests run with it on
-            // (Netty's default) to catch a leak, the running guard does not pay for it. -Dio.netty.leakDetection.level wins.
-            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-        }
         PrintWriter out = spec.commandLine().getOut();
         CertificateAuthority ca;
         try {
@@ -165,6 +160,11 @@ public final class ProxyCommand implements Callable<Integer> {
         }
         if (loaded.sessions().isEmpty() && control == null) {
             err.println("airlock proxy: warning: the policy declares no sessions; every request will get 407");
+        }
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // Leak tracking keeps a stack trace of a sample of buffers, on the request path; the tests run with it on
+            // (Netty's default) to catch a leak, the running guard does not pay for it. -Dio.netty.leakDetection.level wins.
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
         EgressGuard guard = b.build().start();
         GuardControlServer controlServer = control == null ? null
