@@ -3,6 +3,9 @@
 // source program, JDK only. Every contender is warmed up before it is measured.
 import java.io.*;
 import java.net.*;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.*;
 import java.util.*;
@@ -42,15 +45,24 @@ public class GuardBench {
             for (Target t : targets) {
                 double[] lat = latency(t, upstreamPort, auth, body, (int) Math.max(1000, 1500 * seconds / 3));
                 long[] cpu0 = cpuTicks(t.pid());
+                long[] self0 = cpuTicks(ProcessHandle.current().pid());
+                long[] up0 = cpuTicks(upstreamPid);
                 long[] done = new long[1];
                 double rps = throughput(t, upstreamPort, auth, body, conns, seconds, done);
                 long[] cpu1 = cpuTicks(t.pid());
+                long[] self1 = cpuTicks(ProcessHandle.current().pid());
+                long[] up1 = cpuTicks(upstreamPid);
                 double userUs = (cpu1[0] - cpu0[0]) * 1e6 / CLOCK_TICKS / done[0];
                 double sysUs = (cpu1[1] - cpu0[1]) * 1e6 / CLOCK_TICKS / done[0];
+                // The load generator and the upstream share the 2 cores with the contender: their cost per request
+                // says how much of the machine is left for it (the client's includes its latency sampling, none here).
+                double clientUs = (self1[0] + self1[1] - self0[0] - self0[1]) * 1e6 / CLOCK_TICKS / done[0];
+                double upstreamUs = (up1[0] + up1[1] - up0[0] - up0[1]) * 1e6 / CLOCK_TICKS / done[0];
                 results.put(t.name(), new Result(lat[0], lat[1], rps, userUs + sysUs));
                 System.out.printf(Locale.ROOT, "RESULT size=%d target=%s p50_ms=%.3f p99_ms=%.3f rps=%.0f cpu_us_per_req=%.1f"
-                                + " (user %.1f, sys %.1f)%s%n", size, t.name(), lat[0], lat[1], rps, userUs + sysUs, userUs, sysUs,
-                        t.name().equals("direct") ? " upstream process" : "");
+                                + " (user %.1f, sys %.1f)%s client_cpu_us_per_req=%.1f upstream_cpu_us_per_req=%.1f%n",
+                        size, t.name(), lat[0], lat[1], rps, userUs + sysUs, userUs, sysUs,
+                        t.name().equals("direct") ? " upstream process" : "", clientUs, upstreamUs);
             }
             Result d = results.get("direct"), g = results.get("airlock"), m = results.get("mitmproxy");
             System.out.printf(Locale.ROOT, "SUMMARY size=%d guard_added_p50_ms=%.3f guard_added_p99_ms=%.3f guard_cpu_us_per_req=%.1f%n",
@@ -92,8 +104,12 @@ public class GuardBench {
         Conn(Target t, int upstreamPort, String auth, int bodyLength) throws IOException {
             s = new Socket(); s.setTcpNoDelay(true); s.connect(new InetSocketAddress("127.0.0.1", t.port())); s.setSoTimeout(20000);
             out = s.getOutputStream(); in = s.getInputStream();
+            head = head(t, upstreamPort, auth, bodyLength);
+        }
+
+        static byte[] head(Target t, int upstreamPort, String auth, int bodyLength) {
             String target = t.proxied() ? "http://localhost:" + upstreamPort + "/v1/messages" : "/v1/messages";
-            head = ("POST " + target + " HTTP/1.1\r\nHost: localhost:" + upstreamPort + "\r\n"
+            return ("POST " + target + " HTTP/1.1\r\nHost: localhost:" + upstreamPort + "\r\n"
                     + (t.proxied() ? "Proxy-Authorization: " + auth + "\r\n" : "")
                     + "Content-Type: application/json\r\nContent-Length: " + bodyLength + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
         }
@@ -146,6 +162,13 @@ public class GuardBench {
     }
 
     static double throughput(Target t, int up, String auth, byte[] body, int conns, double seconds, long[] count) throws Exception {
+        return System.getenv().getOrDefault("BENCH_CLIENT", "selector").equals("threads")
+                ? threadsThroughput(t, up, auth, body, conns, seconds, count)
+                : SelectorLoad.run(t, up, auth, body, conns, seconds, count);
+    }
+
+    /** The earlier load generator, one blocking thread per connection (BENCH_CLIENT=threads), kept for comparison. */
+    static double threadsThroughput(Target t, int up, String auth, byte[] body, int conns, double seconds, long[] count) throws Exception {
         AtomicLong done = new AtomicLong(); AtomicBoolean stop = new AtomicBoolean();
         ExecutorService ex = Executors.newFixedThreadPool(conns);
         List<Future<?>> fs = new ArrayList<>();
@@ -165,6 +188,112 @@ public class GuardBench {
         ex.shutdown();
         count[0] = done.get() - d0;
         return count[0] / ((System.nanoTime() - s0) / 1e9);
+    }
+
+    /**
+     * The throughput load generator: wrk-like, one thread and one selector drive all connections, each keep-alive and
+     * one request at a time (no pipelining), the next request written as soon as the previous response is complete.
+     * On a 2-core machine the load generator competes with what it measures; one thread woken once for many ready
+     * connections costs about half the CPU per request of a blocking thread per connection.
+     */
+    static final class SelectorLoad {
+        static final class Slot {
+            final SocketChannel ch; final java.nio.ByteBuffer out; final java.nio.ByteBuffer in = java.nio.ByteBuffer.allocateDirect(64 * 1024);
+            long bodyLeft = -1; // -1: reading the response head
+            Slot(SocketChannel ch, java.nio.ByteBuffer out) { this.ch = ch; this.out = out; }
+        }
+
+        static double run(Target t, int up, String auth, byte[] body, int conns, double seconds, long[] count) throws IOException {
+            byte[] head = Conn.head(t, up, auth, body.length); // the same request bytes as the blocking client sends
+            byte[] request = Arrays.copyOf(head, head.length + body.length);
+            System.arraycopy(body, 0, request, head.length, body.length);
+            long done = 0, counted = 0, s0 = 0, deadline = Long.MAX_VALUE;
+            boolean measuring = false;
+            List<Slot> slots = new ArrayList<>();
+            try (Selector sel = Selector.open()) {
+                for (int i = 0; i < conns; i++) {
+                    SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", t.port()));
+                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    ch.configureBlocking(false);
+                    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocateDirect(request.length).put(request).flip();
+                    Slot s = new Slot(ch, out);
+                    slots.add(s);
+                    send(s, sel);
+                }
+                long warm = conns; // every connection's first exchange (connection set-up) is not counted
+                while (true) {
+                    if (sel.select(20000) == 0) throw new IOException(t.name() + ": no response for 20 s");
+                    for (Iterator<SelectionKey> it = sel.selectedKeys().iterator(); it.hasNext(); ) {
+                        SelectionKey k = it.next(); it.remove();
+                        Slot s = (Slot) k.attachment();
+                        if (k.isWritable()) { send(s, sel); continue; }
+                        if (!receive(s, t)) continue;
+                        if (warm > 0 && --warm == 0) { measuring = true; s0 = System.nanoTime(); deadline = s0 + (long) (seconds * 1e9); }
+                        else if (measuring) done++;
+                        send(s, sel);
+                    }
+                    if (measuring && System.nanoTime() >= deadline) break;
+                }
+                count[0] = done;
+                return done / ((System.nanoTime() - s0) / 1e9);
+            } finally {
+                for (Slot s : slots) s.ch.close();
+            }
+        }
+
+        /** Writes (the rest of) the request; waits for writability only when the socket buffer is full. */
+        static void send(Slot s, Selector sel) throws IOException {
+            s.ch.write(s.out);
+            if (s.out.hasRemaining()) { s.ch.register(sel, SelectionKey.OP_WRITE, s); return; }
+            s.out.rewind();
+            s.ch.register(sel, SelectionKey.OP_READ, s);
+        }
+
+        /** Reads what is there; true once a whole response (status 200, Content-Length body) has arrived. */
+        static boolean receive(Slot s, Target t) throws IOException {
+            java.nio.ByteBuffer in = s.in;
+            if (s.ch.read(in) < 0) throw new EOFException(t.name() + " closed the connection");
+            in.flip();
+            if (s.bodyLeft < 0) {
+                int end = headEnd(in);
+                if (end < 0) { in.compact(); return false; }
+                long length = -1; int status = -1;
+                int lineStart = in.position();
+                for (int i = in.position(); i < end; i++) {
+                    if (in.get(i) != '\n') continue;
+                    String line = latin1(in, lineStart, i).trim();
+                    if (status < 0) status = Integer.parseInt(line.substring(9, 12));
+                    else if (line.regionMatches(true, 0, "content-length:", 0, 15)) length = Long.parseLong(line.substring(15).trim());
+                    lineStart = i + 1;
+                }
+                if (status != 200) throw new IOException(t.name() + " answered " + status);
+                if (length < 0) throw new IOException(t.name() + ": no content-length");
+                in.position(end);
+                s.bodyLeft = length;
+            }
+            int k = (int) Math.min(s.bodyLeft, in.remaining());
+            in.position(in.position() + k);
+            s.bodyLeft -= k;
+            in.compact();
+            if (s.bodyLeft > 0) return false;
+            if (in.position() != 0) throw new IOException(t.name() + " sent bytes after the response");
+            s.bodyLeft = -1;
+            return true;
+        }
+
+        /** Position just after the blank line ending the head, or -1. */
+        static int headEnd(java.nio.ByteBuffer b) {
+            for (int i = b.position() + 3; i < b.limit(); i++) {
+                if (b.get(i) == '\n' && b.get(i - 1) == '\r' && b.get(i - 2) == '\n' && b.get(i - 3) == '\r') return i + 1;
+            }
+            return -1;
+        }
+
+        static String latin1(java.nio.ByteBuffer b, int from, int to) {
+            byte[] a = new byte[to - from];
+            b.get(from, a);
+            return new String(a, StandardCharsets.ISO_8859_1);
+        }
     }
 
     static long statusKb(long pid, String field) throws IOException {

@@ -28,9 +28,10 @@ guard_port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0))
 admin_port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 "$root/airlock" --version >/dev/null   # builds the distribution if needed, outside the measurement
 # GUARD_JAVA_OPTS: extra JVM flags for the guard, e.g. -XX:StartFlightRecording=filename=guard.jfr,settings=profile
+# GUARD_ARGS: extra guard options, e.g. --event-loops 1; BENCH_CLIENT=threads: the blocking thread-per-connection client
 # The guard runs as it does as a role and under ./airlock proxy: C2 and the scanner's vector prefilter.
 BENCH_TOKEN=$token "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Xmx512m ${GUARD_JAVA_OPTS:-} -jar "$root/airlock-cli/target/airlock-cli.jar" \
-  proxy --policy "$work/policy.json" --ca-dir "$work/ca" --audit "$work/audit.jsonl" --listen "127.0.0.1:$guard_port" --admin-port "$admin_port" 2> "$work/guard.log" &
+  proxy --policy "$work/policy.json" --ca-dir "$work/ca" --audit "$work/audit.jsonl" --listen "127.0.0.1:$guard_port" --admin-port "$admin_port" ${GUARD_ARGS:-} 2> "$work/guard.log" &
 guard_pid=$!
 pids+=($guard_pid)
 mitm_port=0

@@ -137,15 +137,16 @@ final class EngineStream implements ScanStream {
     }
 
     /**
-     * Scans all of {@code data} (at most one segment) as if written in one chunk and finished, reading it in place:
-     * with one segment nothing is ever dropped or shifted, so the caller's array is never written to.
+     * Scans {@code data[0, length)} (at most one segment) as if written in one chunk and finished, reading it in
+     * place: with one segment nothing is ever dropped or shifted, so the caller's array is never written to.
      */
-    ScanResult scanWhole(byte[] data) {
-        if (received != 0 || finished || data.length > SEGMENT || data.length > engine.limits.maxBytes()) {
+    ScanResult scanWhole(byte[] data, int length) {
+        Objects.checkFromIndexSize(0, length, data.length);
+        if (received != 0 || finished || length > SEGMENT || length > engine.limits.maxBytes()) {
             throw new IllegalStateException("scanWhole on a used stream or an input over one segment");
         }
         buf = data;
-        len = data.length;
+        len = length;
         received = len;
         return finish();
     }

@@ -49,14 +49,20 @@ public final class Scanner {
 
     /** Scans {@code data}; {@code path} (nullable) is reported in findings and checked against path allowlists. */
     public ScanResult scan(byte[] data, String path) {
-        if (data.length <= EngineStream.SEGMENT && data.length <= limits.maxBytes()) {
+        return scan(data, data.length, path);
+    }
+
+    /** Scans {@code data[0, length)}: for a caller that fills a reused buffer. */
+    public ScanResult scan(byte[] data, int length, String path) {
+        Objects.checkFromIndexSize(0, length, data.length);
+        if (length <= EngineStream.SEGMENT && length <= limits.maxBytes()) {
             // Small enough to be one segment: scanned in place, without copying into the stream's buffer.
-            return new EngineStream(engine, path).scanWhole(data);
+            return new EngineStream(engine, path).scanWhole(data, length);
         }
         try (ScanStream stream = open(path)) {
             // Fed in pieces so the engine's buffer, not the caller's array size, bounds the working set.
-            for (int at = 0; at < data.length; at += EngineStream.SEGMENT) {
-                stream.write(data, at, Math.min(EngineStream.SEGMENT, data.length - at));
+            for (int at = 0; at < length; at += EngineStream.SEGMENT) {
+                stream.write(data, at, Math.min(EngineStream.SEGMENT, length - at));
             }
             return stream.finish();
         }

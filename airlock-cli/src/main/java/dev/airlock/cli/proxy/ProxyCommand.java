@@ -8,6 +8,7 @@ import dev.airlock.proxy.policy.PolicyException;
 import dev.airlock.proxy.policy.PolicyLoader;
 import dev.airlock.proxy.policy.SecretSource;
 import dev.airlock.proxy.tls.CertificateAuthority;
+import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -72,6 +73,10 @@ public final class ProxyCommand implements Callable<Integer> {
             + "use on the metered hosts; once spent, further LLM requests get 429 (rule budget:tokens). 0 = unlimited.")
     long tokenBudget;
 
+    @Option(names = "--event-loops", defaultValue = "0", description = "Netty event-loop threads serving connections "
+            + "(0 = one per CPU); requests up to 64 KB are inspected on them")
+    int eventLoops;
+
     @Option(names = "--metered-host", description = "an LLM API host whose responses are metered for token usage "
             + "(repeatable; default api.anthropic.com and api.openai.com)")
     java.util.List<String> meteredHosts;
@@ -104,6 +109,13 @@ public final class ProxyCommand implements Callable<Integer> {
                     err.println(d.summary());
                     appendDenial(d.summary());
                 });
+        if (eventLoops < 0) {
+            err.println("airlock proxy: --event-loops must be >= 0");
+            return 2;
+        }
+        if (eventLoops > 0) {
+            b.eventLoopThreads(eventLoops);
+        }
         if (tokenBudget < 0) {
             err.println("airlock proxy: --token-budget must be >= 0");
             return 2;
@@ -155,6 +167,11 @@ public final class ProxyCommand implements Callable<Integer> {
         }
         if (loaded.sessions().isEmpty() && control == null) {
             err.println("airlock proxy: warning: the policy declares no sessions; every request will get 407");
+        }
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // Leak tracking keeps a stack trace of a sample of buffers, on the request path; the tests run with it on
+            // (Netty's default) to catch a leak, the running guard does not pay for it. -Dio.netty.leakDetection.level wins.
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
         EgressGuard guard = b.build().start();
         GuardControlServer controlServer = control == null ? null

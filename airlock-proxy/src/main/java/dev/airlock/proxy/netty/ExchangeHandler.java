@@ -11,7 +11,6 @@ import dev.airlock.proxy.audit.AuditPaths;
 import dev.airlock.proxy.audit.AuditRecord;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,10 +18,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
@@ -160,13 +162,15 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (st.tunnel == null) {
             st.lastDestination = d;
         }
-        FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(r.method()),
-                r.target(), Unpooled.wrappedBuffer(r.body()));
+        HttpHeaders headers = new DefaultHttpHeaders();
         String hostHeader = d.port() == ("https".equals(r.scheme()) ? 443 : 80) ? d.host().value() : d.host().value() + ":" + d.port();
-        out.headers().set(HttpHeaderNames.HOST, hostHeader);
+        headers.set(HttpHeaderNames.HOST, hostHeader);
         for (Header h : r.headers()) {
-            out.headers().add(h.name(), h.value());
+            headers.add(h.name(), h.value());
         }
+        // A pooled direct buffer: the epoll transport would copy a heap buffer into a fresh direct one on every write.
+        FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(r.method()), r.target(),
+                ctx.alloc().directBuffer(r.body().length).writeBytes(r.body()), headers, EmptyHttpHeaders.INSTANCE);
         if (st.webSocket) {
             // Extensions are dropped so no compression is negotiated: the guard scans frame payloads as sent.
             out.headers().remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);

@@ -176,7 +176,9 @@ final class RequestHeadGate extends ChannelInboundHandlerAdapter {
             return;
         }
         String host = req.headers().get(HttpHeaderNames.HOST);
-        if (host != null && !hostMatches(host, a.host(), a.port(), 80)) {
+        // A Host byte-identical to the URL's authority (what clients send) names the same host and port: the
+        // authority parsed above, so parsing it again (IDN and all) could only agree.
+        if (host != null && !host.equals(authority) && !hostMatches(host, a.host(), a.port(), 80)) {
             refuse(ctx, Deny.network("Host header does not match the request URL", "host-mismatch",
                     "send the same host in the URL and the Host header"), requestId, req.method().name(), -1, target);
             return;
