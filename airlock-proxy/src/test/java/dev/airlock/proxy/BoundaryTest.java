@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +56,28 @@ class BoundaryTest {
                 + "Content-Length: 5\r\nConnection: close\r\n\r\nhello");
         assertThat(r).startsWith("HTTP/1.1 200");
         assertThat(f.http.received.poll(5, TimeUnit.SECONDS).bodyText()).isEqualTo("hello");
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredOneAtATimeInOrder() throws Exception {
+        // Four requests in one write: the first is slow upstream, so the others are decoded while it is in flight.
+        // Each must be judged on its own head (the third carries a secret), the answers must come back in order, and
+        // the refusal closes the connection, so the fourth is never forwarded.
+        String head = " HTTP/1.1\r\nHost: api.test:" + f.http.port() + "\r\n" + auth;
+        String r = f.raw("GET " + url("api.test") + "/slow?ms=300" + head + "\r\n"
+                + "GET " + url("api.test") + "/second" + head + "\r\n"
+                + "POST " + url("api.test") + "/third" + head + "Content-Length: 30\r\n\r\n"
+                + "{\"aws\":\"" + GuardFixture.AWS_KEY + "\"}"
+                + "GET " + url("api.test") + "/fourth" + head + "\r\n");
+        List<String> statuses = new ArrayList<>();
+        for (int i = r.indexOf("HTTP/1.1 "); i >= 0; i = r.indexOf("HTTP/1.1 ", i + 1)) {
+            statuses.add(r.substring(i + 9, i + 12));
+        }
+        assertThat(statuses).as("guard answered:%n%s", r).containsExactly("200", "200", "403");
+        assertThat(r.substring(r.indexOf("HTTP/1.1 403"))).contains("aws-access-key-id");
+        assertThat(f.http.received.poll(5, TimeUnit.SECONDS).uri()).isEqualTo("/slow?ms=300");
+        assertThat(f.http.received.poll(5, TimeUnit.SECONDS).uri()).isEqualTo("/second");
+        assertThat(f.http.received).isEmpty();
     }
 
     @Test

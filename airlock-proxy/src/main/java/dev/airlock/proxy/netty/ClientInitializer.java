@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,7 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
                 .addLast("idle-close", new IdleCloser(st))
                 .addLast("deadline", new RequestDeadline(g.requestTimeout().toMillis()))
                 .addLast("codec", codec(g))
+                .addLast("one-at-a-time", new FlowControlHandler())
                 .addLast("gate", new RequestHeadGate(g, st))
                 .addLast("aggregator", aggregator(g, st))
                 .addLast("exchange", new ExchangeHandler(g, st));

@@ -64,13 +64,15 @@ final class TunnelSwitch {
         p.addAfter("codec", "tls-gate", new TlsRecordGate(g, st));
         p.addAfter("tls-gate", "sni", new SniHandler(certificates));
         p.addAfter("sni", "https-codec", ClientInitializer.codec(g));
-        p.addAfter("https-codec", "https-gate", new RequestHeadGate(g, st));
+        p.addAfter("https-codec", "https-one-at-a-time", new io.netty.handler.flow.FlowControlHandler());
+        p.addAfter("https-one-at-a-time", "https-gate", new RequestHeadGate(g, st));
         p.addAfter("https-gate", "https-aggregator", ClientInitializer.aggregator(g, st));
         p.addAfter("https-aggregator", "https-exchange", new ExchangeHandler(g, st));
         p.remove("gate");
         p.remove("aggregator");
         p.remove("exchange");
         p.remove("codec");
+        p.remove("one-at-a-time");
         gateCtx.channel().config().setAutoRead(true);
     }
 

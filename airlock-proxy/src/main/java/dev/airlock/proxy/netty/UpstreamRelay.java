@@ -124,8 +124,9 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
         if (!e.head().keepAlive()) {
             done.addListener(ChannelFutureListener.CLOSE);
         } else {
+            // Turning auto-read back on issues the one read that lets the flow-control handler hand over the next
+            // pipelined request; an extra read() here would hand over a further one while this one is in flight.
             e.client().channel().config().setAutoRead(true);
-            e.client().read();
         }
     }
 

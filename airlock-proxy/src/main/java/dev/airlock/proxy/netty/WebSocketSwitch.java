@@ -19,7 +19,8 @@ import java.util.List;
  */
 final class WebSocketSwitch {
     private static final List<String> CLIENT_HTTP = List.of("deadline", "gate", "aggregator", "exchange",
-            "https-gate", "https-aggregator", "https-exchange", "codec", "https-codec");
+            "https-gate", "https-aggregator", "https-exchange", "codec", "https-codec",
+            "one-at-a-time", "https-one-at-a-time");
 
     private WebSocketSwitch() {
     }
