@@ -250,9 +250,8 @@ final class EngineStream implements ScanStream {
                 if (!rule.hitFilter().admits(data, end, len)) {
                     continue;
                 }
-                int max = rule.maxLength();
-                int ws = Math.max(lower, start - max - 1);
-                int we = Math.min(len, start + max + 1);
+                int ws = Math.max(lower, start - rule.maxKeywordOffset() - 1);
+                int we = Math.min(len, start + rule.maxLength() + 1);
                 int[] w = windows[r];
                 int c = counts[r];
                 if (c > 0 && ws >= w[c - 2] && ws <= w[c - 1]) {
@@ -572,11 +571,13 @@ final class EngineStream implements ScanStream {
         int at = 0;
         for (Pending p : fresh) {
             int target = (int) (p.offset - bufAbs);
-            for (; at < target; at++) {
-                if (buf[at] == '\n') {
-                    line++;
-                    lineStart = bufAbs + at + 1;
+            if (target > at) {
+                line += engine.prefilter.countLineFeeds(buf, at, target);
+                int lf = lastLineFeed(at, target);
+                if (lf >= 0) {
+                    lineStart = bufAbs + lf + 1;
                 }
+                at = target;
             }
             p.line = line;
             p.column = p.offset - lineStart + 1;
@@ -585,6 +586,16 @@ final class EngineStream implements ScanStream {
             }
         }
         newSince = pending.size();
+    }
+
+    /** The last line feed in {@code buf[from, to)}, or -1. */
+    private int lastLineFeed(int from, int to) {
+        for (int i = to - 1; i >= from; i--) {
+            if (buf[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private boolean lineContainsSuppression(int at) {
@@ -612,11 +623,10 @@ final class EngineStream implements ScanStream {
         if (keepFrom <= 0) {
             return;
         }
-        for (int i = 0; i < keepFrom; i++) {
-            if (buf[i] == '\n') {
-                linesBefore++;
-                lineStartAbs = bufAbs + i + 1;
-            }
+        linesBefore += engine.prefilter.countLineFeeds(buf, 0, keepFrom);
+        int lf = lastLineFeed(0, keepFrom);
+        if (lf >= 0) {
+            lineStartAbs = bufAbs + lf + 1;
         }
         System.arraycopy(buf, keepFrom, buf, 0, len - keepFrom);
         len -= keepFrom;

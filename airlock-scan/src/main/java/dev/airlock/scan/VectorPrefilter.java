@@ -53,7 +53,6 @@ final class VectorPrefilter implements Prefilter {
     @Override
     public void scan(byte[] data, int lower, int from, int len, LayerEvents out) {
         out.clear();
-        byte[] lanes = out.lanes;
         int carry = 0;
         final ByteVector low0 = low[0], low1 = low[1], low2 = low[2], low3 = low[3];
         final ByteVector high0 = high[0], high1 = high[1], high2 = high[2], high3 = high[3];
@@ -70,13 +69,9 @@ final class VectorPrefilter implements Prefilter {
                     .or(v0.compare(VectorOperators.EQ, (byte) '%')).toLong();
             long alphabetBits = v0.selectFrom(alphaLow, alphaHigh).compare(VectorOperators.NE, 0)
                     .and(v0.compare(VectorOperators.GE, (byte) 0)).toLong();
-            if (candidateBits != 0) {
-                candidates.intoArray(lanes, 0);
-                do {
-                    int j = Long.numberOfTrailingZeros(candidateBits);
-                    verify(data, i + j, lanes[j] & 0xFF, from, len, out);
-                    candidateBits &= candidateBits - 1;
-                } while (candidateBits != 0);
+            while (candidateBits != 0) {
+                anchors.hitsAt(data, i + Long.numberOfTrailingZeros(candidateBits), from, len, out);
+                candidateBits &= candidateBits - 1;
             }
             while (triggerBits != 0) {
                 out.trigger(i + Long.numberOfTrailingZeros(triggerBits));
@@ -91,30 +86,23 @@ final class VectorPrefilter implements Prefilter {
                 buckets &= anchors.table[p][data[j + p] & 0xFF];
             }
             if (buckets != 0) {
-                verify(data, j, buckets, from, len, out);
+                anchors.hitsAt(data, j, from, len, out);
             }
         }
         ScalarPrefilter.regions(data, i, len, carry, out);
     }
 
-    private void verify(byte[] data, int at, int buckets, int from, int len, LayerEvents out) {
-        // The anchor itself first: one int compare rules out most of a bucket's keywords.
-        int word = KeywordAnchors.foldedWord(data, at, len);
-        int[] anchorWord = anchors.anchorWord;
-        int[] anchorMask = anchors.anchorMask;
-        do {
-            int b = Integer.numberOfTrailingZeros(buckets);
-            for (int k : anchors.bucketKeywords[b]) {
-                if ((word & anchorMask[k]) != anchorWord[k]) {
-                    continue;
-                }
-                int start = at - anchors.anchorOffset[k];
-                if (start >= from && anchors.matchesAt(data, start, len, k)) {
-                    out.hit(k, start);
-                }
-            }
-            buckets &= buckets - 1;
-        } while (buckets != 0);
+    @Override
+    public int countLineFeeds(byte[] data, int from, int to) {
+        int n = 0;
+        int i = from;
+        for (; i + LANES <= to; i += LANES) {
+            n += ByteVector.fromArray(SPECIES, data, i).compare(VectorOperators.EQ, (byte) '\n').trueCount();
+        }
+        for (; i < to; i++) {
+            n += data[i] == '\n' ? 1 : 0;
+        }
+        return n;
     }
 
     /**
