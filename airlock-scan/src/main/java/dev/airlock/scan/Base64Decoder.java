@@ -104,23 +104,24 @@ final class Base64Decoder implements LayerDecoder {
         int kinds = 0;
         long nonText = 0;
         int d = 0;
-        int i = start;
-        boolean compressed = false;
-        if (i < stop) {
-            kinds = sextets(data, i);
-            d = group(data, i, o, 0);
-            i += 4;
-            compressed = CompressedDecoder.isCompressed(o, 0, length);
-            nonText = NON_TEXT[o[0] & 0xFF] + NON_TEXT[o[1] & 0xFF] + NON_TEXT[o[2] & 0xFF];
-        }
-        // Once more than a tenth of the length is non-text, only a compressed region can still be kept.
-        long giveUp = compressed ? Long.MAX_VALUE : length;
-        for (; i < stop; i += 4) {
-            kinds |= sextets(data, i);
-            d = group(data, i, o, d);
-            nonText += NON_TEXT[o[d - 3] & 0xFF] + NON_TEXT[o[d - 2] & 0xFF] + NON_TEXT[o[d - 1] & 0xFF];
+        long giveUp = length; // past a tenth of the length in non-text bytes, only a compressed region is kept
+        for (int i = start; i < stop; i += 4) {
+            int a = VALUE[data[i] & 0xFF];
+            int b = VALUE[data[i + 1] & 0xFF];
+            int c = VALUE[data[i + 2] & 0xFF];
+            int e = VALUE[data[i + 3] & 0xFF];
+            kinds |= a | b | c | e;
+            int bits = (a & 63) << 18 | (b & 63) << 12 | (c & 63) << 6 | (e & 63);
+            o[d] = (byte) (bits >> 16);
+            o[d + 1] = (byte) (bits >> 8);
+            o[d + 2] = (byte) bits;
+            d += 3;
+            nonText += NON_TEXT[bits >>> 16] + NON_TEXT[(bits >>> 8) & 0xFF] + NON_TEXT[bits & 0xFF];
             if (nonText * 10 > giveUp) {
-                return -1;
+                if (!CompressedDecoder.isCompressed(o, 0, length)) {
+                    return -1;
+                }
+                giveUp = Long.MAX_VALUE;
             }
         }
         if (len % 4 != 0) {
@@ -136,27 +137,11 @@ final class Base64Decoder implements LayerDecoder {
                 o[d++] = (byte) (bits >> 8);
                 nonText += NON_TEXT[o[d - 1] & 0xFF];
             }
-            if (d <= 3) {
-                compressed = CompressedDecoder.isCompressed(o, 0, length);
-            }
         }
         if (kinds < 0 || (kinds & (STANDARD_ONLY | URL_ONLY)) == (STANDARD_ONLY | URL_ONLY)) {
             return -1; // not base64, or both alphabets mixed
         }
-        return compressed || nonText * 10 <= length ? length : -1;
-    }
-
-    private static int sextets(byte[] data, int i) {
-        return VALUE[data[i] & 0xFF] | VALUE[data[i + 1] & 0xFF] | VALUE[data[i + 2] & 0xFF] | VALUE[data[i + 3] & 0xFF];
-    }
-
-    private static int group(byte[] data, int i, byte[] o, int d) {
-        int bits = (VALUE[data[i] & 0xFF] & 63) << 18 | (VALUE[data[i + 1] & 0xFF] & 63) << 12
-                | (VALUE[data[i + 2] & 0xFF] & 63) << 6 | (VALUE[data[i + 3] & 0xFF] & 63);
-        o[d] = (byte) (bits >> 16);
-        o[d + 1] = (byte) (bits >> 8);
-        o[d + 2] = (byte) bits;
-        return d + 3;
+        return nonText * 10 <= length || CompressedDecoder.isCompressed(o, 0, length) ? length : -1;
     }
 
     /** At least 90 % of the bytes are printable ASCII, tab, line ends or non-ASCII (UTF-8 text). */

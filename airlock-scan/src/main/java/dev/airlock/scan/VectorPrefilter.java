@@ -79,17 +79,64 @@ final class VectorPrefilter implements Prefilter {
             }
             carry = runs(alphabetBits, i, carry, out);
         }
-        // The last bytes (fewer than a block plus the anchor width): table by table, byte by byte.
-        for (int j = i; j < len; j++) {
-            int buckets = 0xFF;
-            for (int p = 0; p < WIDTH && j + p < len; p++) {
-                buckets &= anchors.table[p][data[j + p] & 0xFF];
+        // The last bytes (fewer than a block plus the anchor width; all of a short decoded layer): the same steps
+        // with masked loads, which read 0 past the end. A 0 there can only drop candidates whose anchor would
+        // reach past the end (at anchor positions beyond an anchor's length every byte is allowed), and is neither
+        // a trigger nor in the alphabet, so runs end at the layer's end.
+        for (; i < len; i += LANES) {
+            int n = Math.min(LANES, len - i);
+            long lanes = n == LANES ? -1L : (1L << n) - 1;
+            ByteVector v0 = ByteVector.fromArray(SPECIES, data, i, SPECIES.indexInRange(i, len));
+            ByteVector candidates = v0.selectFrom(low0, high0)
+                    .and(ByteVector.fromArray(SPECIES, data, i + 1, SPECIES.indexInRange(i + 1, len)).selectFrom(low1, high1))
+                    .and(ByteVector.fromArray(SPECIES, data, i + 2, SPECIES.indexInRange(i + 2, len)).selectFrom(low2, high2))
+                    .and(ByteVector.fromArray(SPECIES, data, i + 3, SPECIES.indexInRange(i + 3, len)).selectFrom(low3, high3));
+            long candidateBits = candidates.compare(VectorOperators.NE, 0).toLong() & lanes;
+            long triggerBits = v0.compare(VectorOperators.EQ, (byte) '\\')
+                    .or(v0.compare(VectorOperators.EQ, (byte) '%')).toLong() & lanes;
+            long alphabetBits = v0.selectFrom(alphaLow, alphaHigh).compare(VectorOperators.NE, 0)
+                    .and(v0.compare(VectorOperators.GE, (byte) 0)).toLong() & lanes;
+            while (candidateBits != 0) {
+                anchors.hitsAt(data, i + Long.numberOfTrailingZeros(candidateBits), from, len, out);
+                candidateBits &= candidateBits - 1;
             }
-            if (buckets != 0) {
-                anchors.hitsAt(data, j, from, len, out);
+            while (triggerBits != 0) {
+                out.trigger(i + Long.numberOfTrailingZeros(triggerBits));
+                triggerBits &= triggerBits - 1;
             }
+            carry = lastRuns(alphabetBits, i, n, carry, len, out);
         }
-        ScalarPrefilter.regions(data, i, len, carry, out);
+    }
+
+    /**
+     * Like {@link #runs} for a block of which only the first {@code n} lanes are input, near the layer's end: a
+     * run is emitted if it is long enough or ends at {@code len - 2} or later; returns the length of a run that
+     * reaches the block's last valid lane without reaching the layer's end.
+     */
+    private static int lastRuns(long bits, int base, int n, int carry, int len, LayerEvents out) {
+        int s = 0;
+        int start = base - carry;
+        boolean open = carry > 0;
+        while (s < n) {
+            if (!open) {
+                long rest = bits >>> s;
+                if (rest == 0) {
+                    return 0;
+                }
+                s += Long.numberOfTrailingZeros(rest);
+                start = base + s;
+                open = true;
+            }
+            long rest = ~(bits >>> s);
+            int e = Math.min(n, s + (rest == 0 ? LANES - s : Long.numberOfTrailingZeros(rest)));
+            if (e == n && base + n < len) {
+                return base + n - start; // continues in the next block
+            }
+            ScalarPrefilter.run(start, base + e, len, out);
+            open = false;
+            s = e;
+        }
+        return 0;
     }
 
     @Override
