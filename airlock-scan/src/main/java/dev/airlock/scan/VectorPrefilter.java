@@ -64,20 +64,8 @@ final class VectorPrefilter implements Prefilter {
                     .and(ByteVector.fromArray(SPECIES, data, i + 1).selectFrom(low1, high1))
                     .and(ByteVector.fromArray(SPECIES, data, i + 2).selectFrom(low2, high2))
                     .and(ByteVector.fromArray(SPECIES, data, i + 3).selectFrom(low3, high3));
-            long candidateBits = candidates.compare(VectorOperators.NE, 0).toLong();
-            long triggerBits = v0.compare(VectorOperators.EQ, (byte) '\\')
-                    .or(v0.compare(VectorOperators.EQ, (byte) '%')).toLong();
-            long alphabetBits = v0.selectFrom(alphaLow, alphaHigh).compare(VectorOperators.NE, 0)
-                    .and(v0.compare(VectorOperators.GE, (byte) 0)).toLong();
-            while (candidateBits != 0) {
-                anchors.hitsAt(data, i + Long.numberOfTrailingZeros(candidateBits), from, len, out);
-                candidateBits &= candidateBits - 1;
-            }
-            while (triggerBits != 0) {
-                out.trigger(i + Long.numberOfTrailingZeros(triggerBits));
-                triggerBits &= triggerBits - 1;
-            }
-            carry = runs(alphabetBits, i, carry, out);
+            emit(data, i, candidates.compare(VectorOperators.NE, 0).toLong(), triggers(v0), from, len, out);
+            carry = runs(alphabet(v0, alphaLow, alphaHigh), i, carry, out);
         }
         // The last bytes (fewer than a block plus the anchor width; all of a short decoded layer): the same steps
         // with masked loads, which read 0 past the end. A 0 there can only drop candidates whose anchor would
@@ -91,20 +79,29 @@ final class VectorPrefilter implements Prefilter {
                     .and(ByteVector.fromArray(SPECIES, data, i + 1, SPECIES.indexInRange(i + 1, len)).selectFrom(low1, high1))
                     .and(ByteVector.fromArray(SPECIES, data, i + 2, SPECIES.indexInRange(i + 2, len)).selectFrom(low2, high2))
                     .and(ByteVector.fromArray(SPECIES, data, i + 3, SPECIES.indexInRange(i + 3, len)).selectFrom(low3, high3));
-            long candidateBits = candidates.compare(VectorOperators.NE, 0).toLong() & lanes;
-            long triggerBits = v0.compare(VectorOperators.EQ, (byte) '\\')
-                    .or(v0.compare(VectorOperators.EQ, (byte) '%')).toLong() & lanes;
-            long alphabetBits = v0.selectFrom(alphaLow, alphaHigh).compare(VectorOperators.NE, 0)
-                    .and(v0.compare(VectorOperators.GE, (byte) 0)).toLong() & lanes;
-            while (candidateBits != 0) {
-                anchors.hitsAt(data, i + Long.numberOfTrailingZeros(candidateBits), from, len, out);
-                candidateBits &= candidateBits - 1;
-            }
-            while (triggerBits != 0) {
-                out.trigger(i + Long.numberOfTrailingZeros(triggerBits));
-                triggerBits &= triggerBits - 1;
-            }
-            carry = lastRuns(alphabetBits, i, n, carry, len, out);
+            emit(data, i, candidates.compare(VectorOperators.NE, 0).toLong() & lanes, triggers(v0) & lanes, from, len, out);
+            carry = lastRuns(alphabet(v0, alphaLow, alphaHigh) & lanes, i, n, carry, len, out);
+        }
+    }
+
+    private static long triggers(ByteVector v) {
+        return v.compare(VectorOperators.EQ, (byte) '\\').or(v.compare(VectorOperators.EQ, (byte) '%')).toLong();
+    }
+
+    private static long alphabet(ByteVector v, ByteVector alphaLow, ByteVector alphaHigh) {
+        return v.selectFrom(alphaLow, alphaHigh).compare(VectorOperators.NE, 0).and(v.compare(VectorOperators.GE, (byte) 0))
+                .toLong();
+    }
+
+    /** The keyword hits at the block's candidate positions and its triggers. */
+    private void emit(byte[] data, int base, long candidateBits, long triggerBits, int from, int len, LayerEvents out) {
+        while (candidateBits != 0) {
+            anchors.hitsAt(data, base + Long.numberOfTrailingZeros(candidateBits), from, len, out);
+            candidateBits &= candidateBits - 1;
+        }
+        while (triggerBits != 0) {
+            out.trigger(base + Long.numberOfTrailingZeros(triggerBits));
+            triggerBits &= triggerBits - 1;
         }
     }
 
