@@ -66,6 +66,8 @@ awk -v b="$subset_bytes" -v w="$s_wall" -v u="$s_user" -v s="$s_sys" -v w0="$s_w
   printf "secretlint corpus=java.base/java bytes=%d wall_s=%.2f cpu_s=%.2f MBps=%.2f MB_per_cpu_s=%.2f\n", b, w, cpu, mb / w, mb / cpu
   printf "secretlint start-up alone (empty file): wall_s=%.2f cpu_s=%.2f; without it: MBps=%.2f MB_per_cpu_s=%.2f\n", w0, cpu0, mb / (w - w0), mb / (cpu - cpu0)
   printf "ratio airlock/secretlint on the same subset: wall %.0fx (%.0fx without Node start-up), CPU %.0fx (%.0fx)\n", a / (mb / w), a / (mb / (w - w0)), ac / (mb / cpu), ac / (mb / (cpu - cpu0))
+  # The issue asks for >= 1000x, anchored on "secretlint ~0.4 MB/s"; say what 1000x of the secretlint measured here is.
+  printf "1000x secretlint would be: %.0f MB/s wall (%.0f without Node start-up), %.0f MB per CPU-second\n", 1000 * mb / w, 1000 * mb / (w - w0), 1000 * mb / (cpu - cpu0)
 }'
 
 if [ "${1:-}" = "--jmh" ]; then

@@ -18,10 +18,11 @@ public final class ScanThroughput {
         String kind = args[0];
         List<byte[]> inputs = kind.equals("dir") ? Corpus.files(Path.of(args[1]))
                 : List.of(Corpus.synthetic(Integer.parseInt(args[1]) * 1_000_000, 42));
-        // The default 30 s per-scan limit is a safety bound for untrusted input; one 100 MB scan on a loaded shared
-        // machine can exceed it, and an incomplete scan would not measure anything.
+        // The default per-scan limits (30 s wall clock, 10 s CPU) are safety bounds for untrusted input; one 100 MB
+        // scan on a loaded shared machine can exceed them, and an incomplete scan would not measure anything.
         Scanner scanner = Scanner.builder().rules(BenchRules.of(args[2]))
-                .limits(ScanLimits.DEFAULT.withMaxTime(java.time.Duration.ofMinutes(10))).build();
+                .limits(ScanLimits.DEFAULT.withMaxTime(java.time.Duration.ofMinutes(10))
+                        .withMaxCpuTime(java.time.Duration.ofMinutes(10))).build();
         int iterations = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         long bytes = inputs.stream().mapToLong(b -> b.length).sum();
         long findings = pass(scanner, inputs); // warm-up

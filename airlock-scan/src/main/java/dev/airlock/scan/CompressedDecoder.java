@@ -1,7 +1,6 @@
 package dev.airlock.scan;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
@@ -17,16 +16,17 @@ final class CompressedDecoder implements LayerDecoder {
         return "gzip";
     }
 
-    static boolean isCompressed(byte[] d, int i) {
-        return isGzip(d, i) || isZlib(d, i);
+    /** Whether {@code d[i, limit)} starts with gzip or zlib magic. */
+    static boolean isCompressed(byte[] d, int i, int limit) {
+        return isGzip(d, i, limit) || isZlib(d, i, limit);
     }
 
-    private static boolean isGzip(byte[] d, int i) {
-        return i + 3 <= d.length && (d[i] & 0xFF) == 0x1f && (d[i + 1] & 0xFF) == 0x8b && d[i + 2] == 8;
+    private static boolean isGzip(byte[] d, int i, int limit) {
+        return i + 3 <= limit && (d[i] & 0xFF) == 0x1f && (d[i + 1] & 0xFF) == 0x8b && d[i + 2] == 8;
     }
 
-    private static boolean isZlib(byte[] d, int i) {
-        if (i + 2 > d.length) {
+    private static boolean isZlib(byte[] d, int i, int limit) {
+        if (i + 2 > limit) {
             return false;
         }
         int cmf = d[i] & 0xFF;
@@ -38,25 +38,25 @@ final class CompressedDecoder implements LayerDecoder {
     @Override
     public long regionAround(byte[] data, int at, int floor, int limit) {
         // The member's end is unknown until inflated; claim everything available.
-        return isCompressed(data, at) ? LayerDecoder.pack(at, limit) : -1;
+        return isCompressed(data, at, limit) ? LayerDecoder.pack(at, limit) : -1;
     }
 
     @Override
-    public byte[] decode(byte[] data, int start, int end, int maxOutput) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream in = isGzip(data, start)
+    public int decode(byte[] data, int start, int end, int maxOutput, LayerBuffer out) {
+        int size = 0;
+        try (InputStream in = isGzip(data, start, end)
                 ? new GZIPInputStream(new ByteArrayInputStream(data, start, end - start))
                 : new InflaterInputStream(new ByteArrayInputStream(data, start, end - start))) {
-            byte[] buf = new byte[8192];
             int n;
-            while (out.size() < maxOutput && (n = in.read(buf, 0, Math.min(buf.length, maxOutput - out.size()))) > 0) {
-                out.write(buf, 0, n);
-            }
-            return out.size() == 0 ? null : out.toByteArray();
+            do {
+                byte[] o = out.ensure((int) Math.min(maxOutput, size + 8192L));
+                n = in.read(o, size, Math.min(o.length, maxOutput) - size);
+                size += Math.max(n, 0);
+            } while (n > 0 && size < maxOutput);
         } catch (IOException | RuntimeException e) {
             // Magic bytes by coincidence give nothing; a truncated stream still gives what inflated so far.
-            return out.size() == 0 ? null : out.toByteArray();
         }
+        return size == 0 ? -1 : size;
     }
 
     @Override

@@ -11,9 +11,10 @@ import java.util.Map;
  *
  * <p>Design notes. Every rule promises that each of its matches contains one of its keywords and is at most
  * {@link Rule#maxLength()} long. So a match containing a keyword occurrence at {@code h} lies within
- * {@code [h - maxLength, h + maxLength)}; the engine runs the rule's RE2 pattern only on that window widened by
- * one byte each side (so {@code \b} and anchors see real context), with overlapping windows of the same rule
- * merged. Inside a merged window the matcher walks matches left to right exactly as it would over the whole
+ * {@code [h - maxLength, h + maxLength)}, or {@code [h - maxKeywordOffset, h + maxLength)} when the rule knows
+ * its admitted keyword starts at most that far into a match; the engine runs the rule's RE2 pattern only on that
+ * window widened by one byte each side (so {@code \b} and anchors see real context), with overlapping windows of
+ * the same rule merged. Inside a merged window the matcher walks matches left to right exactly as it would over the whole
  * input, which is why the windowed engine reports what the reference path reports (property-tested).
  */
 final class Engine {

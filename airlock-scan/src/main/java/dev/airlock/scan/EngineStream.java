@@ -31,6 +31,7 @@ final class EngineStream implements ScanStream {
     private final String path;
     private final boolean[] active;
     private final long deadline;
+    private final long maxCpu;
 
     private byte[] buf = new byte[0]; // grown on the first write; scanWhole reads the caller's array instead
     private int len;
@@ -85,9 +86,10 @@ final class EngineStream implements ScanStream {
         }
     }
 
+    /** Thrown at a checkpoint past a time cap; unwinds the segment being processed. */
     private static final class TimeLimit extends RuntimeException {
-        TimeLimit() {
-            super("time limit", null, false, false);
+        TimeLimit(String reason) {
+            super(reason, null, false, false);
         }
     }
 
@@ -96,6 +98,7 @@ final class EngineStream implements ScanStream {
         this.path = path;
         this.active = engine.activeRules(path);
         this.deadline = System.nanoTime() + engine.limits.maxTime().toNanos();
+        this.maxCpu = engine.limits.maxCpuTime().toNanos();
         this.decoderResume = new long[engine.decoders.length];
         this.decoderForced = new long[engine.decoders.length];
         Arrays.fill(decoderForced, -1);
@@ -179,11 +182,21 @@ final class EngineStream implements ScanStream {
 
     private void process(boolean last) {
         try {
-            checkTime();
+            checkWallClock();
+            int bytes = len - processed;
+            // A step this large is worth the clock read that measures all of it; a small one starts being
+            // measured at its first checkpoint (unmeasured before that: at most one interval of work).
+            cpuAtStart = bytes >= CHECK_EVERY / 4 ? CpuClock.now() : CpuClock.UNREAD;
+            spend(bytes);
             int cutoff = scanLayer(buf, 0, processed, len, last, 0, null);
             processed = cutoff;
         } catch (TimeLimit e) {
-            incomplete = "scan exceeded its time limit of " + engine.limits.maxTime().toMillis() + " ms";
+            incomplete = e.getMessage();
+        } finally {
+            if (cpuAtStart != CpuClock.UNREAD) {
+                cpuSpent += CpuClock.now() - cpuAtStart;
+                cpuAtStart = CpuClock.UNREAD;
+            }
         }
         locate();
         if (!last) {
@@ -238,9 +251,8 @@ final class EngineStream implements ScanStream {
                 if (!rule.hitFilter().admits(data, end, len)) {
                     continue;
                 }
-                int max = rule.maxLength();
-                int ws = Math.max(lower, start - max - 1);
-                int we = Math.min(len, start + max + 1);
+                int ws = Math.max(lower, start - rule.maxKeywordOffset() - 1);
+                int we = Math.min(len, start + rule.maxLength() + 1);
                 int[] w = windows[r];
                 int c = counts[r];
                 if (c > 0 && ws >= w[c - 2] && ws <= w[c - 1]) {
@@ -273,7 +285,7 @@ final class EngineStream implements ScanStream {
                 Rule rule = engine.rules.get(r);
                 int c = mergeSorted(w, counts[r]);
                 for (int i = 0; i < c; i += 2) {
-                    checkTime();
+                    spend((long) (w[i + 1] - w[i]) * RE2_WEIGHT);
                     RuleMatcher.matchRegion(rule, text, w[i], w[i + 1], lower, len, m -> report(rule.id(), m.confidence(), data,
                             m.secretStart(), origin, Redaction.redact(m.secret()), Fingerprint.of(rule.id(), m.secret()),
                             "plain"));
@@ -290,6 +302,9 @@ final class EngineStream implements ScanStream {
     /** Per-depth working memory, reused for every layer of that depth so a scan allocates nothing per hit. */
     private static final class Scratch {
         final LayerEvents events = new LayerEvents();
+        /** The decoded bytes of the layer at this depth (unused at depth 0, which is the input). */
+        final LayerBuffer layer = new LayerBuffer();
+        final Regions regions = new Regions();
         final int[][] windows;
         final int[] counts;
         final int[] touched;
@@ -345,7 +360,34 @@ final class EngineStream implements ScanStream {
         return out;
     }
 
-    private record Region(int decoder, int start, int end) {
+    /** The encoded regions of one layer, visited in order of their start (ties: in the order found). */
+    private static final class Regions {
+        /** {@code start << 32 | index}: sorting these orders by start, ties by index. */
+        long[] order = new long[16];
+        int[] ends = new int[16];
+        byte[] decoders = new byte[16];
+        int count;
+
+        void add(int decoder, int start, int end) {
+            if (count == order.length) {
+                order = Arrays.copyOf(order, count * 2);
+                ends = Arrays.copyOf(ends, count * 2);
+                decoders = Arrays.copyOf(decoders, count * 2);
+            }
+            order[count] = ((long) start << 32) | count;
+            ends[count] = end;
+            decoders[count] = (byte) decoder;
+            count++;
+        }
+
+        void sort() {
+            for (int i = 1; i < count; i++) {
+                if (order[i] < order[i - 1]) {
+                    Arrays.sort(order, 0, count);
+                    return;
+                }
+            }
+        }
     }
 
     private static final int JSON = 0;
@@ -370,19 +412,16 @@ final class EngineStream implements ScanStream {
             donePercent = (int) Math.max(lower, Math.min(len, decoderResume[PERCENT] - bufAbs));
             doneBase64 = (int) Math.max(lower, Math.min(len, decoderResume[BASE64] - bufAbs));
         }
-        List<Region> regions = null;
+        Regions regions = scratch(depth).regions;
+        regions.count = 0;
         if (from == lower && (!top || bufAbs == 0)) {
             long r = decoders[COMPRESSED].regionAround(data, lower, lower, len);
             if (r >= 0) {
-                regions = new ArrayList<>();
-                regions.add(new Region(COMPRESSED, (int) (r >>> 32), (int) r));
+                regions.add(COMPRESSED, (int) (r >>> 32), (int) r);
             }
         }
-        if (events.triggerCount == 0 && events.runCount == 0 && regions == null) {
+        if (events.triggerCount == 0 && events.runCount == 0 && regions.count == 0) {
             return cutoff;
-        }
-        if (regions == null) {
-            regions = new ArrayList<>();
         }
         int b64Floor = Math.max(from, doneBase64);
         int[] triggers = events.triggers;
@@ -415,31 +454,33 @@ final class EngineStream implements ScanStream {
                 cutoff = Math.min(cutoff, s); // the region may continue: wait for more input
                 break;
             }
-            regions.add(new Region(d, s, e));
+            regions.add(d, s, e);
             if (d == JSON) {
                 doneJson = e;
             } else {
                 donePercent = e;
             }
         }
-        regions.sort(java.util.Comparator.comparingInt(Region::start));
-        for (Region region : regions) {
-            if (region.start >= cutoff) {
+        regions.sort();
+        for (int k = 0; k < regions.count; k++) {
+            int index = (int) regions.order[k];
+            int s = (int) (regions.order[k] >>> 32);
+            if (s >= cutoff) {
                 continue;
             }
-            LayerDecoder decoder = decoders[region.decoder];
-            int s = region.start;
-            int end = region.end;
+            int which = regions.decoders[index];
+            LayerDecoder decoder = decoders[which];
+            int end = regions.ends[index];
             int piece = Engine.MAX_REGION - Engine.MAX_REGION % decoder.alignment();
             if (top) {
-                decoderForced[region.decoder] = -1;
+                decoderForced[which] = -1;
             }
             while (s < end) {
                 int e = end - s > piece ? s + piece : end;
                 if (!last && e >= len && top) {
                     // The rest of an over-long region: continue it in the next segment.
-                    decoderForced[region.decoder] = bufAbs + s;
-                    decoderResume[region.decoder] = bufAbs + s;
+                    decoderForced[which] = bufAbs + s;
+                    decoderResume[which] = bufAbs + s;
                     cutoff = Math.min(cutoff, Math.max(from, s));
                     break;
                 }
@@ -447,28 +488,28 @@ final class EngineStream implements ScanStream {
                 s = e;
             }
             if (top && s >= end) {
-                decoderResume[region.decoder] = bufAbs + end;
+                decoderResume[which] = bufAbs + end;
             }
         }
         return cutoff;
     }
 
-    private int base64Run(byte[] data, int start, int end, int len, boolean last, int cutoff, List<Region> regions) {
+    private int base64Run(byte[] data, int start, int end, int len, boolean last, int cutoff, Regions regions) {
         if (!last && end >= len - 2 && end - start < Engine.MAX_REGION) {
             return Math.min(cutoff, start); // the run (or its padding) may continue: wait for more input
         }
         if (end - start < Base64Decoder.MIN_RUN) {
             return cutoff; // most runs are words: too short to hold an encoded credential
         }
-        long r = engine.decoders[BASE64].regionAround(data, start, start, len);
+        long r = Base64Decoder.regionOfRun(data, start, end, len);
         if (r >= 0) {
-            regions.add(new Region(BASE64, start, (int) r));
+            regions.add(BASE64, start, (int) r);
         }
         return cutoff;
     }
 
     private void decodeOne(LayerDecoder decoder, byte[] data, int s, int e, int depth, Origin origin) {
-        checkTime();
+        spend(e - s);
         if (incomplete != null && incomplete.startsWith("decoded")) {
             return;
         }
@@ -478,25 +519,31 @@ final class EngineStream implements ScanStream {
             return;
         }
         if (depth >= engine.limits.maxDecodeDepth()) {
-            byte[] probe = decoder.decode(data, s, Math.min(e, s + 4096), 4096);
-            if (probe != null) {
+            if (probe == null) {
+                probe = new LayerBuffer();
+            }
+            if (decoder.decode(data, s, Math.min(e, s + 4096), 4096, probe) >= 0) {
                 incomplete = "encodings nested deeper than " + engine.limits.maxDecodeDepth() + " layers";
             }
             return;
         }
         // One byte over the budget tells "exactly at the limit" from "cut at the limit".
-        byte[] decoded = decoder.decode(data, s, e, (int) Math.min(budget + 1, Integer.MAX_VALUE - 16));
-        if (decoded == null) {
+        LayerBuffer layer = scratch(depth + 1).layer;
+        int decoded = decoder.decode(data, s, e, (int) Math.min(budget + 1, Integer.MAX_VALUE - 16), layer);
+        if (decoded < 0) {
             return;
         }
-        if (decoded.length > budget) {
-            decoded = Arrays.copyOf(decoded, (int) budget);
+        if (decoded > budget) {
+            decoded = (int) budget;
             incomplete = "decoded content exceeds the limit of " + engine.limits.maxDecodedBytes() + " bytes";
         }
-        decodedBytes += decoded.length;
+        decodedBytes += decoded;
         Origin inner = origin == null ? new Origin(bufAbs + s, bufAbs + e, decoder.name()) : origin.then(decoder.name());
-        scanLayer(decoded, 0, 0, decoded.length, true, depth + 1, inner);
+        scanLayer(layer.bytes, 0, 0, decoded, true, depth + 1, inner);
     }
+
+    /** Where the decoder at the depth limit checks whether there is one more layer. */
+    private LayerBuffer probe;
 
     private void report(String ruleId, Confidence confidence, byte[] data, int start, Origin origin, String redacted,
                         String fingerprint, String encoding) {
@@ -525,11 +572,13 @@ final class EngineStream implements ScanStream {
         int at = 0;
         for (Pending p : fresh) {
             int target = (int) (p.offset - bufAbs);
-            for (; at < target; at++) {
-                if (buf[at] == '\n') {
-                    line++;
-                    lineStart = bufAbs + at + 1;
+            if (target > at) {
+                line += engine.prefilter.countLineFeeds(buf, at, target);
+                int lf = lastLineFeed(at, target);
+                if (lf >= 0) {
+                    lineStart = bufAbs + lf + 1;
                 }
+                at = target;
             }
             p.line = line;
             p.column = p.offset - lineStart + 1;
@@ -538,6 +587,16 @@ final class EngineStream implements ScanStream {
             }
         }
         newSince = pending.size();
+    }
+
+    /** The last line feed in {@code buf[from, to)}, or -1. */
+    private int lastLineFeed(int from, int to) {
+        for (int i = to - 1; i >= from; i--) {
+            if (buf[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private boolean lineContainsSuppression(int at) {
@@ -565,11 +624,10 @@ final class EngineStream implements ScanStream {
         if (keepFrom <= 0) {
             return;
         }
-        for (int i = 0; i < keepFrom; i++) {
-            if (buf[i] == '\n') {
-                linesBefore++;
-                lineStartAbs = bufAbs + i + 1;
-            }
+        linesBefore += engine.prefilter.countLineFeeds(buf, 0, keepFrom);
+        int lf = lastLineFeed(0, keepFrom);
+        if (lf >= 0) {
+            lineStartAbs = bufAbs + lf + 1;
         }
         System.arraycopy(buf, keepFrom, buf, 0, len - keepFrom);
         len -= keepFrom;
@@ -577,10 +635,47 @@ final class EngineStream implements ScanStream {
         bufAbs += keepFrom;
     }
 
-    private void checkTime() {
-        if (System.nanoTime() - deadline > 0) {
-            throw new TimeLimit();
+    /** Units of work between two readings of the clocks; a unit is about one byte examined or decoded. */
+    static final int CHECK_EVERY = 1 << 20;
+    /** RE2/J walks a window one NFA step per byte, tens of times slower than the prefilter's pass. */
+    private static final int RE2_WEIGHT = 32;
+
+    private long work;
+    private long nextCheck = CHECK_EVERY;
+    private long cpuSpent;        // CPU nanoseconds of finished processing steps
+    private long cpuAtStart = CpuClock.UNREAD; // thread CPU clock when the current step began (or its first checkpoint)
+
+    /** Counts {@code units} of work about to be done; past a cap, ends the step with {@link TimeLimit}. */
+    private void spend(long units) {
+        work += units;
+        if (work >= nextCheck) {
+            checkpoint();
         }
+    }
+
+    private void checkpoint() {
+        nextCheck = work + CHECK_EVERY;
+        checkWallClock();
+        long now = CpuClock.now();
+        if (now == CpuClock.UNREAD) {
+            return;
+        }
+        if (cpuAtStart == CpuClock.UNREAD) {
+            cpuAtStart = now;
+        } else if (cpuSpent + now - cpuAtStart > maxCpu) {
+            throw new TimeLimit("scan exceeded its CPU time limit of " + readable(engine.limits.maxCpuTime()));
+        }
+    }
+
+    private void checkWallClock() {
+        if (System.nanoTime() - deadline > 0) {
+            throw new TimeLimit("scan exceeded its time limit of " + readable(engine.limits.maxTime()));
+        }
+    }
+
+    private static String readable(java.time.Duration d) {
+        long nanos = d.toNanos();
+        return nanos % 1_000_000 == 0 ? nanos / 1_000_000 + " ms" : nanos % 1000 == 0 ? nanos / 1000 + " µs" : nanos + " ns";
     }
 
     /**

@@ -40,9 +40,10 @@ final class JsonStringDecoder implements LayerDecoder {
     }
 
     @Override
-    public byte[] decode(byte[] data, int start, int end, int maxOutput) {
+    public int decode(byte[] data, int start, int end, int maxOutput, LayerBuffer layer) {
         // Every escape decodes to at most as many bytes as it takes, so the output never outgrows the input.
-        Output out = new Output(new byte[Math.min(end - start, maxOutput)]);
+        int capacity = Math.min(end - start, maxOutput);
+        Output out = new Output(layer.ensure(capacity), capacity);
         boolean changed = false;
         for (int i = start; i < end && out.size < maxOutput; i++) {
             byte b = data[i];
@@ -61,7 +62,7 @@ final class JsonStringDecoder implements LayerDecoder {
                 case 'u' -> {
                     int cp = i + 4 < end ? hex4(data, i + 1) : -1;
                     if (cp < 0) {
-                        return null;
+                        return -1;
                     } else {
                         i += 4;
                         if (Character.isHighSurrogate((char) cp) && i + 6 < end && data[i + 1] == '\\'
@@ -77,25 +78,27 @@ final class JsonStringDecoder implements LayerDecoder {
                 }
                 case '"', '\\', '/' -> out.write(e);
                 default -> {
-                    return null; // not a JSON escape: this is not a JSON string, so do not guess
+                    return -1; // not a JSON escape: this is not a JSON string, so do not guess
                 }
             }
         }
-        return changed ? java.util.Arrays.copyOf(out.bytes, Math.min(out.size, maxOutput)) : null;
+        return changed ? Math.min(out.size, capacity) : -1;
     }
 
     /** UTF-8 of one code point; a lone surrogate becomes '?', as {@code String.getBytes(UTF_8)} does. */
     /** A byte sink without the locking and bounds growth of {@code ByteArrayOutputStream}; drops bytes past its end. */
     private static final class Output {
         final byte[] bytes;
+        final int capacity;
         int size;
 
-        Output(byte[] bytes) {
+        Output(byte[] bytes, int capacity) {
             this.bytes = bytes;
+            this.capacity = capacity;
         }
 
         void write(int b) {
-            if (size < bytes.length) {
+            if (size < capacity) {
                 bytes[size] = (byte) b;
             }
             size++;

@@ -13,13 +13,14 @@ import java.util.stream.IntStream;
  * {@value #BUCKETS} buckets whose anchors allow that byte there.
  *
  * <p>Design notes. A position {@code j} is a candidate when the AND over {@code p < WIDTH} of
- * {@code table[p][data[j + p]]} is non-zero; each set bit names a bucket, and every keyword of that bucket is
- * then compared in full at {@code j - anchorOffset}. Tables hold both ASCII cases of every letter, so the filter
- * is case-insensitive exactly like the keyword match ({@link #matchesAt}). The filter only has to be a necessary
- * condition: a keyword occurrence always sets its bucket's bit at its anchor. Which substring is the anchor and
- * which bucket it joins only changes how often the filter passes, so both are chosen by a fixed estimate of byte
- * frequencies in source code and text (rare bytes first, buckets grown greedily by the smallest increase in
- * estimated pass rate), never by the scanned data.
+ * {@code table[p][data[j + p]]} is non-zero. The bits only say "some anchor may be here" (on base64 text ~1 % of
+ * positions pass), so a candidate's case-folded bytes are then looked up, once per anchor length, in a hash of
+ * the anchors, and only keywords whose anchor is exactly there are compared in full at {@code j - anchorOffset}.
+ * Tables hold both ASCII cases of every letter, so the filter is case-insensitive exactly like the keyword match
+ * ({@link #matchesAt}). The filter only has to be a necessary condition: a keyword occurrence always sets its
+ * bucket's bit at its anchor. Which substring is the anchor and which bucket it joins only changes how often the
+ * filter passes, so both are chosen by a fixed estimate of byte frequencies in source code and text (rare bytes
+ * first, buckets grown greedily by the smallest increase in estimated pass rate), never by the scanned data.
  */
 final class KeywordAnchors {
     static final int WIDTH = 4;
@@ -27,22 +28,18 @@ final class KeywordAnchors {
 
     /** {@code table[p][b]}: buckets whose anchor allows byte {@code b} at anchor position {@code p}. */
     final byte[][] table = new byte[WIDTH][256];
-    /** {@code bucketKeywords[b]}: keyword ids in bucket {@code b}. */
-    final int[][] bucketKeywords = new int[BUCKETS][];
     /** Lower-case bytes of each keyword. */
     final byte[][] keywords;
     /** Offset of each keyword's anchor inside the keyword. */
     final int[] anchorOffset;
-    /** Each anchor's bytes, little-endian in an int (first byte lowest), and the mask of the bytes it has. */
+    /** Each anchor's bytes, little-endian in an int (first byte lowest). */
     final int[] anchorWord;
-    final int[] anchorMask;
 
     KeywordAnchors(List<String> keywords) {
         int n = keywords.size();
         this.keywords = new byte[n][];
         this.anchorOffset = new int[n];
         this.anchorWord = new int[n];
-        this.anchorMask = new int[n];
         int[] anchorLength = new int[n];
         double[] weight = new double[n];
         for (int k = 0; k < n; k++) {
@@ -64,7 +61,6 @@ final class KeywordAnchors {
             weight[k] = best;
             for (int p = 0; p < width; p++) {
                 anchorWord[k] |= (kw[anchorOffset[k] + p] & 0xFF) << (8 * p);
-                anchorMask[k] |= 0xFF << (8 * p);
             }
         }
         // Greedy bucketing: most frequent anchors first, each into the bucket whose estimated pass rate grows least.
@@ -103,15 +99,74 @@ final class KeywordAnchors {
                 }
             }
         }
+        indexAnchors(anchorLength);
         for (int b = 0; b < BUCKETS; b++) {
-            bucketKeywords[b] = buckets.get(b).stream().mapToInt(Integer::intValue).sorted().toArray();
-            for (int k : bucketKeywords[b]) {
+            for (int k : buckets.get(b)) {
                 for (int p = 0; p < WIDTH; p++) {
                     for (int v = 0; v < 256; v++) {
                         if (p >= anchorLength[k] || fold(v) == (this.keywords[k][anchorOffset[k] + p] & 0xFF)) {
                             table[p][v] |= (byte) (1 << b);
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /** Distinct anchor lengths, longest first. */
+    private int[] lengths;
+    /** Open addressing from (anchor length, anchor word) to the keywords with that anchor. */
+    private long[] slotKeys;
+    private int[][] slotKeywords;
+
+    private void indexAnchors(int[] anchorLength) {
+        int n = keywords.length;
+        lengths = java.util.Arrays.stream(anchorLength).distinct().boxed().sorted(Comparator.reverseOrder())
+                .mapToInt(Integer::intValue).toArray();
+        int size = Integer.highestOneBit(Math.max(4, n * 4) - 1) << 1;
+        slotKeys = new long[size];
+        slotKeywords = new int[size][];
+        for (int k = 0; k < n; k++) {
+            long key = anchorKey(anchorLength[k], anchorWord[k]);
+            int slot = slot(key);
+            while (slotKeywords[slot] != null && slotKeys[slot] != key) {
+                slot = (slot + 1) & (size - 1);
+            }
+            int[] old = slotKeywords[slot];
+            int[] list = old == null ? new int[1] : java.util.Arrays.copyOf(old, old.length + 1);
+            list[list.length - 1] = k;
+            slotKeys[slot] = key;
+            slotKeywords[slot] = list;
+        }
+    }
+
+    private static long anchorKey(int length, int word) {
+        return ((long) length << 32) | (word & (int) ((1L << (8 * length)) - 1) & 0xFFFFFFFFL);
+    }
+
+    private int slot(long key) {
+        return (int) ((key * 0x9E3779B97F4A7C15L) >>> (64 - Integer.numberOfTrailingZeros(slotKeys.length)));
+    }
+
+    /**
+     * Every occurrence of a keyword whose anchor is at {@code at}, starting at or after {@code from} and ending by
+     * {@code limit}, into {@code out}: one hash probe per anchor length instead of a compare per keyword of the
+     * candidate's buckets (a keyword's anchor equal to the bytes here implies its bucket's bit is set here).
+     */
+    void hitsAt(byte[] data, int at, int from, int limit, LayerEvents out) {
+        int word = foldedWord(data, at, limit);
+        for (int length : lengths) {
+            long key = anchorKey(length, word);
+            int mask = slotKeys.length - 1;
+            for (int slot = slot(key); slotKeywords[slot] != null; slot = (slot + 1) & mask) {
+                if (slotKeys[slot] == key) {
+                    for (int k : slotKeywords[slot]) {
+                        int start = at - anchorOffset[k];
+                        if (start >= from && matchesAt(data, start, limit, k)) {
+                            out.hit(k, start);
+                        }
+                    }
+                    break;
                 }
             }
         }

@@ -18,8 +18,11 @@ interface LayerDecoder {
      */
     long regionAround(byte[] data, int at, int floor, int limit);
 
-    /** Decodes {@code data[start, end)}; returns null when the region does not decode to something worth scanning. */
-    byte[] decode(byte[] data, int start, int end, int maxOutput);
+    /**
+     * Decodes {@code data[start, end)} into {@code out} (from index 0), at most {@code maxOutput} bytes; returns
+     * the decoded length, or -1 when the region does not decode to something worth scanning.
+     */
+    int decode(byte[] data, int start, int end, int maxOutput, LayerBuffer out);
 
     /** Granularity at which an over-long region may be cut into pieces. */
     int alignment();

@@ -17,8 +17,6 @@ final class LayerEvents {
     /** Pairs (start, end) of maximal base64-alphabet runs (clipped to the scanned range). */
     int[] runs = new int[64];
     int runCount;
-    /** Working memory of the vector prefilter: one block's candidate bucket masks. */
-    final byte[] lanes = new byte[64];
 
     void clear() {
         hitCount = 0;

@@ -32,10 +32,11 @@ final class PercentDecoder implements LayerDecoder {
     }
 
     @Override
-    public byte[] decode(byte[] data, int start, int end, int maxOutput) {
-        byte[] out = new byte[Math.min(end - start, maxOutput)];
+    public int decode(byte[] data, int start, int end, int maxOutput, LayerBuffer layer) {
+        int capacity = Math.min(end - start, maxOutput);
+        byte[] out = layer.ensure(capacity);
         int n = 0;
-        for (int i = start; i < end && n < out.length; i++) {
+        for (int i = start; i < end && n < capacity; i++) {
             if (data[i] == '%' && i + 2 < end) {
                 int hi = Character.digit(data[i + 1], 16);
                 int lo = Character.digit(data[i + 2], 16);
@@ -47,7 +48,7 @@ final class PercentDecoder implements LayerDecoder {
             }
             out[n++] = data[i];
         }
-        return java.util.Arrays.copyOf(out, n);
+        return n;
     }
 
     @Override

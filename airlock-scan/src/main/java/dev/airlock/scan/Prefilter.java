@@ -25,6 +25,12 @@ interface Prefilter {
      */
     void scan(byte[] data, int lower, int from, int len, LayerEvents out);
 
+    /**
+     * The number of line feeds in {@code data[from, to)}: line numbers of findings are counted over every byte
+     * that leaves the stream's buffer, which costs a full pass unless done as fast as the prefilter's own.
+     */
+    int countLineFeeds(byte[] data, int from, int to);
+
     /** The fastest prefilter this JVM can run for these keywords. */
     static Prefilter best(List<String> keywords, KeywordAutomaton automaton) {
         String forced = System.getProperty("airlock.scan.prefilter", "");

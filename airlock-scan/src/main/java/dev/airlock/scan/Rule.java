@@ -28,6 +28,9 @@ import java.util.Objects;
  * @param examples     strings containing a secret this rule must find
  * @param negatives    strings this rule must not report
  * @param hitFilter    necessary condition checked at each keyword hit before RE2 runs; {@link HitFilter#ANY} if none
+ * @param maxKeywordOffset how far from a match's start, at most, a keyword occurrence that the hit filter admits
+ *                     begins (every match has one); a window reaches only this far back from a hit. {@code maxLength}
+ *                     unless the rule knows better (a pattern that starts with its keyword: 0)
  */
 public record Rule(
         String id,
@@ -43,7 +46,8 @@ public record Rule(
         Pattern path,
         List<String> examples,
         List<String> negatives,
-        HitFilter hitFilter) {
+        HitFilter hitFilter,
+        int maxKeywordOffset) {
 
     /** Matches longer than this are not credentials; bounding them bounds every window. */
     public static final int MAX_MATCH_LENGTH = 16 * 1024;
@@ -62,6 +66,9 @@ public record Rule(
         }
         if (maxLength <= 0 || maxLength > MAX_MATCH_LENGTH) {
             throw new IllegalArgumentException("rule " + id + ": maxLength must be 1.." + MAX_MATCH_LENGTH);
+        }
+        if (maxKeywordOffset < 0 || maxKeywordOffset > maxLength) {
+            throw new IllegalArgumentException("rule " + id + ": maxKeywordOffset must be 0.." + maxLength);
         }
         if (confidence == Confidence.CERTAIN) {
             throw new IllegalArgumentException("rule " + id + ": CERTAIN is earned by a checksum, not declared");
@@ -88,6 +95,7 @@ public record Rule(
         private final List<String> examples = new ArrayList<>();
         private final List<String> negatives = new ArrayList<>();
         private HitFilter hitFilter = HitFilter.ANY;
+        private int maxKeywordOffset = -1;
 
         private Builder(String id) {
             this.id = Objects.requireNonNull(id, "id");
@@ -159,6 +167,16 @@ public record Rule(
             return this;
         }
 
+        /**
+         * Every match has a keyword occurrence admitted by the hit filter starting at most {@code bytes} after the
+         * match's start (default: {@code maxLength}, which is always true). Narrows the window RE2 runs over; a
+         * wrong value loses findings, which the engine-versus-reference property tests are there to catch.
+         */
+        public Builder maxKeywordOffset(int bytes) {
+            this.maxKeywordOffset = bytes;
+            return this;
+        }
+
         public Rule build() {
             if (regex == null) {
                 throw new IllegalArgumentException("rule " + id + ": no regex");
@@ -174,7 +192,8 @@ public record Rule(
             }
             Pattern compiledPath = path == null ? null : Pattern.compile(path);
             return new Rule(id, description, keywords, compiled, secretGroup, minEntropy, validators, allowlist,
-                    confidence, maxLength, compiledPath, examples, negatives, hitFilter);
+                    confidence, maxLength, compiledPath, examples, negatives, hitFilter,
+                    maxKeywordOffset < 0 ? maxLength : maxKeywordOffset);
         }
     }
 }

@@ -53,7 +53,6 @@ final class VectorPrefilter implements Prefilter {
     @Override
     public void scan(byte[] data, int lower, int from, int len, LayerEvents out) {
         out.clear();
-        byte[] lanes = out.lanes;
         int carry = 0;
         final ByteVector low0 = low[0], low1 = low[1], low2 = low[2], low3 = low[3];
         final ByteVector high0 = high[0], high1 = high[1], high2 = high[2], high3 = high[3];
@@ -65,56 +64,89 @@ final class VectorPrefilter implements Prefilter {
                     .and(ByteVector.fromArray(SPECIES, data, i + 1).selectFrom(low1, high1))
                     .and(ByteVector.fromArray(SPECIES, data, i + 2).selectFrom(low2, high2))
                     .and(ByteVector.fromArray(SPECIES, data, i + 3).selectFrom(low3, high3));
-            long candidateBits = candidates.compare(VectorOperators.NE, 0).toLong();
-            long triggerBits = v0.compare(VectorOperators.EQ, (byte) '\\')
-                    .or(v0.compare(VectorOperators.EQ, (byte) '%')).toLong();
-            long alphabetBits = v0.selectFrom(alphaLow, alphaHigh).compare(VectorOperators.NE, 0)
-                    .and(v0.compare(VectorOperators.GE, (byte) 0)).toLong();
-            if (candidateBits != 0) {
-                candidates.intoArray(lanes, 0);
-                do {
-                    int j = Long.numberOfTrailingZeros(candidateBits);
-                    verify(data, i + j, lanes[j] & 0xFF, from, len, out);
-                    candidateBits &= candidateBits - 1;
-                } while (candidateBits != 0);
-            }
-            while (triggerBits != 0) {
-                out.trigger(i + Long.numberOfTrailingZeros(triggerBits));
-                triggerBits &= triggerBits - 1;
-            }
-            carry = runs(alphabetBits, i, carry, out);
+            emit(data, i, candidates.compare(VectorOperators.NE, 0).toLong(), triggers(v0), from, len, out);
+            carry = runs(alphabet(v0, alphaLow, alphaHigh), i, carry, out);
         }
-        // The last bytes (fewer than a block plus the anchor width): table by table, byte by byte.
-        for (int j = i; j < len; j++) {
-            int buckets = 0xFF;
-            for (int p = 0; p < WIDTH && j + p < len; p++) {
-                buckets &= anchors.table[p][data[j + p] & 0xFF];
-            }
-            if (buckets != 0) {
-                verify(data, j, buckets, from, len, out);
-            }
+        // The last bytes (fewer than a block plus the anchor width; all of a short decoded layer): the same steps
+        // with masked loads, which read 0 past the end. A 0 there can only drop candidates whose anchor would
+        // reach past the end (at anchor positions beyond an anchor's length every byte is allowed), and is neither
+        // a trigger nor in the alphabet, so runs end at the layer's end.
+        for (; i < len; i += LANES) {
+            int n = Math.min(LANES, len - i);
+            long lanes = n == LANES ? -1L : (1L << n) - 1;
+            ByteVector v0 = ByteVector.fromArray(SPECIES, data, i, SPECIES.indexInRange(i, len));
+            ByteVector candidates = v0.selectFrom(low0, high0)
+                    .and(ByteVector.fromArray(SPECIES, data, i + 1, SPECIES.indexInRange(i + 1, len)).selectFrom(low1, high1))
+                    .and(ByteVector.fromArray(SPECIES, data, i + 2, SPECIES.indexInRange(i + 2, len)).selectFrom(low2, high2))
+                    .and(ByteVector.fromArray(SPECIES, data, i + 3, SPECIES.indexInRange(i + 3, len)).selectFrom(low3, high3));
+            emit(data, i, candidates.compare(VectorOperators.NE, 0).toLong() & lanes, triggers(v0) & lanes, from, len, out);
+            carry = lastRuns(alphabet(v0, alphaLow, alphaHigh) & lanes, i, n, carry, len, out);
         }
-        ScalarPrefilter.regions(data, i, len, carry, out);
     }
 
-    private void verify(byte[] data, int at, int buckets, int from, int len, LayerEvents out) {
-        // The anchor itself first: one int compare rules out most of a bucket's keywords.
-        int word = KeywordAnchors.foldedWord(data, at, len);
-        int[] anchorWord = anchors.anchorWord;
-        int[] anchorMask = anchors.anchorMask;
-        do {
-            int b = Integer.numberOfTrailingZeros(buckets);
-            for (int k : anchors.bucketKeywords[b]) {
-                if ((word & anchorMask[k]) != anchorWord[k]) {
-                    continue;
+    private static long triggers(ByteVector v) {
+        return v.compare(VectorOperators.EQ, (byte) '\\').or(v.compare(VectorOperators.EQ, (byte) '%')).toLong();
+    }
+
+    private static long alphabet(ByteVector v, ByteVector alphaLow, ByteVector alphaHigh) {
+        return v.selectFrom(alphaLow, alphaHigh).compare(VectorOperators.NE, 0).and(v.compare(VectorOperators.GE, (byte) 0))
+                .toLong();
+    }
+
+    /** The keyword hits at the block's candidate positions and its triggers. */
+    private void emit(byte[] data, int base, long candidateBits, long triggerBits, int from, int len, LayerEvents out) {
+        while (candidateBits != 0) {
+            anchors.hitsAt(data, base + Long.numberOfTrailingZeros(candidateBits), from, len, out);
+            candidateBits &= candidateBits - 1;
+        }
+        while (triggerBits != 0) {
+            out.trigger(base + Long.numberOfTrailingZeros(triggerBits));
+            triggerBits &= triggerBits - 1;
+        }
+    }
+
+    /**
+     * Like {@link #runs} for a block of which only the first {@code n} lanes are input, near the layer's end: a
+     * run is emitted if it is long enough or ends at {@code len - 2} or later; returns the length of a run that
+     * reaches the block's last valid lane without reaching the layer's end.
+     */
+    private static int lastRuns(long bits, int base, int n, int carry, int len, LayerEvents out) {
+        int s = 0;
+        int start = base - carry;
+        boolean open = carry > 0;
+        while (s < n) {
+            if (!open) {
+                long rest = bits >>> s;
+                if (rest == 0) {
+                    return 0;
                 }
-                int start = at - anchors.anchorOffset[k];
-                if (start >= from && anchors.matchesAt(data, start, len, k)) {
-                    out.hit(k, start);
-                }
+                s += Long.numberOfTrailingZeros(rest);
+                start = base + s;
+                open = true;
             }
-            buckets &= buckets - 1;
-        } while (buckets != 0);
+            long rest = ~(bits >>> s);
+            int e = Math.min(n, s + (rest == 0 ? LANES - s : Long.numberOfTrailingZeros(rest)));
+            if (e == n && base + n < len) {
+                return base + n - start; // continues in the next block
+            }
+            ScalarPrefilter.run(start, base + e, len, out);
+            open = false;
+            s = e;
+        }
+        return 0;
+    }
+
+    @Override
+    public int countLineFeeds(byte[] data, int from, int to) {
+        int n = 0;
+        int i = from;
+        for (; i + LANES <= to; i += LANES) {
+            n += ByteVector.fromArray(SPECIES, data, i).compare(VectorOperators.EQ, (byte) '\n').trueCount();
+        }
+        for (; i < to; i++) {
+            n += data[i] == '\n' ? 1 : 0;
+        }
+        return n;
     }
 
     /**

@@ -115,4 +115,28 @@ class BadInputTest {
         assertThat(r).isInstanceOfSatisfying(ScanResult.Incomplete.class,
                 i -> assertThat(i.reason()).isEqualTo("decoded content exceeds the limit of 16777216 bytes"));
     }
+
+    /**
+     * Nested base64 in JSON, over and over: decoding work out of proportion to the input's size. A CPU-time cap
+     * far below what that costs (1 µs: any two clock readings a megabyte of work apart are further apart than
+     * that, so this cannot be flaky) ends the scan as incomplete (the wall-clock bound is an hour, so it is not what
+     * stops it); the same scan under the default cap completes.
+     */
+    @Test
+    void cpuTimeCapEndsAPathologicalScanAsIncomplete() {
+        String layer = "note: nothing secret in here, only words to unwrap";
+        for (int i = 0; i < 3; i++) {
+            layer = "{\"v\":\"" + Base64.getEncoder().encodeToString(layer.getBytes(StandardCharsets.UTF_8)) + "\"}";
+        }
+        ScanLimits generous = ScanLimits.DEFAULT.withMaxTime(java.time.Duration.ofHours(1));
+        Scanner capped = Scanner.builder().rules(TestRules.all())
+                .limits(generous.withMaxCpuTime(java.time.Duration.ofNanos(1000))).build();
+        Scanner uncapped = Scanner.builder().rules(TestRules.all()).limits(generous).build();
+        for (int size : new int[] {3 << 20, 900 << 10}) { // streamed in segments, and one segment read in place
+            byte[] data = (layer + "\n").repeat(size / (layer.length() + 1)).getBytes(StandardCharsets.US_ASCII);
+            assertThat(capped.scan(data, "nested.json")).isInstanceOfSatisfying(ScanResult.Incomplete.class,
+                    i -> assertThat(i.reason()).isEqualTo("scan exceeded its CPU time limit of 1 µs"));
+            assertThat(uncapped.scan(data, "nested.json")).isEqualTo(new ScanResult.Complete(java.util.List.of()));
+        }
+    }
 }

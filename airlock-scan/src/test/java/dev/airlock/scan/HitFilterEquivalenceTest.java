@@ -94,6 +94,51 @@ class HitFilterEquivalenceTest {
         assertThat(findings).isGreaterThan(30);
     }
 
+    /**
+     * The paired AWS filter decides "a 40-character secret within 200 bytes": gaps around 200, gap bytes that are
+     * and are not in the secret's alphabet, secrets of 39-41 characters, with and without a trailing {@code =}.
+     */
+    @Test
+    void awsPairedGapAndSecretBoundsAreTheFiltersBounds() {
+        String secret = "U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8Oool8Dk/+9";
+        int findings = 0;
+        for (int gap : new int[] {0, 1, 2, 198, 199, 200, 201, 202, 203}) {
+            for (String fill : new String[] {" ", ".", "a", "a.", "\n"}) {
+                for (String value : new String[] {secret, secret.substring(1), secret + "Q", secret + "="}) {
+                    for (String after : new String[] {" ", "", "=", "x"}) {
+                        String gapText = fill.repeat(gap + 1).substring(0, gap);
+                        byte[] data = ("AKIAQYLPMN5HHHFPZAM2" + gapText + " " + value + after)
+                                .getBytes(StandardCharsets.ISO_8859_1);
+                        List<Finding> reference = FILTERED_ONLY.referenceFindings(data, "x.txt");
+                        assertThat(EngineEquivalenceTest.plain(FILTERED_ONLY.scan(data, "x.txt")))
+                                .as("gap %d of '%s', value %s, then '%s'", gap, fill, value, after).isEqualTo(reference);
+                        findings += (int) reference.stream().filter(f -> f.ruleId().equals("aws-secret-access-key-paired")).count();
+                    }
+                }
+            }
+        }
+        assertThat(findings).isGreaterThan(50);
+    }
+
+    /** {@code [?&]} then at most 30 name bytes before the credential name: prefixes around 30, short and long names. */
+    @Test
+    void queryParameterPrefixBoundsAreTheFiltersBounds() {
+        int findings = 0;
+        for (String name : new String[] {"pwd", "token", "access_token", "passphrase", "credential"}) {
+            for (int prefix = 0; prefix <= 34; prefix++) {
+                for (String before : new String[] {"?", "&", "/", "\n", ""}) {
+                    byte[] data = ("x" + before + "a1_.-".repeat(8).substring(0, prefix) + name + "=Zq8Xw7CvAb3dE5 ")
+                            .getBytes(StandardCharsets.ISO_8859_1);
+                    List<Finding> reference = FILTERED_ONLY.referenceFindings(data, "x.txt");
+                    assertThat(EngineEquivalenceTest.plain(FILTERED_ONLY.scan(data, "x.txt")))
+                            .as("'%s' + %d + %s", before, prefix, name).isEqualTo(reference);
+                    findings += (int) reference.stream().filter(f -> f.ruleId().equals("generic-credential-query-param")).count();
+                }
+            }
+        }
+        assertThat(findings).isGreaterThan(100);
+    }
+
     @Test
     void soupsReallyExerciseTheFilteredRules() {
         assertThat(FILTERED).extracting(Rule::id).contains("generic-credential-assignment",

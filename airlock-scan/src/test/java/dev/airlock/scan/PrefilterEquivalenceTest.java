@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The vector prefilter reports exactly the events of the scalar one (keyword DFA + byte-class loop): the same
- * keyword occurrences, triggers and base64 runs, for any bytes, any scanned sub-range and any keyword set.
+ * keyword occurrences, triggers and base64 runs (and line feed counts), for any bytes, any scanned sub-range and
+ * any keyword set.
  * The engine tests then cover what the events are used for.
  */
 class PrefilterEquivalenceTest {
@@ -52,7 +53,8 @@ class PrefilterEquivalenceTest {
         }
         Arrays.sort(hits);
         return "hits " + Arrays.toString(hits) + "\ntriggers " + Arrays.toString(Arrays.copyOf(e.triggers, e.triggerCount))
-                + "\nruns " + Arrays.toString(Arrays.copyOf(e.runs, e.runCount));
+                + "\nruns " + Arrays.toString(Arrays.copyOf(e.runs, e.runCount))
+                + "\nline feeds " + prefilter.countLineFeeds(data, from, len);
     }
 
     private static final java.util.Map<List<String>, Prefilter[]> COMPILED = new java.util.concurrent.ConcurrentHashMap<>();
@@ -63,6 +65,11 @@ class PrefilterEquivalenceTest {
         Prefilter scalar = both[0];
         Prefilter vector = both[1];
         assertThat(events(vector, data, lower, from, len)).isEqualTo(events(scalar, data, lower, from, len));
+        int lineFeeds = 0;
+        for (int i = from; i < len; i++) {
+            lineFeeds += data[i] == '\n' ? 1 : 0;
+        }
+        assertThat(scalar.countLineFeeds(data, from, len)).isEqualTo(lineFeeds);
     }
 
     @Test

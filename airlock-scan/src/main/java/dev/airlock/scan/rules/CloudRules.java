@@ -24,6 +24,7 @@ final class CloudRules {
                 .description("AWS access key id (long-term AKIA, temporary ASIA, ABIA, ACCA)")
                 .keywords("akia", "asia", "abia", "acca")
                 .hitFilter(KeywordFollowers.AWS_KEY_ID)
+                .maxKeywordOffset(0)
                 .regex("\\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b")
                 .secretGroup(1)
                 .minEntropy(3.0)
@@ -40,6 +41,7 @@ final class CloudRules {
                 .description("AWS secret access key assigned to a secret-key name")
                 .keywords("secret")
                 .hitFilter(KeywordFollowers.SECRET_KEY_NAME)
+                .maxKeywordOffset(0)
                 .regex("(?i:secret[_.-]?(?:access[_.-]?)?key)[\"'\\\\]{0,2}\\s{0,4}(?::=|=>|=|:|>)\\s{0,4}[\"'\\\\]{0,2}"
                         + "([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|\\z)")
                 .secretGroup(1)
@@ -55,7 +57,8 @@ final class CloudRules {
         rules.add(Rule.builder("aws-secret-access-key-paired")
                 .description("AWS secret access key within 200 characters after an access key id")
                 .keywords("akia", "asia", "abia", "acca")
-                .hitFilter(KeywordFollowers.AWS_KEY_ID)
+                .hitFilter(KeywordFollowers.AWS_KEY_ID_THEN_SECRET)
+                .maxKeywordOffset(0)
                 .regex("(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?s:.{0,200}?)[^A-Za-z0-9/+]([A-Za-z0-9/+]{40})"
                         + "(?:[^A-Za-z0-9/+=]|\\z)")
                 .secretGroup(1)

@@ -13,6 +13,8 @@ import dev.airlock.scan.HitFilter;
 final class GenericNameFollowers {
     /** {@code ([_.-]?(key|value|string|str|base)){0,2} s? [0-9]?}: 7 + 7 + 1 + 1. */
     static final int NAME_TAIL_MAX = 16;
+    /** The longest of the generic rules' keywords ({@code passphrase}, {@code credential}). */
+    static final int LONGEST_KEYWORD = 10;
     /** Name tail, then {@code [\\"'\]]{0,3}}, then {@code \s{0,4}}. */
     private static final int BEFORE_OPERATOR_MAX = NAME_TAIL_MAX + 3 + 4;
     /** After the operator's first byte: its second byte, {@code \s{0,4}}, {@code [rbuf@]?}, {@code \\?}. */
@@ -158,8 +160,23 @@ final class GenericNameFollowers {
     /** {@code NAME >}. */
     static final HitFilter MARKUP = (data, end, limit) -> nameThen(data, end, limit, '>');
 
-    /** {@code NAME =}. */
-    static final HitFilter QUERY_PARAM = (data, end, limit) -> nameThen(data, end, limit, '=');
+    /**
+     * {@code [?&] [A-Za-z0-9_.-]{0,30} NAME =}. Every name keyword is made of {@code [A-Za-z0-9_.-]} and at most
+     * {@value #LONGEST_KEYWORD} long, so before the keyword's end lie at most 30 + that many such bytes, and the
+     * first other byte before them is the {@code ?} or {@code &}. (A URL's {@code token=} is a parameter; a
+     * {@code GITHUB_TOKEN=} on its own line is not.)
+     */
+    static final HitFilter QUERY_PARAM = (data, end, limit) -> {
+        int i = end - 1;
+        int stop = Math.max(0, end - 1 - 30 - LONGEST_KEYWORD);
+        while (i >= stop && (CLASS[data[i] & 0xFF] & NAME) != 0) {
+            i--;
+        }
+        if (i >= stop ? data[i] != '?' && data[i] != '&' : stop > 0) {
+            return false; // another byte before the name, or more name bytes than prefix and keyword can hold
+        }
+        return nameThen(data, end, limit, '=');
+    };
 
     /** The index of the first byte after the name tail, closers and blanks, or -1 if too far or past the end. */
     private static int operator(byte[] data, int end, int limit) {

@@ -41,6 +41,7 @@ final class GenericRules {
                         NAME + "[\\\\\"'\\]]{0,3}\\s{0,4}(?::=|=>|\\?=|=|:|,|\\()\\s{0,4}(?:[rbuf@])?\\\\?[\"'`]" + VALUE_QUOTED
                                 + "\\\\?[\"'`]", 200)
                         .hitFilter(GenericNameFollowers.ASSIGNMENT)
+                        .maxKeywordOffset(0)
                         .example("db_password = \"" + f.alnum(14) + "\"")
                         .example("{\"api_key\": \"" + f.alnum(32) + "\"}")
                         .example("const clientSecret = '" + f.alnum(24) + "';")
@@ -65,6 +66,7 @@ final class GenericRules {
                         NAME + "[\\\\\"']?[ \\t]{0,4}(?:=|:)[ \\t]{0,4}([^\\s\"'`\\\\,;&<>(){}\\[\\]]{8,128})[ \\t]{0,8}(?:\\r?\\n|\\z)",
                         200)
                         .hitFilter(GenericNameFollowers.LINE)
+                        .maxKeywordOffset(0)
                         .example("DB_PASSWORD=" + f.alnum(16) + "\n")
                         .example("  api_key: " + f.alnum(24) + "\n")
                         .example("X-Auth-Token: " + f.alnum(32) + "\r\n")
@@ -79,6 +81,7 @@ final class GenericRules {
                         "Credential-named XML element holding a high-entropy value",
                         "<[A-Za-z0-9_.:-]{0,30}" + NAME + ">\\s{0,4}([^\\s<>\"']{8,128})\\s{0,4}</", 200)
                         .hitFilter(GenericNameFollowers.MARKUP)
+                        .maxKeywordOffset(31)
                         .example("<password>" + f.alnum(16) + "</password>")
                         .example("<server><id>corp</id><apiToken>" + f.alnum(20) + "</apiToken></server>")
                         .negative("<password>${env.MAVEN_PASSWORD}</password>")
@@ -88,6 +91,7 @@ final class GenericRules {
                         "Credential-named URL query parameter with a high-entropy value",
                         "[?&][A-Za-z0-9_.-]{0,30}" + NAME + "=([A-Za-z0-9%._~+/=-]{8,128})(?:[&#\"'\\s<]|\\z)", 200)
                         .hitFilter(GenericNameFollowers.QUERY_PARAM)
+                        .maxKeywordOffset(31)
                         .example("https://api.corp.net/v1/items?limit=10&access_token=" + f.alnum(32) + "&x=1")
                         .example("GET /export?api_key=" + f.alnum(24) + " HTTP/1.1")
                         .negative("https://api.corp.net/v1/items?access_token=YOUR_TOKEN")

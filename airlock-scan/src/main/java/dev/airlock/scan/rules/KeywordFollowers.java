@@ -96,6 +96,40 @@ final class KeywordFollowers {
     };
 
     /**
+     * {@code aws-secret-access-key-paired}: a key id as {@link #AWS_KEY_ID} admits it, then within 200 bytes a byte
+     * outside {@code [A-Za-z0-9/+]} followed by a run of exactly 40 of them that is not followed by {@code =}:
+     * {@code .{0,200}? [^A-Za-z0-9/+] ([A-Za-z0-9/+]{40}) (?:[^A-Za-z0-9/+=]|\z)}. Exact, not an approximation:
+     * it is whether the pattern has a match starting at this key id, without the 200-state NFA RE2 runs for the
+     * lazy gap over every byte of the window.
+     */
+    static final HitFilter AWS_KEY_ID_THEN_SECRET = (data, end, limit) -> {
+        if (!AWS_KEY_ID.admits(data, end, limit)) {
+            return false;
+        }
+        int gapStart = end + 16;
+        int i = gapStart;
+        while (i < limit) {
+            if (isBase64Standard(data[i])) {
+                i++;
+                continue;
+            }
+            if (i > gapStart + 200) {
+                return false;
+            }
+            int run = i + 1;
+            int n = 0;
+            while (n <= 40 && run + n < limit && isBase64Standard(data[run + n])) {
+                n++;
+            }
+            if (n == 40 && (run + n == limit || data[run + n] != '=')) {
+                return true;
+            }
+            i = run + n;
+        }
+        return false;
+    };
+
+    /**
      * {@code jwt}: the pattern starts {@code \\b eyJ [A-Za-z0-9_-]{10,1000} \\. eyJ}, case-sensitive. Admits only
      * such a leading occurrence (the header segment holds no dot, so it is the whole run after {@code eyJ}); an
      * {@code eyJ} further inside a token is covered by the token's leading one. Random base64 is full of

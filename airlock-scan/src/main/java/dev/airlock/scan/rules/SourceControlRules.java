@@ -99,6 +99,7 @@ final class SourceControlRules {
                 .description(description + " (CRC32 checksum verified)")
                 .keywords(prefix)
                 .regex("\\b(" + prefix + "[A-Za-z0-9]{36})\\b")
+                .maxKeywordOffset(0)
                 .secretGroup(1)
                 .validator(new Crc32Base62Checksum(prefix))
                 .maxLength(40)
