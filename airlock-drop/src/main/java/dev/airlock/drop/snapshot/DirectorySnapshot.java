@@ -36,31 +36,36 @@ public final class DirectorySnapshot {
         List<Found> found = new ArrayList<>();
         // One lstat per entry, read as POSIX attributes: Files.walkFileTree's attributes lack the permission bits,
         // which cost a second system call per file. .git is never entered; links are never followed. Relative
-        // paths are built from the names listed, not by relativising each absolute path.
+        // paths are built from the names listed, not by relativising each absolute path. Siblings are visited in
+        // git's tree order (a directory's name compared as if it ended in '/'), which makes the depth-first order
+        // the manifest's path order: the writer's sort then finds the entries already sorted.
         java.util.ArrayDeque<Found> pending = new java.util.ArrayDeque<>();
-        pending.push(new Found(root, "", null));
+        pending.push(new Found(root, "", "", null));
         while (!pending.isEmpty()) {
-            Found dir = pending.pop();
-            boolean listed = false;
-            try (java.nio.file.DirectoryStream<Path> listing = Files.newDirectoryStream(dir.path())) {
+            Found next = pending.pop();
+            if (next.attrs() != null && !next.attrs().isDirectory()) {
+                found.add(next);
+                continue;
+            }
+            List<Found> children = new ArrayList<>();
+            try (java.nio.file.DirectoryStream<Path> listing = Files.newDirectoryStream(next.path())) {
                 for (Path child : listing) {
                     String name = child.getFileName().toString();
                     if (SnapshotPaths.isGitName(name)) {
                         continue;
                     }
-                    listed = true;
                     PosixFileAttributes attrs = Files.readAttributes(child, PosixFileAttributes.class,
                             LinkOption.NOFOLLOW_LINKS);
-                    Found f = new Found(child, dir.relative().isEmpty() ? name : dir.relative() + "/" + name, attrs);
-                    if (attrs.isDirectory()) {
-                        pending.push(f);
-                    } else {
-                        found.add(f);
-                    }
+                    children.add(new Found(child, attrs.isDirectory() ? name + "/" : name,
+                            next.relative().isEmpty() ? name : next.relative() + "/" + name, attrs));
                 }
             }
-            if (!listed && !dir.relative().isEmpty()) {
-                emptyDirs.add(dir.relative());
+            if (children.isEmpty() && !next.relative().isEmpty()) {
+                emptyDirs.add(next.relative());
+            }
+            children.sort(Found.TREE_ORDER);
+            for (int i = children.size() - 1; i >= 0; i--) {
+                pending.push(children.get(i));
             }
         }
         try (SnapshotWriter writer = SnapshotWriter.open(out, limits, base)) {
@@ -92,7 +97,13 @@ public final class DirectorySnapshot {
         }
     }
 
-    /** A directory entry met by the walk: where it is, its workspace-relative path, and its lstat. */
-    private record Found(Path path, String relative, PosixFileAttributes attrs) {
+    /**
+     * A directory entry met by the walk: where it is, its name as git's tree order sorts it (a directory's with a
+     * trailing '/'), its workspace-relative path, and its lstat.
+     */
+    private record Found(Path path, String treeKey, String relative, PosixFileAttributes attrs) {
+        /** Siblings in git's tree order: names in the manifest's path order, a directory's as if it ended in '/'. */
+        static final java.util.Comparator<Found> TREE_ORDER = (a, b) -> Manifest.PATH_ORDER.compare(a.treeKey(),
+                b.treeKey());
     }
 }

@@ -57,31 +57,40 @@ public final class PhaseRoundTripBench {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         Path tmp = Files.createTempDirectory("airlock-bench");
-        Path origin = buildOrigin(tmp);
-        IsolatedGit.install();
-        try (EmbeddedS3Server s3 = EmbeddedS3Server.start(tmp.resolve("drop"), 0)) {
-            S3Settings settings = new S3Settings(s3.endpoint(), "us-east-1", "airlock", true, s3.accessKey(),
-                    s3.secretKey());
-            try (S3ObjectStore store = S3ObjectStore.open(settings).ensureBucket();
-                 DropSigner signer = DropSigner.open(settings);
-                 Repository service = IsolatedGit.openBare(tmp.resolve("service.git"))) {
-                Bench bench = new Bench(tmp, origin, store, signer, service);
-                bench.phase("warmup", 0, true);
-                bench.phase("warmup", 1, false);
-                List<Laps> full = new ArrayList<>();
-                List<Laps> incremental = new ArrayList<>();
-                for (int round = 0; round < rounds; round++) {
-                    final int i = round;
-                    full.add(bench.phase("full-" + i, 0, true));
-                    incremental.add(profiled("incremental-" + i, () -> bench.phase("full-" + i, 1, false)));
+        try {
+            Path origin = buildOrigin(tmp);
+            IsolatedGit.install();
+            try (EmbeddedS3Server s3 = EmbeddedS3Server.start(tmp.resolve("drop"), 0)) {
+                S3Settings settings = new S3Settings(s3.endpoint(), "us-east-1", "airlock", true, s3.accessKey(),
+                        s3.secretKey());
+                try (S3ObjectStore store = S3ObjectStore.open(settings).ensureBucket();
+                     DropSigner signer = DropSigner.open(settings);
+                     Repository service = IsolatedGit.openBare(tmp.resolve("service.git"))) {
+                    Bench bench = new Bench(tmp, origin, store, signer, service);
+                    bench.phase("warmup", 0, true);
+                    bench.phase("warmup", 1, false);
+                    List<Laps> full = new ArrayList<>();
+                    List<Laps> incremental = new ArrayList<>();
+                    for (int round = 0; round < rounds; round++) {
+                        final int i = round;
+                        full.add(bench.phase("full-" + i, 0, true));
+                        incremental.add(profiled("incremental-" + i, () -> bench.phase("full-" + i, 1, false)));
+                    }
+                    System.out.printf("first-phase output: %s%n", FULL_OUTPUT ? "whole workspace" : "delta against the input");
+                    System.out.printf("workspace: %d files, %.1f MB; load average at end: %.2f on %d cores%n",
+                            bench.fileCount, bench.bytes / 1e6,
+                            java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                            Runtime.getRuntime().availableProcessors());
+                    report("full (first phase)", full);
+                    report("incremental (10 files changed)", incremental);
                 }
-                System.out.printf("first-phase output: %s%n", FULL_OUTPUT ? "whole workspace" : "delta against the input");
-                System.out.printf("workspace: %d files, %.1f MB; load average at end: %.2f on %d cores%n",
-                        bench.fileCount, bench.bytes / 1e6,
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                        Runtime.getRuntime().availableProcessors());
-                report("full (first phase)", full);
-                report("incremental (10 files changed)", incremental);
+            }
+        } finally {
+            // About a gigabyte per run (origin, service and agent copies, the drop store): never left behind.
+            try (var walk = Files.walk(tmp)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
             }
         }
     }
