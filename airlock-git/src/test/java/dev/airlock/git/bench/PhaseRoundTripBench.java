@@ -71,10 +71,19 @@ public final class PhaseRoundTripBench {
                     bench.phase("warmup", 1, false);
                     List<Laps> full = new ArrayList<>();
                     List<Laps> incremental = new ArrayList<>();
+                    boolean threadCpu = Boolean.getBoolean("bench.threadCpu");
+                    Map<String, Long> incrementalTicks = new java.util.TreeMap<>();
                     for (int round = 0; round < rounds; round++) {
                         final int i = round;
                         full.add(bench.phase("full-" + i, 0, true));
+                        Map<String, Long> before = threadCpu ? threadTicks() : Map.of();
                         incremental.add(profiled("incremental-" + i, () -> bench.phase("full-" + i, 1, false)));
+                        if (threadCpu) {
+                            Map<String, Long> delta = new java.util.TreeMap<>();
+                            threadTicks().forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
+                            delta.forEach((k, v) -> incrementalTicks.merge(k, v, Long::sum));
+                            System.out.printf("incremental %d: CPU ticks by thread kind %s%n", i, delta);
+                        }
                     }
                     System.out.printf("first-phase output: %s%n", FULL_OUTPUT ? "whole workspace" : "delta against the input");
                     System.out.printf("workspace: %d files, %.1f MB; load average at end: %.2f on %d cores%n",
@@ -83,6 +92,11 @@ public final class PhaseRoundTripBench {
                             Runtime.getRuntime().availableProcessors());
                     report("full (first phase)", full);
                     report("incremental (10 files changed)", incremental);
+                    if (threadCpu) {
+                        System.out.println("incremental phases, CPU per phase by thread kind (1/100 s ticks, averaged):");
+                        incrementalTicks.forEach((k, v) -> System.out.printf("  %-24s %6.1f ms%n", k,
+                                v * 10.0 / rounds));
+                    }
                 }
             }
         } finally {
@@ -97,6 +111,36 @@ public final class PhaseRoundTripBench {
 
     private interface Phase {
         Laps run() throws Exception;
+    }
+
+    /**
+     * CPU ticks (1/100 s) of every thread of this process by kind (compiler, GC, S3 store, JGit, ...), from
+     * /proc/self/task: with -Dbench.threadCpu=true the incremental phases' totals are printed, to tell the code under
+     * test from the JIT, the collector and the in-process S3 store.
+     */
+    private static Map<String, Long> threadTicks() throws java.io.IOException {
+        Map<String, Long> ticks = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (java.io.IOException gone) {
+                    continue;
+                }
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long t = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                String kind = comm.startsWith("C2 ") || comm.startsWith("C1 ") ? "JIT compiler"
+                        : comm.startsWith("GC ") || comm.startsWith("G1 ") ? "garbage collector"
+                        : comm.startsWith("S3Proxy") || comm.startsWith("qtp") ? "S3 store (s3proxy)"
+                        : comm.startsWith("JGit") ? "JGit transport threads"
+                        : comm.startsWith("HttpClient") ? "agent HTTP client"
+                        : comm.equals("java") || comm.equals("main") ? "main" : "other JVM threads";
+                ticks.merge(kind, t, Long::sum);
+            }
+        }
+        return ticks;
     }
 
     /** With -Dbench.profileIncremental=DIR, each incremental phase is recorded with JFR into DIR (for profiling). */
