@@ -90,9 +90,19 @@ final class CanonicalJson {
     }
 
     private void bytes(byte[] b) {
-        room(b.length);
-        System.arraycopy(b, 0, buf, size, b.length);
-        size += b.length;
+        bytes(b, 0, b.length);
+    }
+
+    /** Copies {@code b[from, to)}: bytes this class wrote before, for the same token. */
+    CanonicalJson bytes(byte[] b, int from, int to) {
+        room(to - from);
+        System.arraycopy(b, from, buf, size, to - from);
+        size += to - from;
+        return this;
+    }
+
+    int size() {
+        return size;
     }
 
     private void room(int n) {

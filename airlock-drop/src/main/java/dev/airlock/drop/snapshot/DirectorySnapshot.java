@@ -10,8 +10,12 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Writes a snapshot of a directory tree: {@code .git} is skipped, anything but files, directories and in-tree
- * symlinks is refused. */
+/**
+ * Writes a snapshot of a directory tree: {@code .git} is skipped, anything but files, directories and in-tree
+ * symlinks is refused. A directory is listed only when it is empty: the others are implied by the paths below them,
+ * as in a git tree, so a workspace snapshot and a git export of the same content have the same entries and a
+ * delta between them lists only the files that changed (not every directory of the workspace).
+ */
 public final class DirectorySnapshot {
     private DirectorySnapshot() {
     }
@@ -28,42 +32,51 @@ public final class DirectorySnapshot {
      */
     public static Manifest write(Path root, OutputStream out, SnapshotLimits limits, Manifest base,
                                  FileHashCache cache) throws IOException, SnapshotException {
-        List<Path> dirs = new ArrayList<>();
-        List<Path> others = new ArrayList<>();
-        java.util.Map<Path, PosixFileAttributes> seen = new java.util.HashMap<>();
+        List<String> emptyDirs = new ArrayList<>();
+        List<Found> found = new ArrayList<>();
         // One lstat per entry, read as POSIX attributes: Files.walkFileTree's attributes lack the permission bits,
-        // which cost a second system call per file. .git is never entered; links are never followed.
-        java.util.ArrayDeque<Path> pending = new java.util.ArrayDeque<>(List.of(root));
+        // which cost a second system call per file. .git is never entered; links are never followed. Relative
+        // paths are built from the names listed, not by relativising each absolute path. Siblings are visited in
+        // git's tree order (a directory's name compared as if it ended in '/'), which makes the depth-first order
+        // the manifest's path order: the writer's sort then finds the entries already sorted.
+        java.util.ArrayDeque<Found> pending = new java.util.ArrayDeque<>();
+        pending.push(new Found(root, "", "", null));
         while (!pending.isEmpty()) {
-            Path dir = pending.pop();
-            List<Path> children = new ArrayList<>();
-            try (java.nio.file.DirectoryStream<Path> listing = Files.newDirectoryStream(dir)) {
-                listing.forEach(children::add);
+            Found next = pending.pop();
+            if (next.attrs() != null && !next.attrs().isDirectory()) {
+                found.add(next);
+                continue;
             }
-            for (Path child : children) {
-                if (SnapshotPaths.isGitName(child.getFileName().toString())) {
-                    continue;
+            List<Found> children = new ArrayList<>();
+            try (java.nio.file.DirectoryStream<Path> listing = Files.newDirectoryStream(next.path())) {
+                for (Path child : listing) {
+                    String name = child.getFileName().toString();
+                    if (SnapshotPaths.isGitName(name)) {
+                        continue;
+                    }
+                    PosixFileAttributes attrs = Files.readAttributes(child, PosixFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS);
+                    children.add(new Found(child, attrs.isDirectory() ? name + "/" : name,
+                            next.relative().isEmpty() ? name : next.relative() + "/" + name, attrs));
                 }
-                PosixFileAttributes attrs = Files.readAttributes(child, PosixFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS);
-                if (attrs.isDirectory()) {
-                    dirs.add(child);
-                    pending.push(child);
-                } else {
-                    others.add(child);
-                    seen.put(child, attrs);
-                }
+            }
+            if (children.isEmpty() && !next.relative().isEmpty()) {
+                emptyDirs.add(next.relative());
+            }
+            children.sort(Found.TREE_ORDER);
+            for (int i = children.size() - 1; i >= 0; i--) {
+                pending.push(children.get(i));
             }
         }
         try (SnapshotWriter writer = SnapshotWriter.open(out, limits, base)) {
-            for (Path dir : dirs) {
-                writer.directory(relative(root, dir));
+            for (String dir : emptyDirs) {
+                writer.directory(dir);
             }
-            for (Path p : others) {
-                String rel = relative(root, p);
-                PosixFileAttributes attrs = seen.get(p);
+            for (Found f : found) {
+                String rel = f.relative();
+                PosixFileAttributes attrs = f.attrs();
                 if (attrs.isSymbolicLink()) {
-                    writer.symlink(rel, Files.readSymbolicLink(p).toString());
+                    writer.symlink(rel, Files.readSymbolicLink(f.path()).toString());
                 } else if (attrs.isRegularFile()) {
                     if (attrs.size() > limits.maxFileBytes()) {
                         throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.FILE_SIZE,
@@ -74,7 +87,7 @@ public final class DirectorySnapshot {
                     if (known != null && writer.canCarry(rel, known)) {
                         writer.carry(rel, exec, attrs.size(), known);
                     } else {
-                        cache.remember(rel, attrs, writer.file(rel, exec, Files.readAllBytes(p)));
+                        cache.remember(rel, attrs, writer.file(rel, exec, Files.readAllBytes(f.path())));
                     }
                 } else {
                     throw new SnapshotException(new Violation.ForbiddenType(rel, "special file (device, FIFO or socket)"));
@@ -84,7 +97,13 @@ public final class DirectorySnapshot {
         }
     }
 
-    private static String relative(Path root, Path p) {
-        return root.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+    /**
+     * A directory entry met by the walk: where it is, its name as git's tree order sorts it (a directory's with a
+     * trailing '/'), its workspace-relative path, and its lstat.
+     */
+    private record Found(Path path, String treeKey, String relative, PosixFileAttributes attrs) {
+        /** Siblings in git's tree order: names in the manifest's path order, a directory's as if it ended in '/'. */
+        static final java.util.Comparator<Found> TREE_ORDER = (a, b) -> Manifest.PATH_ORDER.compare(a.treeKey(),
+                b.treeKey());
     }
 }

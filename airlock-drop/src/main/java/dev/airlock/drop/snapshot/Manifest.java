@@ -26,7 +26,11 @@ public final class Manifest {
     private final int version;
     private final String base;
     private final List<ManifestEntry> entries;
+    /** The manifest this one was derived from, until the canonical form is built from its bytes (then dropped). */
+    private Manifest derivedFrom;
     private byte[] canonical;
+    /** Where each entry's object starts in {@link #canonical}, plus where the entries end. */
+    private int[] entryOffsets;
     private String id;
     private Map<String, ManifestEntry> byPath;
 
@@ -47,6 +51,23 @@ public final class Manifest {
         this.version = version;
         this.base = base;
         this.entries = List.copyOf(sorted);
+    }
+
+    /**
+     * A manifest whose {@code entries} are already in path order and mostly the very entry objects of
+     * {@code derivedFrom} (a delta applied to it, or a delta written against it): the canonical form then copies
+     * those entries' bytes from {@code derivedFrom}'s instead of serialising them again. Callers guarantee the
+     * order; {@link SnapshotStructure#check} still runs on the result wherever a manifest is accepted.
+     */
+    static Manifest derived(String base, List<ManifestEntry> sortedEntries, Manifest derivedFrom) {
+        return new Manifest(base, List.copyOf(sortedEntries), derivedFrom);
+    }
+
+    private Manifest(String base, List<ManifestEntry> sortedEntries, Manifest derivedFrom) {
+        this.version = VERSION;
+        this.base = base;
+        this.entries = sortedEntries;
+        this.derivedFrom = derivedFrom;
     }
 
     @JsonProperty("version")
@@ -75,29 +96,64 @@ public final class Manifest {
      */
     private byte[] canonical() {
         if (canonical == null) {
-            CanonicalJson out = new CanonicalJson(64 + 160 * entries.size());
+            Manifest from = derivedFrom;
+            derivedFrom = null; // never keep a chain of earlier manifests alive
+            byte[] fromBytes = null;
+            int[] fromOffsets = null;
+            if (from != null) {
+                synchronized (from) { // lock order: derived before source; a source never locks what derives from it
+                    fromBytes = from.canonical();
+                    fromOffsets = from.entryOffsets;
+                }
+            }
+            List<ManifestEntry> fromEntries = from == null ? List.of() : from.entries;
+            int[] offsets = new int[entries.size() + 1];
+            CanonicalJson out = new CanonicalJson(64 + (fromBytes != null ? fromBytes.length : 160 * entries.size()));
             out.raw("{\"version\":").number(version);
             if (base != null) {
                 out.raw(",\"base\":").string(base);
             }
             out.raw(",\"entries\":[");
+            int j = 0;
             for (int i = 0; i < entries.size(); i++) {
                 ManifestEntry e = entries.get(i);
-                out.raw(i == 0 ? "{\"path\":" : ",{\"path\":").string(e.path())
-                        .raw(",\"type\":").string(e.type().name())
-                        .raw(",\"mode\":").number(e.mode())
-                        .raw(",\"size\":").number(e.size());
-                if (e.sha256() != null) {
-                    out.raw(",\"sha256\":").string(e.sha256());
+                if (i > 0) {
+                    out.raw(",");
                 }
-                if (e.target() != null) {
-                    out.raw(",\"target\":").string(e.target());
+                offsets[i] = out.size();
+                // Both lists are in path order: skip what the source had before this path (compared only around
+                // changes), then copy the entry's bytes if it is the same entry object, else serialise it.
+                while (j < fromEntries.size() && fromEntries.get(j) != e
+                        && PATH_ORDER.compare(fromEntries.get(j).path(), e.path()) < 0) {
+                    j++;
                 }
-                out.raw("}");
+                if (j < fromEntries.size() && fromEntries.get(j) == e) {
+                    int end = j + 1 < fromEntries.size() ? fromOffsets[j + 1] - 1 : fromOffsets[fromEntries.size()];
+                    out.bytes(fromBytes, fromOffsets[j], end);
+                    j++;
+                } else {
+                    entry(out, e);
+                }
             }
+            offsets[entries.size()] = out.size();
             canonical = out.raw("]}").toByteArray();
+            entryOffsets = offsets;
         }
         return canonical;
+    }
+
+    private static void entry(CanonicalJson out, ManifestEntry e) {
+        out.raw("{\"path\":").string(e.path())
+                .raw(",\"type\":").string(e.type().name())
+                .raw(",\"mode\":").number(e.mode())
+                .raw(",\"size\":").number(e.size());
+        if (e.sha256() != null) {
+            out.raw(",\"sha256\":").string(e.sha256());
+        }
+        if (e.target() != null) {
+            out.raw(",\"target\":").string(e.target());
+        }
+        out.raw("}");
     }
 
     private static int compareCodePoints(String a, String b) {

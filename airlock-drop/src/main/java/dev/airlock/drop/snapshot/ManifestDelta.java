@@ -86,17 +86,26 @@ record ManifestDelta(@JsonProperty("version") int version, @JsonProperty("base")
                 throw new SnapshotException(new Violation.DuplicatePath(e.path()));
             }
         }
-        List<ManifestEntry> entries = new ArrayList<>(base.entries().size() + changed.size());
+        // Merge the base's entries (in path order, kept as the same objects) with the sorted changes, so the result
+        // needs no sort and its canonical form copies the base's bytes for every unchanged entry.
+        List<ManifestEntry> added = new ArrayList<>(changed);
+        added.sort(java.util.Comparator.comparing(ManifestEntry::path, Manifest.PATH_ORDER));
+        List<ManifestEntry> entries = new ArrayList<>(base.entries().size() + added.size());
+        int next = 0;
         for (ManifestEntry e : base.entries()) {
-            if (!gone.contains(e.path()) && !touched.contains(e.path())) {
-                entries.add(e);
+            if (gone.contains(e.path()) || touched.contains(e.path())) {
+                continue;
             }
+            while (next < added.size() && Manifest.PATH_ORDER.compare(added.get(next).path(), e.path()) < 0) {
+                entries.add(added.get(next++));
+            }
+            entries.add(e);
         }
-        entries.addAll(changed);
+        entries.addAll(added.subList(next, added.size()));
         if (entries.size() > maxEntries) {
             throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.FILE_COUNT, entries.size(),
                     maxEntries, null));
         }
-        return new Manifest(Manifest.VERSION, this.base, entries);
+        return Manifest.derived(this.base, entries, base);
     }
 }

@@ -38,4 +38,16 @@ public record ManifestEntry(String path, EntryType type, int mode, long size, St
     public boolean executable() {
         return type == EntryType.FILE && mode == 0755;
     }
+
+    // Written out: compared a few thousand times per phase, and the same object (the common case) is equal at once.
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof ManifestEntry e && mode == e.mode && size == e.size && type == e.type
+                && path.equals(e.path) && Objects.equals(sha256, e.sha256) && Objects.equals(target, e.target);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * path.hashCode() + Objects.hashCode(sha256);
+    }
 }

@@ -107,13 +107,19 @@ public final class SnapshotPaths {
 
     /** The key two paths collide under on a case-insensitive file system. */
     static String foldKey(String path) {
-        boolean plain = true;
-        for (int i = 0; i < path.length() && plain; i++) {
+        boolean ascii = true;
+        boolean capitals = false;
+        for (int i = 0; i < path.length() && ascii; i++) {
             char c = path.charAt(i);
-            plain = c < 0x80 && !(c >= 'A' && c <= 'Z');
+            ascii = c < 0x80;
+            capitals |= c >= 'A' && c <= 'Z';
         }
-        // ASCII without capitals folds to itself (the common case: no copies).
-        return plain ? path : path.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        if (ascii) {
+            // ASCII without capitals folds to itself (no copy); with capitals, upper- then lower-casing ASCII is
+            // lower-casing it.
+            return capitals ? path.toLowerCase(Locale.ROOT) : path;
+        }
+        return path.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -35,16 +35,20 @@ final class SnapshotStructure {
                         : new Violation.CaseCollision(e.path(), previous);
             }
         }
+        // Every ancestor path is looked at once: the walk up from an entry stops at an ancestor already looked at
+        // (its own ancestors were looked at then), so implied directories (a git export lists none) cost one
+        // lookup per entry instead of one per level.
+        java.util.Set<String> ancestors = java.util.HashSet.newHashSet(entries.size());
         for (ManifestEntry e : entries) {
             String path = e.path();
-            // Walk up to the nearest listed directory: its own ancestors are checked when it is.
             for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
-                ManifestEntry ancestor = byPath.get(path.substring(0, slash));
-                if (ancestor == null) {
-                    continue;
-                }
-                if (ancestor.type() == EntryType.DIRECTORY) {
+                String at = path.substring(0, slash);
+                if (!ancestors.add(at)) {
                     break;
+                }
+                ManifestEntry ancestor = byPath.get(at);
+                if (ancestor == null || ancestor.type() == EntryType.DIRECTORY) {
+                    continue;
                 }
                 if (ancestor.type() == EntryType.SYMLINK) {
                     return new Violation.SymlinkEscape(ancestor.path(), ancestor.target());

@@ -31,7 +31,8 @@ public final class SnapshotWriter implements AutoCloseable {
     private final TarArchiveOutputStream tar;
     private final SnapshotLimits limits;
     private final Manifest base;
-    private final Map<String, String> baseHashes = new HashMap<>();
+    /** The base's entries by path (empty without a base): carried entries are those very objects. */
+    private final Map<String, ManifestEntry> baseEntries;
     private final List<ManifestEntry> entries = new ArrayList<>();
     private final Map<String, String> folded = new HashMap<>();
     private long totalBytes;
@@ -41,13 +42,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private SnapshotWriter(OutputStream out, SnapshotLimits limits, Manifest base, int level) throws IOException {
         this.limits = limits;
         this.base = base;
-        if (base != null) {
-            for (ManifestEntry e : base.entries()) {
-                if (e.type() == EntryType.FILE) {
-                    baseHashes.put(e.path(), e.sha256());
-                }
-            }
-        }
+        this.baseEntries = base == null ? Map.of() : base.byPath();
         ZstdOutputStream zstd = new ZstdOutputStream(out, level);
         this.tar = new TarArchiveOutputStream(zstd, StandardCharsets.UTF_8.name());
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -67,12 +62,19 @@ public final class SnapshotWriter implements AutoCloseable {
         stamp(e);
         tar.putArchiveEntry(e);
         tar.closeArchiveEntry();
-        entries.add(ManifestEntry.directory(path));
+        entries.add(fromBase(ManifestEntry.directory(path)));
     }
 
     /** True if {@code path} with content {@code sha256} is in the base, so {@link #carry} may be used. */
     public boolean canCarry(String path, String sha256) {
-        return sha256 != null && sha256.equals(baseHashes.get(path));
+        ManifestEntry b = baseEntries.get(path);
+        return sha256 != null && b != null && b.type() == EntryType.FILE && sha256.equals(b.sha256());
+    }
+
+    /** The base's own entry object if it equals {@code e} (so the manifest reuses its canonical bytes), else e. */
+    private ManifestEntry fromBase(ManifestEntry e) {
+        ManifestEntry b = baseEntries.get(e.path());
+        return e.equals(b) ? b : e;
     }
 
     /**
@@ -83,13 +85,15 @@ public final class SnapshotWriter implements AutoCloseable {
         if (!canCarry(path, sha256)) {
             throw new IllegalStateException("not in the base with this content: " + SnapshotPaths.printable(path));
         }
-        admit(path, false); // a base path: its manifest was validated when it was written or read
+        // A base path: its path rules were checked when the base was written or read, and a case collision or
+        // duplicate with a path added here is caught by the whole-manifest check in finish().
+        admitCount(path);
         totalBytes += size;
         if (totalBytes > limits.maxTotalBytes()) {
             throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.TOTAL_SIZE, totalBytes,
                     limits.maxTotalBytes(), path));
         }
-        entries.add(ManifestEntry.file(path, executable, size, sha256));
+        entries.add(fromBase(ManifestEntry.file(path, executable, size, sha256)));
     }
 
     /** Adds a file and returns its SHA-256 (hex). */
@@ -118,8 +122,8 @@ public final class SnapshotWriter implements AutoCloseable {
                     limits.maxTotalBytes(), path));
         }
         String sha = knownSha256 != null ? knownSha256 : Sha256.hex(content);
-        entries.add(ManifestEntry.file(path, executable, content.length, sha));
-        if (sha.equals(baseHashes.get(path))) {
+        entries.add(fromBase(ManifestEntry.file(path, executable, content.length, sha)));
+        if (canCarry(path, sha)) {
             return sha;
         }
         TarArchiveEntry e = new TarArchiveEntry(path, TarConstants.LF_NORMAL, true);
@@ -147,12 +151,14 @@ public final class SnapshotWriter implements AutoCloseable {
         stamp(e);
         tar.putArchiveEntry(e);
         tar.closeArchiveEntry();
-        entries.add(ManifestEntry.symlink(path, target, Sha256.hex(target.getBytes(StandardCharsets.UTF_8))));
+        entries.add(fromBase(ManifestEntry.symlink(path, target,
+                Sha256.hex(target.getBytes(StandardCharsets.UTF_8)))));
     }
 
     /** Writes the manifest entry, closes the archive (and the underlying stream) and returns the manifest. */
     public Manifest finish() throws IOException, SnapshotException {
-        Manifest manifest = new Manifest(Manifest.VERSION, base == null ? null : base.id(), entries);
+        Manifest manifest = base == null ? new Manifest(Manifest.VERSION, null, entries)
+                : Manifest.derived(base.id(), sortedByPath(entries), base);
         Violation structural = SnapshotStructure.check(manifest);
         if (structural != null) {
             throw new SnapshotException(structural);
@@ -174,31 +180,37 @@ public final class SnapshotWriter implements AutoCloseable {
         return manifest;
     }
 
+    private static List<ManifestEntry> sortedByPath(List<ManifestEntry> entries) {
+        List<ManifestEntry> sorted = new ArrayList<>(entries);
+        sorted.sort(java.util.Comparator.comparing(ManifestEntry::path, Manifest.PATH_ORDER));
+        return sorted;
+    }
+
     /** Content bytes actually written (less than the workspace size for a delta). */
     public long contentBytesWritten() {
         return bytesWritten;
     }
 
     private void admit(String path) throws SnapshotException {
-        admit(path, true);
-    }
-
-    private void admit(String path, boolean checkPath) throws SnapshotException {
-        if (finished) {
-            throw new IllegalStateException("writer already finished");
-        }
-        Violation v = checkPath ? SnapshotPaths.check(path, limits.maxPathBytes()) : null;
+        admitCount(path);
+        Violation v = SnapshotPaths.check(path, limits.maxPathBytes());
         if (v != null) {
             throw new SnapshotException(v);
-        }
-        if (entries.size() + 1 > limits.maxEntries()) {
-            throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.FILE_COUNT, entries.size() + 1L,
-                    limits.maxEntries(), path));
         }
         String previous = folded.putIfAbsent(SnapshotPaths.foldKey(path), path);
         if (previous != null) {
             throw new SnapshotException(previous.equals(path) ? new Violation.DuplicatePath(path)
                     : new Violation.CaseCollision(previous, path));
+        }
+    }
+
+    private void admitCount(String path) throws SnapshotException {
+        if (finished) {
+            throw new IllegalStateException("writer already finished");
+        }
+        if (entries.size() + 1 > limits.maxEntries()) {
+            throw new SnapshotException(new Violation.LimitExceeded(Violation.Limit.FILE_COUNT, entries.size() + 1L,
+                    limits.maxEntries(), path));
         }
     }
 

@@ -57,41 +57,94 @@ public final class PhaseRoundTripBench {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         Path tmp = Files.createTempDirectory("airlock-bench");
-        Path origin = buildOrigin(tmp);
-        IsolatedGit.install();
-        try (EmbeddedS3Server s3 = EmbeddedS3Server.start(tmp.resolve("drop"), 0)) {
-            S3Settings settings = new S3Settings(s3.endpoint(), "us-east-1", "airlock", true, s3.accessKey(),
-                    s3.secretKey());
-            try (S3ObjectStore store = S3ObjectStore.open(settings).ensureBucket();
-                 DropSigner signer = DropSigner.open(settings);
-                 Repository service = IsolatedGit.openBare(tmp.resolve("service.git"))) {
-                Bench bench = new Bench(tmp, origin, store, signer, service);
-                bench.phase("warmup", 0, true);
-                bench.phase("warmup", 1, false);
-                List<long[]> full = new ArrayList<>();
-                List<long[]> incremental = new ArrayList<>();
-                for (int round = 0; round < rounds; round++) {
-                    final int i = round;
-                    full.add(bench.phase("full-" + i, 0, true));
-                    incremental.add(profiled("incremental-" + i, () -> bench.phase("full-" + i, 1, false)));
+        try {
+            Path origin = buildOrigin(tmp);
+            IsolatedGit.install();
+            try (EmbeddedS3Server s3 = EmbeddedS3Server.start(tmp.resolve("drop"), 0)) {
+                S3Settings settings = new S3Settings(s3.endpoint(), "us-east-1", "airlock", true, s3.accessKey(),
+                        s3.secretKey());
+                try (S3ObjectStore store = S3ObjectStore.open(settings).ensureBucket();
+                     DropSigner signer = DropSigner.open(settings);
+                     Repository service = IsolatedGit.openBare(tmp.resolve("service.git"))) {
+                    Bench bench = new Bench(tmp, origin, store, signer, service);
+                    bench.phase("warmup", 0, true);
+                    bench.phase("warmup", 1, false);
+                    List<Laps> full = new ArrayList<>();
+                    List<Laps> incremental = new ArrayList<>();
+                    boolean threadCpu = Boolean.getBoolean("bench.threadCpu");
+                    Map<String, Long> incrementalTicks = new java.util.TreeMap<>();
+                    for (int round = 0; round < rounds; round++) {
+                        final int i = round;
+                        full.add(bench.phase("full-" + i, 0, true));
+                        Map<String, Long> before = threadCpu ? threadTicks() : Map.of();
+                        incremental.add(profiled("incremental-" + i, () -> bench.phase("full-" + i, 1, false)));
+                        if (threadCpu) {
+                            Map<String, Long> delta = new java.util.TreeMap<>();
+                            threadTicks().forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
+                            delta.forEach((k, v) -> incrementalTicks.merge(k, v, Long::sum));
+                            System.out.printf("incremental %d: CPU ticks by thread kind %s%n", i, delta);
+                        }
+                    }
+                    System.out.printf("first-phase output: %s%n", FULL_OUTPUT ? "whole workspace" : "delta against the input");
+                    System.out.printf("workspace: %d files, %.1f MB; load average at end: %.2f on %d cores%n",
+                            bench.fileCount, bench.bytes / 1e6,
+                            java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                            Runtime.getRuntime().availableProcessors());
+                    report("full (first phase)", full);
+                    report("incremental (10 files changed)", incremental);
+                    if (threadCpu) {
+                        System.out.println("incremental phases, CPU per phase by thread kind (1/100 s ticks, averaged):");
+                        incrementalTicks.forEach((k, v) -> System.out.printf("  %-24s %6.1f ms%n", k,
+                                v * 10.0 / rounds));
+                    }
                 }
-                System.out.printf("first-phase output: %s%n", FULL_OUTPUT ? "whole workspace" : "delta against the input");
-                System.out.printf("workspace: %d files, %.1f MB; load average at end: %.2f on %d cores%n",
-                        bench.fileCount, bench.bytes / 1e6,
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                        Runtime.getRuntime().availableProcessors());
-                report("full (first phase)", full);
-                report("incremental (10 files changed)", incremental);
+            }
+        } finally {
+            // About a gigabyte per run (origin, service and agent copies, the drop store): never left behind.
+            try (var walk = Files.walk(tmp)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
             }
         }
     }
 
     private interface Phase {
-        long[] run() throws Exception;
+        Laps run() throws Exception;
+    }
+
+    /**
+     * CPU ticks (1/100 s) of every thread of this process by kind (compiler, GC, S3 store, JGit, ...), from
+     * /proc/self/task: with -Dbench.threadCpu=true the incremental phases' totals are printed, to tell the code under
+     * test from the JIT, the collector and the in-process S3 store.
+     */
+    private static Map<String, Long> threadTicks() throws java.io.IOException {
+        Map<String, Long> ticks = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (java.io.IOException gone) {
+                    continue;
+                }
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long t = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                String kind = comm.startsWith("C2 ") || comm.startsWith("C1 ") ? "JIT compiler"
+                        : comm.startsWith("GC ") || comm.startsWith("G1 ") ? "garbage collector"
+                        : comm.startsWith("S3Proxy") || comm.startsWith("qtp") ? "S3 store (s3proxy)"
+                        : comm.startsWith("JGit") ? "JGit transport threads"
+                        : comm.startsWith("HttpClient") ? "agent HTTP client"
+                        : comm.equals("java") || comm.equals("main") ? "main" : "other JVM threads";
+                ticks.merge(kind, t, Long::sum);
+            }
+        }
+        return ticks;
     }
 
     /** With -Dbench.profileIncremental=DIR, each incremental phase is recorded with JFR into DIR (for profiling). */
-    private static long[] profiled(String name, Phase phase) throws Exception {
+    private static Laps profiled(String name, Phase phase) throws Exception {
         String dir = System.getProperty("bench.profileIncremental");
         if (dir == null) {
             return phase.run();
@@ -99,33 +152,94 @@ public final class PhaseRoundTripBench {
         try (jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
             r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
             r.start();
-            long[] t = phase.run();
+            Laps t = phase.run();
             r.stop();
             r.dump(Path.of(dir, name + ".jfr"));
             return t;
         }
     }
 
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
+    /**
+     * Process CPU time (all threads, including the in-process S3 store, GC and JIT) in nanoseconds, from
+     * {@code clock_gettime(CLOCK_PROCESS_CPUTIME_ID)}: the management bean's figure has only 10 ms resolution.
+     */
+    private static final class ProcessCpu {
+        private static final int CLOCK_PROCESS_CPUTIME_ID = 2;
+        private static final java.lang.invoke.MethodHandle CLOCK_GETTIME;
+        private static final java.lang.foreign.MemorySegment TIMESPEC =
+                java.lang.foreign.Arena.global().allocate(16, 8);
+
+        static {
+            var linker = java.lang.foreign.Linker.nativeLinker();
+            CLOCK_GETTIME = linker.downcallHandle(linker.defaultLookup().find("clock_gettime").orElseThrow(),
+                    java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
+                            java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS));
+        }
+
+        static synchronized long nanos() {
+            try {
+                int rc = (int) CLOCK_GETTIME.invokeExact(CLOCK_PROCESS_CPUTIME_ID, TIMESPEC);
+                if (rc != 0) {
+                    throw new IllegalStateException("clock_gettime failed");
+                }
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+            return TIMESPEC.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0) * 1_000_000_000L
+                    + TIMESPEC.get(java.lang.foreign.ValueLayout.JAVA_LONG, 8);
+        }
     }
 
-    private static void report(String name, List<long[]> runs) {
-        long[] totals = runs.stream().mapToLong(r -> Arrays.stream(r, 0, STEPS.length).sum()).sorted().toArray();
-        long[] cpu = runs.stream().mapToLong(r -> r[STEPS.length]).sorted().toArray();
+    /** Wall and process CPU time of the named parts of one phase, in order; a part is "step/part". */
+    private static final class Laps {
+        final Map<String, long[]> parts = new LinkedHashMap<>();
+        private long wall = System.nanoTime();
+        private long cpu = ProcessCpu.nanos();
+
+        /** Ends the part that started at the previous lap (or at construction). */
+        void lap(String part) {
+            long w = System.nanoTime();
+            long c = ProcessCpu.nanos();
+            parts.put(part, new long[] {w - wall, c - cpu});
+            wall = w;
+            cpu = c;
+        }
+
+        /** Restarts the clock without recording (the untimed agent work between the steps). */
+        void skip() {
+            wall = System.nanoTime();
+            cpu = ProcessCpu.nanos();
+        }
+
+        long sum(int what, String stepPrefix) {
+            return parts.entrySet().stream().filter(e -> stepPrefix == null || e.getKey().startsWith(stepPrefix + "/"))
+                    .mapToLong(e -> e.getValue()[what]).sum();
+        }
+    }
+
+    private static long median(List<Laps> runs, java.util.function.ToLongFunction<Laps> f) {
+        long[] xs = runs.stream().mapToLong(f).sorted().toArray();
+        return xs[xs.length / 2];
+    }
+
+    private static void report(String name, List<Laps> runs) {
+        long[] totals = runs.stream().mapToLong(r -> r.sum(0, null)).sorted().toArray();
         long median = totals[totals.length / 2];
         System.out.printf("%s: median %.1f ms (min %.1f, max %.1f, n=%d)%n", name, median / 1e6, totals[0] / 1e6,
                 totals[totals.length - 1] / 1e6, totals.length);
         System.out.printf("  process CPU time (all threads, incl. the in-process S3 store): median %.1f ms%n",
-                cpu[cpu.length / 2] / 1e6);
-        for (int s = 0; s < STEPS.length; s++) {
-            final int step = s;
-            long[] xs = runs.stream().mapToLong(r -> r[step]).sorted().toArray();
-            long m = xs[xs.length / 2];
-            long[] cs = runs.stream().mapToLong(r -> r[STEPS.length + 1 + step]).sorted().toArray();
-            System.out.printf("  %-9s %8.1f ms  %5.1f%%   CPU %8.1f ms%n", STEPS[s], m / 1e6, 100.0 * m / median,
-                    cs[cs.length / 2] / 1e6);
+                median(runs, r -> r.sum(1, null)) / 1e6);
+        for (String step : STEPS) {
+            long m = median(runs, r -> r.sum(0, step));
+            System.out.printf("  %-9s %8.1f ms  %5.1f%%   CPU %8.1f ms%n", step, m / 1e6, 100.0 * m / median,
+                    median(runs, r -> r.sum(1, step)) / 1e6);
+            for (String part : runs.get(0).parts.keySet()) {
+                if (part.startsWith(step + "/")) {
+                    System.out.printf("    %-20s %8.1f ms            CPU %8.1f ms%n", part.substring(step.length() + 1),
+                            median(runs, r -> r.parts.get(part)[0]) / 1e6,
+                            median(runs, r -> r.parts.get(part)[1]) / 1e6);
+                }
+            }
         }
     }
 
@@ -155,24 +269,21 @@ public final class PhaseRoundTripBench {
             this.service = service;
         }
 
-        long[] phase(String label, int phase, boolean first) throws Exception {
+        Laps phase(String label, int phase, boolean first) throws Exception {
             String run = first ? "bench-" + (runCounter++) : "bench-" + (runCounter - 1);
-            long[] t = new long[6 + STEPS.length];
-            long[] c = new long[6];
-            long cpu0 = cpuNanos();
             GitRemote remote = GitRemote.parse(origin.toString());
 
             // export: git service fetches, snapshots (delta against what the agent holds), uploads the input
-            long t0 = System.nanoTime();
-            c[0] = cpuNanos();
+            Laps laps = new Laps();
             MirrorCommand.Result mirror = new MirrorCommand(service).remote(remote).call();
+            laps.lap("export/fetch");
             ByteArrayOutputStream in = new ByteArrayOutputStream();
             String revision = first ? "refs/remotes/origin/main" : lastBranchCommit;
             ExportCommand.Result input = new ExportCommand(service).revision(revision).output(in)
                     .base(first ? null : agentHas).call();
+            laps.lap("export/snapshot");
             store.put(DropKeys.input(run, phase), in.toByteArray());
-            long t1 = System.nanoTime();
-            c[1] = cpuNanos();
+            laps.lap("export/put");
 
             // download: agent GETs through its presigned URL and unpacks (first phase: fresh dir; later: in place)
             var get = signer.get(DropKeys.input(run, phase), Duration.ofMinutes(5));
@@ -181,16 +292,17 @@ public final class PhaseRoundTripBench {
                     workspace = Files.createDirectories(tmp.resolve("agent-" + run));
                     agentCache = new dev.airlock.drop.snapshot.FileHashCache();
                     SnapshotReader.create().read(got, new DirectorySink(workspace).recordingHashes(agentCache));
+                    laps.lap("download/get+unpack");
                 } else {
                     Set<String> held = agentHas.entries().stream().map(ManifestEntry::sha256)
                             .collect(Collectors.toSet());
                     var r = SnapshotReader.create().base(agentHas, held::contains)
                             .read(got, DirectorySink.updating(workspace).recordingHashes(agentCache));
+                    laps.lap("download/get+unpack");
                     DirectorySink.prune(workspace, r.manifest(), agentHas);
+                    laps.lap("download/prune");
                 }
             }
-            long t2 = System.nanoTime();
-            c[2] = cpuNanos();
             agentHas = input.manifest();
             if (first) {
                 fileCount = agentHas.entries().size();
@@ -206,26 +318,27 @@ public final class PhaseRoundTripBench {
             }
 
             // upload: agent packs (full on the first phase, else delta) and PUTs through its presigned URL
-            long t3 = System.nanoTime();
-            long c3 = cpuNanos();
+            laps.skip();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             // The output is a delta against what the agent holds (its input), so unchanged files are neither read
             // nor sent; -Dbench.fullOutput=true sends the whole workspace on the first phase instead.
             Manifest output = DirectorySnapshot.write(workspace, out, SnapshotLimits.DEFAULT,
                     first && FULL_OUTPUT ? null : agentHas, agentCache);
+            laps.lap("upload/pack");
             var put = signer.put(DropKeys.output(run, phase), Duration.ofMinutes(5));
             agent.upload(put, out.toByteArray());
-            long t4 = System.nanoTime();
-            c[3] = cpuNanos();
+            laps.lap("upload/put");
 
             // validate: git service reads the output and checks it against the recorded id
-            OutputVerdict verdict;
-            try (InputStream archive = store.get(DropKeys.output(run, phase))) {
-                verdict = new ValidateOutputCommand(service).input(input).archive(archive)
-                        .expectedOutputId(output.id()).scanner(scanner).call();
+            byte[] archive;
+            try (InputStream got = store.get(DropKeys.output(run, phase))) {
+                archive = got.readAllBytes();
             }
-            long t5 = System.nanoTime();
-            c[4] = cpuNanos();
+            laps.lap("validate/get");
+            OutputVerdict verdict = new ValidateOutputCommand(service).input(input)
+                    .archive(new java.io.ByteArrayInputStream(archive)).expectedOutputId(output.id())
+                    .scanner(scanner).call();
+            laps.lap("validate/check");
             ValidatedOutput accepted = switch (verdict) {
                 case OutputVerdict.Accepted a -> a.output();
                 case OutputVerdict.NeedsReview r -> throw new IllegalStateException("review: " + r.protectedPaths());
@@ -236,22 +349,10 @@ public final class PhaseRoundTripBench {
             PublishCommand.Result pushed = new PublishCommand(service).output(accepted).runId(run)
                     .branch("airlock/" + run).force(!first).remote(remote)
                     .remoteDefaultBranch(mirror.defaultBranch()).call();
-            long t6 = System.nanoTime();
-            c[5] = cpuNanos();
+            laps.lap("publish/commit+push");
             lastBranchCommit = pushed.commit().name();
             agentHas = output;
-            t[0] = t1 - t0;
-            t[1] = t2 - t1;
-            t[2] = t4 - t3;
-            t[3] = t5 - t4;
-            t[4] = t6 - t5;
-            t[5] = cpuNanos() - cpu0;
-            t[6] = c[1] - c[0];
-            t[7] = c[2] - c[1];
-            t[8] = c[3] - c3;
-            t[9] = c[4] - c[3];
-            t[10] = c[5] - c[4];
-            return t;
+            return laps;
         }
     }
 
