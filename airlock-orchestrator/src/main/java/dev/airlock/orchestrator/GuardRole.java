@@ -75,6 +75,15 @@ public final class GuardRole implements AutoCloseable {
      */
     public static GuardRole start(RoleLauncher launcher, Path runDir, Path caDir, Path policy, Map<String, String> keys,
                                   long tokenBudget) throws IOException {
+        return launch(launcher, runDir, caDir, policy, keys, tokenBudget).awaitReady();
+    }
+
+    /**
+     * Starts the guard's process without waiting for it, so that its JVM start (and its CA's leaf certificates)
+     * overlaps the export; {@link #awaitReady()} before any session is opened on it.
+     */
+    public static GuardRole launch(RoleLauncher launcher, Path runDir, Path caDir, Path policy,
+                                   Map<String, String> keys, long tokenBudget) throws IOException {
         Path dir = runDir.resolve("guard");
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
@@ -100,23 +109,28 @@ public final class GuardRole implements AutoCloseable {
             }
         });
         Process p = launcher.start(Role.GUARD, args, env, log);
+        return new GuardRole(p, sockets, control, caDir.resolve("ca.pem"), denials, log);
+    }
+
+    /** Waits until the control socket accepts sessions; a guard that exits or stays silent fails closed. */
+    public GuardRole awaitReady() throws IOException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!Files.exists(control)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                p.destroyForcibly();
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
                 deleteSockets(sockets);
                 throw new IOException("the egress guard did not start (refusing to run the agent without it): "
                         + tail(log));
             }
             try {
-                Thread.sleep(20);
+                Thread.sleep(10);
             } catch (InterruptedException e) {
-                p.destroyForcibly();
+                process.destroyForcibly();
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while starting the egress guard", e);
             }
         }
-        return new GuardRole(p, sockets, control, caDir.resolve("ca.pem"), denials, log);
+        return this;
     }
 
     /**
