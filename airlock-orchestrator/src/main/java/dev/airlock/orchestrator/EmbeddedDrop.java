@@ -23,12 +23,14 @@ public final class EmbeddedDrop implements AutoCloseable {
     private final Process process;
     private final CompletableFuture<String> serving;
     private final Path dataDir;
+    private final StringBuffer lastError;
     private final Path credentials;
     private final Thread reaper;
     private volatile URI endpoint;
 
-    private EmbeddedDrop(Process process, CompletableFuture<String> serving, Path dataDir) {
+    private EmbeddedDrop(Process process, CompletableFuture<String> serving, Path dataDir, StringBuffer lastError) {
         this.process = process;
+        this.lastError = lastError;
         this.serving = serving;
         this.dataDir = dataDir;
         this.credentials = dataDir.resolve("credentials");
@@ -63,15 +65,22 @@ public final class EmbeddedDrop implements AutoCloseable {
                 return null;
             }
         }, command -> Thread.ofPlatform().daemon().name("airlock-drop-start").start(command));
-        // Drain stderr so the store never blocks on a full pipe.
+        // Drain stderr so the store never blocks on a full pipe; its last line says why a store did not start.
+        StringBuffer lastError = new StringBuffer();
         Thread.ofVirtual().start(() -> {
-            try {
-                p.getErrorStream().transferTo(java.io.OutputStream.nullOutputStream());
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (!line.isBlank()) {
+                        lastError.setLength(0);
+                        lastError.append(line, 0, Math.min(line.length(), 500));
+                    }
+                }
             } catch (IOException ignored) {
                 // the process ended
             }
         });
-        return new EmbeddedDrop(p, serving, dataDir);
+        return new EmbeddedDrop(p, serving, dataDir, lastError);
     }
 
     /** Waits until the store serves (at most 60 s from now); a store that does not is stopped. */
@@ -95,8 +104,13 @@ public final class EmbeddedDrop implements AutoCloseable {
         }
         if (line == null) {
             process.destroyForcibly();
-            throw new IOException("the drop store exited before serving (run 'airlock drop serve --data-dir "
-                    + dataDir + "' to see why)");
+            try {
+                process.waitFor(2, TimeUnit.SECONDS); // its stderr reaches its end
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("the drop store exited before serving" + (lastError.isEmpty() ? "" : ": " + lastError)
+                    + " (run 'airlock drop serve --data-dir " + dataDir + "' to see more)");
         }
         endpoint = URI.create(line.substring("airlock drop: serving ".length()).split(" ", 2)[0]);
         return this;

@@ -313,6 +313,8 @@ public final class LocalRun {
         /** Started ahead of the coding phase (see {@link #startAhead()}); null once used or ended. */
         private GuardRole guardAhead;
         private CompletableFuture<WaitingRole> agentAhead;
+        /** Serves this drive's export and publish in one process; see {@link #gitRole()}. */
+        private GitWorker git;
         private ChangeSummary changes;
         private Duration agentTime = Duration.ZERO;
         private String history;
@@ -380,8 +382,32 @@ public final class LocalRun {
             return agent;
         }
 
-        /** Ends what was started ahead and not used: the run ended before its coding phase, or failed in it. */
+        /**
+         * The drive's git worker, started on first use (as the drive starts, so that its JVM is up when the export
+         * comes). A worker that died answers its next request with its exit status, as a killed one-shot git process
+         * would have: the export fails, the publish is done once more in a new worker.
+         */
+        private GitWorker gitRole() throws IOException, SQLException {
+            if (git == null) {
+                git = GitWorker.start(tracked, gitEnv());
+            }
+            return git;
+        }
+
+        private void endGit() throws SQLException {
+            if (git != null) {
+                git.close();
+                roles.forget(git.process().pid());
+                git = null;
+            }
+        }
+
+        /**
+         * Ends the git worker, and what was started ahead and not used: the run ended before its coding phase, or
+         * failed in it.
+         */
         private void endAhead() throws SQLException {
+            endGit();
             WaitingRole agentRole = takeAgentAhead();
             if (agentRole != null) {
                 agentRole.endUnstarted();
@@ -398,6 +424,7 @@ public final class LocalRun {
             boolean revising = revision > 0;
             // A revision starts from nothing recorded: the run's own facts are those of its earlier phases.
             phase = revising ? RunState.QUEUED : r.state();
+            gitRole(); // its JVM starts now and is warm when the export comes, and still when the publish comes
             if (phase == RunState.QUEUED || phase == RunState.EXPORTING
                     || phase == RunState.CODING && r.outputId() == null) {
                 startAhead();
@@ -444,7 +471,7 @@ public final class LocalRun {
             if (historyDepth > 0) {
                 exportArgs.add("--history=" + historyDepth);
             }
-            RoleResult export = runRole(Role.GIT, gitArgs(List.of("git", "export"), cache, exportArgs), gitEnv());
+            RoleResult export = gitRole().call(gitArgs(List.of("export"), cache, exportArgs), roleTimeout);
             String base = export.field("commit");
             String snapshot = export.field("snapshot");
             if (export.exitCode() != 0 || base == null || snapshot == null) {
@@ -631,18 +658,19 @@ public final class LocalRun {
                 store.record(run, RunStore.Field.COMMIT_TIME, Long.toString(Instant.now().getEpochSecond()));
                 r = store.get(run).orElseThrow();
             }
-            List<String> args = gitArgs(List.of("git", "publish"), cache,
+            List<String> args = gitArgs(List.of("publish"), cache,
                     List.of("--base", r.baseCommit(), "--expected-output-id", r.outputId(), "--run", run,
                             "--phase", phaseNo, "--branch", branch, "--message", "Airlock run " + run
                                     + (revision > 0 ? ", revision " + revision : ""),
                             "--commit-time", Long.toString(r.commitTime())));
-            RoleResult publish = runRole(Role.GIT, args, gitEnv());
+            RoleResult publish = gitRole().call(args, roleTimeout);
             if (publish.exitCode() > 128) {
                 // Killed by a signal: its push may or may not have reached the remote. Publishing again makes the
                 // identical commit, so once more settles it either way instead of failing with a branch maybe there.
                 store.event(run, RunState.PUBLISHING, "retry", publish.elapsed().toMillis(),
                         "git role killed by signal " + (publish.exitCode() - 128) + "; publishing again");
-                publish = runRole(Role.GIT, args, gitEnv());
+                endGit();
+                publish = gitRole().call(args, roleTimeout);
             }
             if (publish.exitCode() == 1 && publish.stderr().contains("rejected:") || publish.exitCode() == 3) {
                 phases.put(RunState.PUBLISHING, publish.elapsed());
@@ -735,10 +763,6 @@ public final class LocalRun {
         /** Every denial recorded for the run, from every coding attempt (an abandoned attempt's denials happened). */
         private List<String> denials() throws SQLException {
             return store.events(run).stream().filter(e -> "denial".equals(e.kind())).map(RunEvent::message).toList();
-        }
-
-        private RoleResult runRole(Role role, List<String> args, Map<String, String> env) throws IOException, SQLException {
-            return runRole(role, args, env, p -> { });
         }
 
         private RoleResult runRole(Role role, List<String> args, Map<String, String> env,
