@@ -64,7 +64,7 @@ public final class EmbeddedDrop implements AutoCloseable {
             } catch (IOException e) {
                 return null;
             }
-        }, command -> Thread.ofPlatform().daemon().name("airlock-drop-start").start(command));
+        }, RoleOutput::ownThread);
         // Drain stderr so the store never blocks on a full pipe; its last line says why a store did not start.
         StringBuffer lastError = new StringBuffer();
         Thread.ofVirtual().start(() -> {

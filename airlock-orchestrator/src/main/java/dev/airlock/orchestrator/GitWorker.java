@@ -66,8 +66,7 @@ public final class GitWorker implements AutoCloseable {
         try {
             requests.write((Json.mapper().writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
             requests.flush();
-            answer = CompletableFuture.supplyAsync(this::readAnswer,
-                    task -> Thread.ofPlatform().daemon().name("airlock-git-answer").start(task));
+            answer = CompletableFuture.supplyAsync(this::readAnswer, RoleOutput::ownThread);
             String line = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (line == null) {
                 return dead(args, start, "the git worker exited without answering");

@@ -315,6 +315,8 @@ public final class LocalRun {
         private CompletableFuture<WaitingRole> agentAhead;
         /** Serves this drive's export and publish in one process; see {@link #gitRole()}. */
         private GitWorker git;
+        /** The orchestrator's S3 client for reading the output back, warmed up while the earlier phases run. */
+        private CompletableFuture<S3ObjectStore> objectsAhead;
         private ChangeSummary changes;
         private Duration agentTime = Duration.ZERO;
         private String history;
@@ -372,7 +374,32 @@ public final class LocalRun {
                 } catch (IOException | RuntimeException e) {
                     return null; // started in the coding phase instead, which fails there with the reason
                 }
-            }, task -> Thread.ofPlatform().daemon().name("airlock-agent-ahead").start(task));
+            }, RoleOutput::ownThread);
+        }
+
+        /**
+         * Opens the S3 client and makes one harmless request with it (a HEAD of the output key, which the agent has
+         * not written yet): its first request loads and initialises most of the SDK, which the coding phase would
+         * otherwise wait for. Null if anything fails; {@link #readOutput} then opens its own and reports why.
+         */
+        private S3ObjectStore warmObjectStore() {
+            S3ObjectStore objects = null;
+            try {
+                objects = S3ObjectStore.open(drop.settings());
+                objects.exists(DropKeys.output(run, revision));
+                return objects;
+            } catch (IOException | RuntimeException e) {
+                if (objects != null) {
+                    objects.close();
+                }
+                return null;
+            }
+        }
+
+        private S3ObjectStore objectStore() throws IOException {
+            S3ObjectStore warm = objectsAhead == null ? null : objectsAhead.join();
+            objectsAhead = null;
+            return warm != null ? warm : S3ObjectStore.open(drop.settings());
         }
 
         /** The agent worker started ahead, or null if there is none (any more). */
@@ -408,6 +435,13 @@ public final class LocalRun {
          */
         private void endAhead() throws SQLException {
             endGit();
+            if (objectsAhead != null) {
+                S3ObjectStore unused = objectsAhead.join();
+                if (unused != null) {
+                    unused.close();
+                }
+                objectsAhead = null;
+            }
             WaitingRole agentRole = takeAgentAhead();
             if (agentRole != null) {
                 agentRole.endUnstarted();
@@ -425,6 +459,7 @@ public final class LocalRun {
             // A revision starts from nothing recorded: the run's own facts are those of its earlier phases.
             phase = revising ? RunState.QUEUED : r.state();
             gitRole(); // its JVM starts now and is warm when the export comes, and still when the publish comes
+            objectsAhead = CompletableFuture.supplyAsync(this::warmObjectStore, RoleOutput::ownThread);
             if (phase == RunState.QUEUED || phase == RunState.EXPORTING
                     || phase == RunState.CODING && r.outputId() == null) {
                 startAhead();
@@ -622,7 +657,7 @@ public final class LocalRun {
         private RunOutcome readOutput(String expectedId) throws SQLException {
             Manifest inputManifest;
             Manifest outputManifest;
-            try (S3ObjectStore objects = S3ObjectStore.open(drop.settings())) {
+            try (S3ObjectStore objects = objectStore()) {
                 inputManifest = manifestOf(objects, DropKeys.input(run, revision));
                 // The worker packs its output as a delta against its input: files it did not change are listed by
                 // hash only, and may only name content the input holds.

@@ -30,8 +30,9 @@ final class RoleOutput {
         return err.join();
     }
 
-    private static void ownThread(Runnable task) {
-        Thread.ofPlatform().daemon().name("airlock-role-output").start(task);
+    /** Runs a blocking task of a run (a pipe read, a role start) on a daemon thread of its own. */
+    static void ownThread(Runnable task) {
+        Thread.ofPlatform().daemon().name("airlock-role-io").start(task);
     }
 
     /** Reads all of a role's stream, keeping at most {@value #MAX_ROLE_OUTPUT} bytes. */

@@ -105,7 +105,7 @@ public final class AgentRunCommand implements Callable<Integer> {
             }
             worker.history(new PresignedUrl("GET", URI.create(history), "history", expiry), historySha256);
         }
-        if (waitForGo && !"go".equals(readSignal())) {
+        if (waitForGo && !"go".equals(readSignal(worker))) {
             System.err.println("airlock agent run: not started (the orchestrator ended the run before the coding phase)");
             return 3;
         }
@@ -125,8 +125,12 @@ public final class AgentRunCommand implements Callable<Integer> {
         }
     }
 
-    /** The first line on stdin (at most a few bytes are read), or null at end of input. */
-    private static String readSignal() throws java.io.IOException {
+    /**
+     * The first line on stdin (at most a few bytes are read), or null at end of input; the worker warms up meanwhile
+     * (the orchestrator's go comes when the export is done, typically later).
+     */
+    private static String readSignal(AgentWorker worker) throws java.io.IOException {
+        worker.warmUp();
         StringBuilder line = new StringBuilder();
         int c;
         while ((c = System.in.read()) != -1 && c != '\n' && line.length() < 16) {
