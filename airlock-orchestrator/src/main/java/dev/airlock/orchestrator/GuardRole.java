@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The egress guard as a role process for one run ({@code airlock proxy --listen none --control ...}): the agent
  * worker opens its sandbox session on the control socket, and the guard's LLM API keys reach only this process's
- * environment. Started before the coding phase and stopped after it; its denials are read back from a 0600 file.
+ * environment. Started as the run starts (its JVM boots while the export runs) and stopped after the coding phase;
+ * its denials are read back from a 0600 file.
  */
 public final class GuardRole implements AutoCloseable {
     /** The LLM API key variables passed from the operator's environment to the guard only. */
