@@ -130,6 +130,9 @@ class RoleCrashTest {
                 assertThat(f.reason()).startsWith("export failed");
             });
             assertFailedAndNothingPushed(outcome.run(), "export failed");
+            // The agent worker started ahead of the coding phase was ended unstarted: gone, and no workspace made.
+            assertThat(started.get(Role.AGENT)).singleElement().satisfies(RoleCrashTest::awaitGone);
+            assertThat(data.resolve("runs").resolve(outcome.run()).resolve("agent")).doesNotExist();
         } finally {
             onStart = (r, p) -> { };
         }
