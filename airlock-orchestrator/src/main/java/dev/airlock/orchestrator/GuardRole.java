@@ -102,7 +102,8 @@ public final class GuardRole implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("proxy", "--listen", "none", "--policy", policyFile.toString(),
                 "--ca-dir", caDir.toString(), "--control", control.toString(),
                 "--sessions-dir", sockets.resolve("s").toString(), "--denials-file", denials.toString(),
-                "--audit", dir.resolve("audit.jsonl").toString(), "--token-budget", Long.toString(tokenBudget)));
+                "--audit", dir.resolve("audit.jsonl").toString(), "--token-budget", Long.toString(tokenBudget),
+                "--exit-with-parent"));
         Map<String, String> env = new LinkedHashMap<>();
         keys.forEach((k, v) -> {
             if (KEY_VARIABLES.contains(k) && v != null && !v.isEmpty()) {
