@@ -62,6 +62,7 @@ public final class AgentWorker {
     private Path attachments;
     private PresignedUrl history;
     private String historySha256;
+    private PresignedTransfer transfer;
     /** The loopback port inside the sandbox where the bridge to the guard listens (HTTPS_PROXY points there). */
     static final int GUARD_PORT_INSIDE = 3128;
 
@@ -123,8 +124,39 @@ public final class AgentWorker {
         return this;
     }
 
+    /**
+     * Does ahead of the phase what needs no URL, no guard and no workspace: creates the HTTP client and takes an
+     * empty snapshot through the archive format and its compressor once — class loading and initialisation, most of
+     * a fresh worker's first second. A worker started ahead of its phase does this while the export still runs.
+     * Best effort: whatever fails here fails again, with its reason, in {@link #call()}.
+     */
+    public AgentWorker warmUp() {
+        transfer();
+        try {
+            Path empty = Files.createTempDirectory("airlock-warm-up-");
+            try {
+                ByteArrayOutputStream archive = new ByteArrayOutputStream();
+                DirectorySnapshot.write(empty, archive, limits, null);
+                SnapshotReader.create().limits(limits).read(new ByteArrayInputStream(archive.toByteArray()),
+                        dev.airlock.drop.snapshot.SnapshotSink.discarding());
+            } finally {
+                Files.deleteIfExists(empty);
+            }
+        } catch (IOException | SnapshotException | RuntimeException ignored) {
+            // the phase itself reports it
+        }
+        return this;
+    }
+
+    private PresignedTransfer transfer() {
+        if (transfer == null) {
+            transfer = new PresignedTransfer(Duration.ofMinutes(2));
+        }
+        return transfer;
+    }
+
     public AgentReport call() throws AgentException {
-        PresignedTransfer transfer = new PresignedTransfer(Duration.ofMinutes(2));
+        PresignedTransfer transfer = transfer();
         Path workspace = workDir.resolve("workspace");
         try {
             Files.createDirectories(workDir);

@@ -21,20 +21,34 @@ import java.util.concurrent.TimeoutException;
 public final class EmbeddedDrop implements AutoCloseable {
     public static final String BUCKET = "airlock";
     private final Process process;
-    private final URI endpoint;
+    private final CompletableFuture<String> serving;
+    private final Path dataDir;
+    private final StringBuffer lastError;
     private final Path credentials;
     private final Thread reaper;
+    private volatile URI endpoint;
 
-    private EmbeddedDrop(Process process, URI endpoint, Path credentials) {
+    private EmbeddedDrop(Process process, CompletableFuture<String> serving, Path dataDir, StringBuffer lastError) {
         this.process = process;
-        this.endpoint = endpoint;
-        this.credentials = credentials;
+        this.lastError = lastError;
+        this.serving = serving;
+        this.dataDir = dataDir;
+        this.credentials = dataDir.resolve("credentials");
         // An interrupted `airlock run` must not leave the store listening.
         this.reaper = new Thread(process::destroy, "airlock-drop-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
     }
 
+    /** Starts the store and waits until it serves. */
     public static EmbeddedDrop start(RoleLauncher launcher, Path dataDir) throws IOException {
+        return launch(launcher, dataDir).awaitReady();
+    }
+
+    /**
+     * Starts the store's process without waiting: the caller opens its run database meanwhile. {@link #endpoint()}
+     * and {@link #settings()} wait for it; {@link #awaitReady()} says why it did not start.
+     */
+    public static EmbeddedDrop launch(RoleLauncher launcher, Path dataDir) throws IOException {
         Process p = launcher.start(Role.DROP, List.of("drop", "serve", "--data-dir", dataDir.toString(), "--port", "0",
                 "--bucket", BUCKET, "--exit-with-parent"), java.util.Map.of());
         CompletableFuture<String> serving = CompletableFuture.supplyAsync(() -> {
@@ -50,36 +64,65 @@ public final class EmbeddedDrop implements AutoCloseable {
             } catch (IOException e) {
                 return null;
             }
-        });
-        // Drain stderr so the store never blocks on a full pipe.
+        }, RoleOutput::ownThread);
+        // Drain stderr so the store never blocks on a full pipe; its last line says why a store did not start.
+        StringBuffer lastError = new StringBuffer();
         Thread.ofVirtual().start(() -> {
-            try {
-                p.getErrorStream().transferTo(java.io.OutputStream.nullOutputStream());
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (!line.isBlank()) {
+                        lastError.setLength(0);
+                        lastError.append(line, 0, Math.min(line.length(), 500));
+                    }
+                }
             } catch (IOException ignored) {
                 // the process ended
             }
         });
+        return new EmbeddedDrop(p, serving, dataDir, lastError);
+    }
+
+    /** Waits until the store serves (at most 60 s from now); a store that does not is stopped. */
+    public EmbeddedDrop awaitReady() throws IOException {
+        if (endpoint != null) {
+            return this;
+        }
         String line;
         try {
             line = serving.get(60, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            p.destroyForcibly();
+            process.destroyForcibly();
             throw new IOException("the drop store did not start within 60 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new IOException("interrupted while the drop store started", e);
         } catch (Exception e) {
-            p.destroyForcibly();
+            process.destroyForcibly();
             throw new IOException("the drop store did not start: " + e.getMessage(), e);
         }
         if (line == null) {
-            p.destroyForcibly();
-            throw new IOException("the drop store exited before serving (run 'airlock drop serve --data-dir "
-                    + dataDir + "' to see why)");
+            process.destroyForcibly();
+            try {
+                process.waitFor(2, TimeUnit.SECONDS); // its stderr reaches its end
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("the drop store exited before serving" + (lastError.isEmpty() ? "" : ": " + lastError)
+                    + " (run 'airlock drop serve --data-dir " + dataDir + "' to see more)");
         }
-        String url = line.substring("airlock drop: serving ".length()).split(" ", 2)[0];
-        return new EmbeddedDrop(p, URI.create(url), dataDir.resolve("credentials"));
+        endpoint = URI.create(line.substring("airlock drop: serving ".length()).split(" ", 2)[0]);
+        return this;
     }
 
+    /** The store's URL, once it serves (waits for it; unchecked if it did not start — see {@link #awaitReady()}). */
     public URI endpoint() {
-        return endpoint;
+        try {
+            return awaitReady().endpoint;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The file holding the access and secret key; handed (as a path) to the git role. */
@@ -88,6 +131,7 @@ public final class EmbeddedDrop implements AutoCloseable {
     }
 
     public S3Settings settings() throws IOException {
+        URI endpoint = awaitReady().endpoint;
         List<String> lines = Files.readAllLines(credentials, StandardCharsets.UTF_8);
         if (lines.size() < 2) {
             throw new IOException("drop credentials file " + credentials + " is incomplete");

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The egress guard as a role process for one run ({@code airlock proxy --listen none --control ...}): the agent
  * worker opens its sandbox session on the control socket, and the guard's LLM API keys reach only this process's
- * environment. Started before the coding phase and stopped after it; its denials are read back from a 0600 file.
+ * environment. Started as the run starts (its JVM boots while the export runs) and stopped after the coding phase;
+ * its denials are read back from a 0600 file.
  */
 public final class GuardRole implements AutoCloseable {
     /** The LLM API key variables passed from the operator's environment to the guard only. */
@@ -75,6 +76,15 @@ public final class GuardRole implements AutoCloseable {
      */
     public static GuardRole start(RoleLauncher launcher, Path runDir, Path caDir, Path policy, Map<String, String> keys,
                                   long tokenBudget) throws IOException {
+        return launch(launcher, runDir, caDir, policy, keys, tokenBudget).awaitReady();
+    }
+
+    /**
+     * Starts the guard's process without waiting for it, so that its JVM start (and its CA's leaf certificates)
+     * overlaps the export; {@link #awaitReady()} before any session is opened on it.
+     */
+    public static GuardRole launch(RoleLauncher launcher, Path runDir, Path caDir, Path policy,
+                                   Map<String, String> keys, long tokenBudget) throws IOException {
         Path dir = runDir.resolve("guard");
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
@@ -92,7 +102,8 @@ public final class GuardRole implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("proxy", "--listen", "none", "--policy", policyFile.toString(),
                 "--ca-dir", caDir.toString(), "--control", control.toString(),
                 "--sessions-dir", sockets.resolve("s").toString(), "--denials-file", denials.toString(),
-                "--audit", dir.resolve("audit.jsonl").toString(), "--token-budget", Long.toString(tokenBudget)));
+                "--audit", dir.resolve("audit.jsonl").toString(), "--token-budget", Long.toString(tokenBudget),
+                "--exit-with-parent"));
         Map<String, String> env = new LinkedHashMap<>();
         keys.forEach((k, v) -> {
             if (KEY_VARIABLES.contains(k) && v != null && !v.isEmpty()) {
@@ -100,23 +111,28 @@ public final class GuardRole implements AutoCloseable {
             }
         });
         Process p = launcher.start(Role.GUARD, args, env, log);
+        return new GuardRole(p, sockets, control, caDir.resolve("ca.pem"), denials, log);
+    }
+
+    /** Waits until the control socket accepts sessions; a guard that exits or stays silent fails closed. */
+    public GuardRole awaitReady() throws IOException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!Files.exists(control)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                p.destroyForcibly();
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
                 deleteSockets(sockets);
                 throw new IOException("the egress guard did not start (refusing to run the agent without it): "
                         + tail(log));
             }
             try {
-                Thread.sleep(20);
+                Thread.sleep(10);
             } catch (InterruptedException e) {
-                p.destroyForcibly();
+                process.destroyForcibly();
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while starting the egress guard", e);
             }
         }
-        return new GuardRole(p, sockets, control, caDir.resolve("ca.pem"), denials, log);
+        return this;
     }
 
     /**

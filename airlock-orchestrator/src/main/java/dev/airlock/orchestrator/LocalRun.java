@@ -7,8 +7,6 @@ import dev.airlock.drop.snapshot.SnapshotException;
 import dev.airlock.drop.snapshot.SnapshotReader;
 import dev.airlock.drop.snapshot.SnapshotSink;
 import dev.airlock.drop.store.DropKeys;
-import dev.airlock.drop.transfer.PresignedUrl;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +44,6 @@ public final class LocalRun {
     public static final String OUTPUT_URL_VARIABLE = "AIRLOCK_OUTPUT_URL";
     public static final String HISTORY_URL_VARIABLE = "AIRLOCK_HISTORY_URL";
     private static final Duration URL_EXPIRY = Duration.ofMinutes(60);
-    private static final int MAX_ROLE_OUTPUT = 1 << 20;
 
     private final RunStore store;
     private final RoleLauncher launcher;
@@ -313,6 +310,13 @@ public final class LocalRun {
         private final RoleProcesses roles;
         private final RoleLauncher tracked;
         private RunState phase = RunState.QUEUED;
+        /** Started ahead of the coding phase (see {@link #startAhead()}); null once used or ended. */
+        private GuardRole guardAhead;
+        private CompletableFuture<WaitingRole> agentAhead;
+        /** Serves this drive's export and publish in one process; see {@link #gitRole()}. */
+        private GitWorker git;
+        /** The orchestrator's S3 client for reading the output back, warmed up while the earlier phases run. */
+        private CompletableFuture<S3ObjectStore> objectsAhead;
         private ChangeSummary changes;
         private Duration agentTime = Duration.ZERO;
         private String history;
@@ -337,6 +341,116 @@ public final class LocalRun {
                     return new RunOutcome.Cancelled(run, phase, now.reason(), phases);
                 }
                 throw e;
+            } finally {
+                endAhead();
+            }
+        }
+
+        /**
+         * Starts the egress guard and the agent worker while the export runs, when this drive will code: their JVM
+         * starts (and the guard's CA) overlap the export instead of following it. Each is still its own process with
+         * only its own grant; the agent waits for {@link WaitingRole#go()} before it touches its URLs or the guard,
+         * which it gets only once the export succeeded and the guard accepts sessions. Whatever cannot be started
+         * ahead is started in its phase as before (and fails there, with its reason).
+         */
+        private void startAhead() {
+            if (guarded) {
+                try {
+                    guardAhead = GuardRole.launch(tracked, runDir, dataDir.resolve("guard-ca"), guardPolicy, llmKeys,
+                            budgets.tokens());
+                } catch (IOException e) {
+                    return; // started again in the coding phase, which fails with the reason
+                }
+            }
+            if (historyDepth > 0) {
+                return; // the agent's arguments name the history bundle's hash, which only the export tells
+            }
+            GuardRole guard = guardAhead;
+            // Signing waits for the drop store and loads the presigner: off the export's critical path.
+            agentAhead = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new WaitingRole(tracked.startWithInput(Role.AGENT, agentArgs(freshWorkDir(), guard, true),
+                            agentEnv()));
+                } catch (IOException | RuntimeException e) {
+                    return null; // started in the coding phase instead, which fails there with the reason
+                }
+            }, RoleOutput::ownThread);
+        }
+
+        /**
+         * Opens the S3 client and makes one harmless request with it (a HEAD of the output key, which the agent has
+         * not written yet): its first request loads and initialises most of the SDK, which the coding phase would
+         * otherwise wait for. Null if anything fails; {@link #readOutput} then opens its own and reports why.
+         */
+        private S3ObjectStore warmObjectStore() {
+            S3ObjectStore objects = null;
+            try {
+                objects = S3ObjectStore.open(drop.settings());
+                objects.exists(DropKeys.output(run, revision));
+                return objects;
+            } catch (IOException | RuntimeException e) {
+                if (objects != null) {
+                    objects.close();
+                }
+                return null;
+            }
+        }
+
+        private S3ObjectStore objectStore() throws IOException {
+            S3ObjectStore warm = objectsAhead == null ? null : objectsAhead.join();
+            objectsAhead = null;
+            return warm != null ? warm : S3ObjectStore.open(drop.settings());
+        }
+
+        /** The agent worker started ahead, or null if there is none (any more). */
+        private WaitingRole takeAgentAhead() {
+            WaitingRole agent = agentAhead == null ? null : agentAhead.join();
+            agentAhead = null;
+            return agent;
+        }
+
+        /**
+         * The drive's git worker, started on first use (as the drive starts, so that its JVM is up when the export
+         * comes). A worker that died answers its next request with its exit status, as a killed one-shot git process
+         * would have: the export fails, the publish is done once more in a new worker.
+         */
+        private GitWorker gitRole() throws IOException, SQLException {
+            if (git == null) {
+                git = GitWorker.start(tracked, gitEnv());
+            }
+            return git;
+        }
+
+        private void endGit() throws SQLException {
+            if (git != null) {
+                git.close();
+                roles.forget(git.process().pid());
+                git = null;
+            }
+        }
+
+        /**
+         * Ends the git worker, and what was started ahead and not used: the run ended before its coding phase, or
+         * failed in it.
+         */
+        private void endAhead() throws SQLException {
+            endGit();
+            if (objectsAhead != null) {
+                S3ObjectStore unused = objectsAhead.join();
+                if (unused != null) {
+                    unused.close();
+                }
+                objectsAhead = null;
+            }
+            WaitingRole agentRole = takeAgentAhead();
+            if (agentRole != null) {
+                agentRole.endUnstarted();
+                roles.forget(agentRole.process().pid());
+            }
+            if (guardAhead != null) {
+                guardAhead.close();
+                roles.forget(guardAhead.pid());
+                guardAhead = null;
             }
         }
 
@@ -344,6 +458,12 @@ public final class LocalRun {
             boolean revising = revision > 0;
             // A revision starts from nothing recorded: the run's own facts are those of its earlier phases.
             phase = revising ? RunState.QUEUED : r.state();
+            gitRole(); // its JVM starts now and is warm when the export comes, and still when the publish comes
+            objectsAhead = CompletableFuture.supplyAsync(this::warmObjectStore, RoleOutput::ownThread);
+            if (phase == RunState.QUEUED || phase == RunState.EXPORTING
+                    || phase == RunState.CODING && r.outputId() == null) {
+                startAhead();
+            }
             if (phase == RunState.QUEUED) {
                 enter(RunState.QUEUED, RunState.EXPORTING);
             }
@@ -386,7 +506,7 @@ public final class LocalRun {
             if (historyDepth > 0) {
                 exportArgs.add("--history=" + historyDepth);
             }
-            RoleResult export = runRole(Role.GIT, gitArgs(List.of("git", "export"), cache, exportArgs), gitEnv());
+            RoleResult export = gitRole().call(gitArgs(List.of("export"), cache, exportArgs), roleTimeout);
             String base = export.field("commit");
             String snapshot = export.field("snapshot");
             if (export.exitCode() != 0 || base == null || snapshot == null) {
@@ -411,48 +531,37 @@ public final class LocalRun {
         /** Coding: the agent role gets two presigned URLs and the task file, nothing else. */
         private RunOutcome code() throws IOException, SQLException {
             long codingStart = System.nanoTime();
-            Path taskFile = runDir.resolve(revision > 0 ? "task-" + revision + ".md" : "task.md");
-            Map<String, String> agentEnv = new LinkedHashMap<>();
-            try (DropSigner signer = DropSigner.open(drop.settings())) {
-                PresignedUrl in = signer.get(DropKeys.input(run, revision), URL_EXPIRY);
-                PresignedUrl out = signer.put(DropKeys.output(run, revision), URL_EXPIRY);
-                agentEnv.put(INPUT_URL_VARIABLE, in.uri().toString());
-                agentEnv.put(OUTPUT_URL_VARIABLE, out.uri().toString());
-                if (history != null) {
-                    agentEnv.put(HISTORY_URL_VARIABLE, signer.get(DropKeys.history(run, revision), URL_EXPIRY).uri()
-                            .toString());
-                }
-            }
-            List<String> agentArgs = new ArrayList<>(List.of("agent", "run", "--task-file", taskFile.toString(),
-                    "--agent", agent, "--work-dir", freshWorkDir().toString(),
-                    // The sandbox's own limit is a backstop; the budget watch below stops the agent at the budget.
-                    "--timeout", budgets.wallTime().plusSeconds(30).toString()));
-            if (sandboxPolicy != null) {
-                agentArgs.addAll(List.of("--sandbox-policy", sandboxPolicy.toString()));
-            }
-            if (!attachments.isEmpty()) {
-                agentArgs.addAll(List.of("--attachments", writeAttachments().toString()));
-            }
-            if (history != null) {
-                agentArgs.addAll(List.of("--history-sha256", history));
-            }
             GuardRole guard = null;
             if (guarded) {
                 try {
-                    guard = GuardRole.start(tracked, runDir, dataDir.resolve("guard-ca"), guardPolicy, llmKeys,
-                            budgets.tokens());
+                    guard = guardAhead != null ? guardAhead.awaitReady() : GuardRole.start(tracked, runDir,
+                            dataDir.resolve("guard-ca"), guardPolicy, llmKeys, budgets.tokens());
                 } catch (IOException e) {
                     return fail(RunState.CODING, e.getMessage(), Duration.ofNanos(System.nanoTime() - codingStart));
+                } finally {
+                    if (guardAhead != null && guard == null) {
+                        roles.forget(guardAhead.pid());
+                    }
+                    guardAhead = null;
                 }
-                agentArgs.addAll(List.of("--guard-control", guard.control().toString(),
-                        "--guard-ca", guard.caCertificate().toString()));
             }
             RoleResult coding;
             List<String> guardDenials = List.of();
             String guardFailure = null;
             BudgetWatch watch = new BudgetWatch(budgets, guard == null ? null : guard::usage);
             try {
-                coding = runRole(Role.AGENT, agentArgs, agentEnv, watch::watch);
+                WaitingRole agentRole = takeAgentAhead();
+                if (agentRole != null) {
+                    agentRole.go();
+                    watch.watch(agentRole.process());
+                    try {
+                        coding = LocalRun.this.await(Role.AGENT, agentRole.process(), agentRole.output(), codingStart);
+                    } finally {
+                        roles.forget(agentRole.process().pid());
+                    }
+                } else {
+                    coding = runRole(Role.AGENT, agentArgs(freshWorkDir(), guard, false), agentEnv(), watch::watch);
+                }
             } finally {
                 watch.close();
                 if (guard != null) {
@@ -502,6 +611,45 @@ public final class LocalRun {
             return null;
         }
 
+        /** The agent role's two (or, with history, three) presigned URLs: its whole grant. */
+        private Map<String, String> agentEnv() throws IOException {
+            Map<String, String> env = new LinkedHashMap<>();
+            try (DropSigner signer = DropSigner.open(drop.settings())) {
+                env.put(INPUT_URL_VARIABLE, signer.get(DropKeys.input(run, revision), URL_EXPIRY).uri().toString());
+                env.put(OUTPUT_URL_VARIABLE, signer.put(DropKeys.output(run, revision), URL_EXPIRY).uri().toString());
+                if (history != null) {
+                    env.put(HISTORY_URL_VARIABLE, signer.get(DropKeys.history(run, revision), URL_EXPIRY).uri()
+                            .toString());
+                }
+            }
+            return env;
+        }
+
+        private List<String> agentArgs(Path workDir, GuardRole guard, boolean waitForGo) throws IOException {
+            Path taskFile = runDir.resolve(revision > 0 ? "task-" + revision + ".md" : "task.md");
+            List<String> args = new ArrayList<>(List.of("agent", "run", "--task-file", taskFile.toString(),
+                    "--agent", agent, "--work-dir", workDir.toString(),
+                    // The sandbox's own limit is a backstop; the budget watch stops the agent at the budget.
+                    "--timeout", budgets.wallTime().plusSeconds(30).toString()));
+            if (sandboxPolicy != null) {
+                args.addAll(List.of("--sandbox-policy", sandboxPolicy.toString()));
+            }
+            if (!attachments.isEmpty()) {
+                args.addAll(List.of("--attachments", writeAttachments().toString()));
+            }
+            if (history != null) {
+                args.addAll(List.of("--history-sha256", history));
+            }
+            if (guard != null) {
+                args.addAll(List.of("--guard-control", guard.control().toString(),
+                        "--guard-ca", guard.caCertificate().toString()));
+            }
+            if (waitForGo) {
+                args.add("--wait-for-go");
+            }
+            return args;
+        }
+
         /**
          * Reads the stored output against the stored input, computing its id here (chain of custody: not the agent's
          * word). With {@code expectedId}, the output must be the one already recorded; without, its id is recorded.
@@ -509,7 +657,7 @@ public final class LocalRun {
         private RunOutcome readOutput(String expectedId) throws SQLException {
             Manifest inputManifest;
             Manifest outputManifest;
-            try (S3ObjectStore objects = S3ObjectStore.open(drop.settings())) {
+            try (S3ObjectStore objects = objectStore()) {
                 inputManifest = manifestOf(objects, DropKeys.input(run, revision));
                 // The worker packs its output as a delta against its input: files it did not change are listed by
                 // hash only, and may only name content the input holds.
@@ -545,18 +693,19 @@ public final class LocalRun {
                 store.record(run, RunStore.Field.COMMIT_TIME, Long.toString(Instant.now().getEpochSecond()));
                 r = store.get(run).orElseThrow();
             }
-            List<String> args = gitArgs(List.of("git", "publish"), cache,
+            List<String> args = gitArgs(List.of("publish"), cache,
                     List.of("--base", r.baseCommit(), "--expected-output-id", r.outputId(), "--run", run,
                             "--phase", phaseNo, "--branch", branch, "--message", "Airlock run " + run
                                     + (revision > 0 ? ", revision " + revision : ""),
                             "--commit-time", Long.toString(r.commitTime())));
-            RoleResult publish = runRole(Role.GIT, args, gitEnv());
+            RoleResult publish = gitRole().call(args, roleTimeout);
             if (publish.exitCode() > 128) {
                 // Killed by a signal: its push may or may not have reached the remote. Publishing again makes the
                 // identical commit, so once more settles it either way instead of failing with a branch maybe there.
                 store.event(run, RunState.PUBLISHING, "retry", publish.elapsed().toMillis(),
                         "git role killed by signal " + (publish.exitCode() - 128) + "; publishing again");
-                publish = runRole(Role.GIT, args, gitEnv());
+                endGit();
+                publish = gitRole().call(args, roleTimeout);
             }
             if (publish.exitCode() == 1 && publish.stderr().contains("rejected:") || publish.exitCode() == 3) {
                 phases.put(RunState.PUBLISHING, publish.elapsed());
@@ -651,17 +800,14 @@ public final class LocalRun {
             return store.events(run).stream().filter(e -> "denial".equals(e.kind())).map(RunEvent::message).toList();
         }
 
-        private RoleResult runRole(Role role, List<String> args, Map<String, String> env) throws IOException, SQLException {
-            return runRole(role, args, env, p -> { });
-        }
-
         private RoleResult runRole(Role role, List<String> args, Map<String, String> env,
                                    java.util.function.Consumer<Process> started) throws IOException, SQLException {
             long start = System.nanoTime();
             Process p = tracked.start(role, args, env);
+            RoleOutput output = new RoleOutput(p);
             started.accept(p);
             try {
-                return LocalRun.this.await(role, p, start);
+                return LocalRun.this.await(role, p, output, start);
             } finally {
                 roles.forget(p.pid());
             }
@@ -690,9 +836,7 @@ public final class LocalRun {
         }
     }
 
-    private RoleResult await(Role role, Process p, long start) throws IOException {
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+    private RoleResult await(Role role, Process p, RoleOutput output, long start) throws IOException {
         // The agent role lives as long as its wall-time budget allows (plus unpacking and uploading).
         Duration limit = role == Role.AGENT && budgets.wallTime().plusMinutes(2).compareTo(roleTimeout) > 0
                 ? budgets.wallTime().plusMinutes(2) : roleTimeout;
@@ -701,7 +845,7 @@ public final class LocalRun {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 p.waitFor();
-                return new RoleResult(role, -1, out.join(), err.join() + "\n" + role.label() + " role timed out after "
+                return new RoleResult(role, -1, output.stdout(), output.stderr() + "\n" + role.label() + " role timed out after "
                         + limit, Duration.ofNanos(System.nanoTime() - start));
             }
         } catch (InterruptedException e) {
@@ -709,25 +853,8 @@ public final class LocalRun {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while the " + role.label() + " role ran", e);
         }
-        return new RoleResult(role, p.exitValue(), out.join(), err.join(), Duration.ofNanos(System.nanoTime() - start));
-    }
-
-    /** Reads all of a role's stream, keeping at most {@value #MAX_ROLE_OUTPUT} bytes. */
-    private static String drain(InputStream in) {
-        ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        try (in) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                int room = MAX_ROLE_OUTPUT - kept.size();
-                if (room > 0) {
-                    kept.write(buf, 0, Math.min(room, n));
-                }
-            }
-        } catch (IOException ignored) {
-            // the process ended; what we have is what it said
-        }
-        return kept.toString(StandardCharsets.UTF_8);
+        return new RoleResult(role, p.exitValue(), output.stdout(), output.stderr(),
+                Duration.ofNanos(System.nanoTime() - start));
     }
 
     private static Duration parseMillis(String v) {

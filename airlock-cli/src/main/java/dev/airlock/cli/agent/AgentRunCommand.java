@@ -54,6 +54,11 @@ public final class AgentRunCommand implements Callable<Integer> {
             + "(presigned GET) as /workspace/.git, after checking that its SHA-256 is this recorded one.")
     String historySha256;
 
+    @Option(names = "--wait-for-go", description = "Start, then wait for the line 'go' on stdin before touching the "
+            + "URLs or the guard (the orchestrator starts the worker while the export still runs, so that its JVM "
+            + "start overlaps the export); end of input instead ends it unstarted, with status 3.")
+    boolean waitForGo;
+
     @Override
     public Integer call() throws Exception {
         String input = System.getenv("AIRLOCK_INPUT_URL");
@@ -100,6 +105,10 @@ public final class AgentRunCommand implements Callable<Integer> {
             }
             worker.history(new PresignedUrl("GET", URI.create(history), "history", expiry), historySha256);
         }
+        if (waitForGo && !"go".equals(readSignal(worker))) {
+            System.err.println("airlock agent run: not started (the orchestrator ended the run before the coding phase)");
+            return 3;
+        }
         try {
             AgentReport report = worker.call();
             System.out.println("input " + report.inputId());
@@ -114,5 +123,19 @@ public final class AgentRunCommand implements Callable<Integer> {
             System.err.println("airlock agent run: " + e.getMessage());
             return 1;
         }
+    }
+
+    /**
+     * The first line on stdin (at most a few bytes are read), or null at end of input; the worker warms up meanwhile
+     * (the orchestrator's go comes when the export is done, typically later).
+     */
+    private static String readSignal(AgentWorker worker) throws java.io.IOException {
+        worker.warmUp();
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = System.in.read()) != -1 && c != '\n' && line.length() < 16) {
+            line.append((char) c);
+        }
+        return c == -1 && line.isEmpty() ? null : line.toString();
     }
 }

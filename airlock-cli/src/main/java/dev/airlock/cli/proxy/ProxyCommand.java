@@ -81,8 +81,15 @@ public final class ProxyCommand implements Callable<Integer> {
             + "(repeatable; default api.anthropic.com and api.openai.com)")
     java.util.List<String> meteredHosts;
 
+    @Option(names = "--exit-with-parent", description = "Stop when the process that started this one exits: a run's "
+            + "guard (started with its LLM keys as the run starts) must not outlive an orchestrator that was killed.")
+    boolean exitWithParent;
+
     @Override
     public Integer call() throws Exception {
+        if (exitWithParent) {
+            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
+        }
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         CertificateAuthority ca;

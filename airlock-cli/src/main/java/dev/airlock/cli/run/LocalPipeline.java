@@ -171,8 +171,10 @@ public final class LocalPipeline {
         TerminalProgress live = out == System.out && System.console() != null && System.console().isTerminal()
                 ? TerminalProgress.ticking(out, Duration.ofMillis(200)) : null;
         RunListener progress = live != null ? live : new PlainProgress(out);
-        try (RunStore store = openStore();
-             EmbeddedDrop drop = EmbeddedDrop.start(launcher, dataDir.resolve("drop"))) {
+        // The drop store's JVM starts while the run database opens (its migrations run meanwhile).
+        try (EmbeddedDrop drop = EmbeddedDrop.launch(launcher, dataDir.resolve("drop"));
+             RunStore store = openStore()) {
+            drop.awaitReady();
             out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
             return drive.on(() -> new LocalRun(store, launcher, drop, dataDir).guardPolicy(guardPolicy)
                     .llmKeys(llmKeys == null ? llmKeys() : llmKeys).gitCredentialArgs(gitCredentialArgs)

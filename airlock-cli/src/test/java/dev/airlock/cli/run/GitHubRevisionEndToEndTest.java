@@ -221,9 +221,8 @@ class GitHubRevisionEndToEndTest {
             String log = Files.readString(tmp.resolve("run.log"));
             assertThat(orchestrator.exitValue()).as(log).isZero();
             seen.remove("");
-            assertThat(seen).as("processes observed").anySatisfy(p -> assertThat(p).contains(" git export "))
-                    .anySatisfy(p -> assertThat(p).contains(" agent run ")).anySatisfy(p -> assertThat(p)
-                            .contains(" git publish "));
+            assertThat(seen).as("processes observed").anySatisfy(p -> assertThat(p).contains(" git worker"))
+                    .anySatisfy(p -> assertThat(p).contains(" agent run "));
 
             // Each role asked for its own narrowed token with its own App key.
             List<FakeGitHub.MintedToken> orchestratorTokens = github.minted.stream()
@@ -262,7 +261,7 @@ class GitHubRevisionEndToEndTest {
             // Where the git role's key is (a path, not the key) is told to the git role only — and to the
             // orchestrator, whose command line names it for the git role.
             assertThat(seen).filteredOn(p -> p.contains(gitKey.toString())).allSatisfy(p -> assertThat(p)
-                    .containsAnyOf(" git export ", " git publish ", " run --repo "));
+                    .containsAnyOf(" git worker", " run --repo "));
 
             // The task came from the API: title, body without hidden text, the writer's comment only.
             List<FakeGitHub.Request> pulls = github.requests("POST", "/repos/octo/widgets/pulls");

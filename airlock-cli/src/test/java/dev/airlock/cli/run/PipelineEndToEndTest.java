@@ -114,9 +114,10 @@ class PipelineEndToEndTest {
             assertThat(read(git, tip, "task-seen.md")).isEqualTo(task);
         }
         assertThat(errors).isEmpty();
-        // One drop store, two git role processes (export, publish), one egress guard, one agent worker.
+        // One drop store, one git worker (serving both export and publish), one egress guard, one agent worker.
         assertThat(environs.get(Role.DROP)).hasSize(1);
-        assertThat(environs.get(Role.GIT)).hasSize(2);
+        assertThat(environs.get(Role.GIT)).hasSize(1);
+        assertThat(cmdlines.get(Role.GIT).getFirst()).contains(" git worker");
         assertThat(environs.get(Role.GUARD)).hasSize(1);
         assertThat(environs.get(Role.AGENT)).hasSize(1);
         // The LLM keys live in the guard's environment and nowhere else.
@@ -125,7 +126,7 @@ class PipelineEndToEndTest {
         assertThat(guard.get("ANTHROPIC_API_KEY")).isEqualTo(anthropicKey);
         assertThat(guard.get("OPENAI_API_KEY")).isEqualTo(openaiKey);
         assertThat(cmdlines.get(Role.GUARD).getFirst()).contains(" proxy ", "--control", "--listen none");
-        assertThat(cmdlines.get(Role.AGENT).getFirst()).contains("--guard-control");
+        assertThat(cmdlines.get(Role.AGENT).getFirst()).contains("--guard-control", "--wait-for-go");
 
         String s3Secret = Files.readAllLines(data.resolve("drop").resolve("credentials")).get(1).strip();
         String s3Access = Files.readAllLines(data.resolve("drop").resolve("credentials")).get(0).strip();

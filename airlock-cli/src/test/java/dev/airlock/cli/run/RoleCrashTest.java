@@ -130,40 +130,52 @@ class RoleCrashTest {
                 assertThat(f.reason()).startsWith("export failed");
             });
             assertFailedAndNothingPushed(outcome.run(), "export failed");
+            // The agent worker started ahead of the coding phase was ended unstarted: gone, and no workspace made.
+            assertThat(started.get(Role.AGENT)).singleElement().satisfies(RoleCrashTest::awaitGone);
+            assertThat(data.resolve("runs").resolve(outcome.run()).resolve("agent")).doesNotExist();
         } finally {
             onStart = (r, p) -> { };
         }
     }
 
     /**
-     * A git role killed while publishing may or may not have pushed: the orchestrator publishes once more, which makes
-     * the identical commit (recorded commit time), so the branch ends up pushed exactly once either way.
+     * A git role killed while publishing may or may not have pushed: the orchestrator publishes once more (in a new
+     * git worker, the run's first one being dead), which makes the identical commit (recorded commit time), so the
+     * branch ends up pushed exactly once either way.
      */
     @Test
     void gitRoleKilledWhilePublishingIsPublishedAgainAsTheIdenticalCommit() throws Exception {
         started.clear();
-        int[] gitStarts = {0};
-        onStart = (role, p) -> {
-            if (role == Role.GIT && ++gitStarts[0] == 2) {
-                p.destroyForcibly();
+        RunOutcome outcome = localRun(drop).agent("script:" + fixAgent()).guarded(false)
+                .listener(onPhase(RunState.PUBLISHING, () -> kill(started.get(Role.GIT).getFirst()))).call();
+        assertThat(outcome).isInstanceOf(RunOutcome.Published.class);
+        // The run's git worker (export, then the publish it died in), and the one that published again.
+        assertThat(started.get(Role.GIT)).hasSize(2);
+        String branch = ((RunOutcome.Published) outcome).branch();
+        assertThat(store.events(outcome.run())).anySatisfy(e -> assertThat(e.message())
+                .startsWith("git role killed by signal 9; publishing again"));
+        try (Git git = Git.open(repo.toFile())) {
+            assertThat(git.branchList().call()).extracting(Ref::getName)
+                    .containsExactlyInAnyOrder("refs/heads/main", "refs/heads/" + branch);
+            assertThat(read(git, branch, "calc.sh")).contains("$1 + $2");
+            git.branchDelete().setBranchNames(branch).setForce(true).call();
+        }
+    }
+
+    /** Runs {@code action} as the run enters {@code phase} (before the phase's role gets its request). */
+    private static RunListener onPhase(RunState phase, Runnable action) {
+        return new RunListener() {
+            @Override
+            public void phaseStarted(String run, RunState started) {
+                if (started == phase) {
+                    action.run();
+                }
+            }
+
+            @Override
+            public void phaseFinished(String run, RunState done, Duration elapsed, String detail) {
             }
         };
-        try {
-            RunOutcome outcome = localRun(drop).agent("script:" + fixAgent()).guarded(false).call();
-            assertThat(outcome).isInstanceOf(RunOutcome.Published.class);
-            assertThat(gitStarts[0]).isEqualTo(3);
-            String branch = ((RunOutcome.Published) outcome).branch();
-            assertThat(store.events(outcome.run())).anySatisfy(e -> assertThat(e.message())
-                    .startsWith("git role killed by signal 9; publishing again"));
-            try (Git git = Git.open(repo.toFile())) {
-                assertThat(git.branchList().call()).extracting(Ref::getName)
-                        .containsExactlyInAnyOrder("refs/heads/main", "refs/heads/" + branch);
-                assertThat(read(git, branch, "calc.sh")).contains("$1 + $2");
-                git.branchDelete().setBranchNames(branch).setForce(true).call();
-            }
-        } finally {
-            onStart = (r, p) -> { };
-        }
     }
 
     /** The drop store killed while the git role exports, while the agent works, while the git role publishes. */
@@ -172,27 +184,16 @@ class RoleCrashTest {
         for (RunState phase : List.of(RunState.EXPORTING, RunState.CODING, RunState.PUBLISHING)) {
             started.clear();
             try (EmbeddedDrop own = EmbeddedDrop.start(launcher, data.resolve("drop"))) {
-                int[] gitStarts = {0};
-                onStart = (role, p) -> {
-                    boolean exporting = role == Role.GIT && ++gitStarts[0] == 1;
-                    if (phase == RunState.EXPORTING && exporting
-                            || phase == RunState.PUBLISHING && role == Role.GIT && gitStarts[0] == 2) {
-                        kill(own.process());
-                    }
-                };
                 RunOutcome outcome;
-                try {
-                    if (phase == RunState.CODING) {
-                        Running r = start(localRun(own));
-                        Path workspace = r.awaitAgentStarted();
-                        kill(own.process());
-                        Files.writeString(workspace.resolve("go"), "");
-                        outcome = r.outcome();
-                    } else {
-                        outcome = localRun(own).agent("script:" + fixAgent()).guarded(false).call();
-                    }
-                } finally {
-                    onStart = (r, p) -> { };
+                if (phase == RunState.CODING) {
+                    Running r = start(localRun(own));
+                    Path workspace = r.awaitAgentStarted();
+                    kill(own.process());
+                    Files.writeString(workspace.resolve("go"), "");
+                    outcome = r.outcome();
+                } else {
+                    outcome = localRun(own).agent("script:" + fixAgent()).guarded(false)
+                            .listener(onPhase(phase, () -> kill(own.process()))).call();
                 }
                 assertThat(outcome).as(phase.label()).isInstanceOfSatisfying(RunOutcome.Failed.class,
                         f -> assertThat(f.phase()).isEqualTo(phase));
