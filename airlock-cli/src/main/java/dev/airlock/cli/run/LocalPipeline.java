@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /** Runs one pipeline on embedded defaults: the drop store as a role process, the run database, the role launcher. */
@@ -30,6 +32,7 @@ public final class LocalPipeline {
     private Path sandboxPolicy;
     private dev.airlock.orchestrator.DatabaseSettings database;
     private Duration roleTimeout = Duration.ofMinutes(30);
+    private Preparation preparation = () -> { };
 
     /** From the operator configuration: budgets, sandbox policy, run database, role timeout. */
     public LocalPipeline budgets(dev.airlock.orchestrator.Budgets v) {
@@ -81,6 +84,17 @@ public final class LocalPipeline {
     public LocalPipeline history(int depth) {
         historyDepth = depth;
         return this;
+    }
+
+    /** Work done while the drop store starts, before the run begins (the demo creates its repository here). */
+    public LocalPipeline whileStarting(Preparation v) {
+        preparation = java.util.Objects.requireNonNull(v);
+        return this;
+    }
+
+    /** Something to do before the run that may fail (the run then does not start). */
+    public interface Preparation {
+        void run() throws Exception;
     }
 
     public LocalPipeline observer(RoleLauncher.Observer v) {
@@ -160,8 +174,25 @@ public final class LocalPipeline {
         TerminalProgress live = out == System.out && System.console() != null && System.console().isTerminal()
                 ? TerminalProgress.ticking(out, Duration.ofMillis(200)) : null;
         RunListener progress = live != null ? live : new PlainProgress(out);
-        try (RunStore store = openStore();
-             EmbeddedDrop drop = EmbeddedDrop.start(launcher, dataDir.resolve("drop"))) {
+        // The drop store's JVM starts while this process prepares and opens the run database: they overlap instead
+        // of adding up (about half a second of every run).
+        CompletableFuture<EmbeddedDrop> starting = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("airlock-drop-start").start(() -> {
+            try {
+                starting.complete(EmbeddedDrop.start(launcher, dataDir.resolve("drop")));
+            } catch (Throwable e) {
+                starting.completeExceptionally(e);
+            }
+        });
+        RunStore opened;
+        try {
+            preparation.run();
+            opened = openStore();
+        } catch (Exception | Error e) {
+            closeOnceStarted(starting);
+            throw e;
+        }
+        try (RunStore store = opened; EmbeddedDrop drop = started(starting)) {
             out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
             return drive.on(() -> new LocalRun(store, launcher, drop, dataDir).guardPolicy(guardPolicy)
                     .llmKeys(llmKeys == null ? llmKeys() : llmKeys).gitCredentialArgs(gitCredentialArgs)
@@ -171,6 +202,26 @@ public final class LocalPipeline {
             if (live != null) {
                 live.close();
             }
+        }
+    }
+
+    private static EmbeddedDrop started(CompletableFuture<EmbeddedDrop> starting) throws Exception {
+        try {
+            return starting.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /** The run cannot go on: the drop store is stopped as soon as it is up, so it never outlives this process. */
+    private static void closeOnceStarted(CompletableFuture<EmbeddedDrop> starting) {
+        try {
+            starting.get().close();
+        } catch (ExecutionException failedToStart) {
+            // nothing to stop
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            starting.thenAccept(EmbeddedDrop::close);
         }
     }
 

@@ -137,7 +137,13 @@ public final class EmbeddedS3Server implements AutoCloseable {
             try {
                 blobs.createContainer(CreateBucketRequest.builder().bucket(bucket).build());
             } catch (RuntimeException e) {
-                throw new IOException("cannot create bucket " + bucket + ": " + e.getMessage(), e);
+                // Stores starting at once on a fresh directory (concurrent `airlock run`s) race to create it: one
+                // wins, and the bucket being there is all the others need.
+                try {
+                    blobs.headBucket(HeadBucketRequest.builder().bucket(bucket).build());
+                } catch (RuntimeException stillAbsent) {
+                    throw new IOException("cannot create bucket " + bucket + ": " + e.getMessage(), e);
+                }
             }
         }
     }
