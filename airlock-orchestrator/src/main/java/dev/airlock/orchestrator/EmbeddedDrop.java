@@ -106,15 +106,14 @@ public final class EmbeddedDrop implements AutoCloseable {
         } catch (IllegalStateException shuttingDown) {
             // the hook is running or will run; destroying twice is harmless
         }
-        // Killed rather than asked to stop: a graceful stop only waited (~1 s) for Jetty to drain this process's own
-        // idle keep-alive connections. Nothing is lost: the store writes each object to a temporary file and renames it
-        // into place, so a kill never leaves half an object, and the roles of the run that used it have ended. Still
-        // waited for, so no store outlives its orchestrator.
-        process.destroyForcibly();
+        process.destroy();
         try {
-            process.waitFor(10, TimeUnit.SECONDS);
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            process.destroyForcibly();
         }
     }
 }
