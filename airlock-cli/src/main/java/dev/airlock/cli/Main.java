@@ -14,6 +14,7 @@ import dev.airlock.cli.sandbox.McpCommand;
 import dev.airlock.cli.sandbox.RedTeamCommand;
 import dev.airlock.cli.sandbox.SandboxCommand;
 import dev.airlock.cli.scan.ScanCommand;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,26 +22,26 @@ import picocli.CommandLine.Command;
 @Command(name = "airlock",
         mixinStandardHelpOptions = true,
         version = "airlock 0.1.0-SNAPSHOT",
-        description = "Run coding agents against real repositories without letting them leak a credential or push code.",
-        subcommands = {
-                ScanCommand.class,
-                ProxyCommand.class,
-                SandboxCommand.class, RedTeamCommand.class, McpCommand.class,
-                GitCommand.class,
-                DropCommand.class,
-                AgentCommand.class,
-                DemoCommand.class, RunCommand.class, RunsCommand.class, ShowCommand.class, CancelCommand.class,
-                ResumeCommand.class, dev.airlock.cli.config.ConfigCommand.class,
-                dev.airlock.cli.serve.ServeCommand.class,
-                CommandLine.HelpCommand.class
-        })
+        description = "Run coding agents against real repositories without letting them leak a credential or push code.")
 public final class Main implements Runnable {
+    /** The subcommands, in the order the usage lists them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            ScanCommand.class,
+            ProxyCommand.class,
+            SandboxCommand.class, RedTeamCommand.class, McpCommand.class,
+            GitCommand.class,
+            DropCommand.class,
+            AgentCommand.class,
+            DemoCommand.class, RunCommand.class, RunsCommand.class, ShowCommand.class, CancelCommand.class,
+            ResumeCommand.class, dev.airlock.cli.config.ConfigCommand.class,
+            dev.airlock.cli.serve.ServeCommand.class,
+            CommandLine.HelpCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(CommandLine.defaultFactory(), verbOf(args)).execute(args));
     }
 
     /** The configured command line, shared by {@link #main} and tests. */
@@ -50,7 +51,33 @@ public final class Main implements Runnable {
 
     /** The command line with commands created by {@code factory} (tests inject loopback-only guard networks). */
     public static CommandLine commandLine(CommandLine.IFactory factory) {
-        return new CommandLine(new Main(), factory)
+        return commandLine(factory, SUBCOMMANDS);
+    }
+
+    /**
+     * The one subcommand {@code args} names, so that only its model is built (building all of them was ~0.1 s of
+     * every start, role processes included); every subcommand when the arguments name none of them, or ask for
+     * {@code help}, which lists them all.
+     */
+    static List<Class<?>> verbOf(String[] args) {
+        if (args.length == 0 || args[0].equals("help")) {
+            return SUBCOMMANDS;
+        }
+        for (Class<?> c : SUBCOMMANDS) {
+            Command command = c.getAnnotation(Command.class);
+            if (command.name().equals(args[0]) || List.of(command.aliases()).contains(args[0])) {
+                return List.of(c);
+            }
+        }
+        return SUBCOMMANDS;
+    }
+
+    static CommandLine commandLine(CommandLine.IFactory factory, List<Class<?>> subcommands) {
+        CommandLine cl = new CommandLine(new Main(), factory);
+        for (Class<?> c : subcommands) {
+            cl.addSubcommand(c);
+        }
+        return cl
                 // Exit code 2 for usage errors matches the scan contract (0 clean, 1 findings, 2 error).
                 .setExitCodeExceptionMapper(e -> 2)
                 .setParameterExceptionHandler((ex, args) -> {

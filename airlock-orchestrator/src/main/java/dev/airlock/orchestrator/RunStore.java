@@ -57,9 +57,7 @@ public final class RunStore implements AutoCloseable {
         while (true) {
             try (InterProcessLock migrating = lock == null ? null
                     : InterProcessLock.acquire(Files.createDirectories(lock.getParent()).resolve(lock.getFileName()))) {
-                Flyway.configure().dataSource(db.url(), db.user(), password).locations("classpath:db/migration").load()
-                        .migrate();
-                return new RunStore(DriverManager.getConnection(db.url(), db.user(), password), Clock.systemUTC());
+                return new RunStore(migrated(db, password), Clock.systemUTC());
             } catch (java.io.IOException e) {
                 throw new SQLException("cannot lock " + lock + ": " + e.getMessage(), e);
             } catch (SQLException | org.flywaydb.core.api.FlywayException e) {
@@ -73,6 +71,31 @@ public final class RunStore implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new SQLException("interrupted while waiting for the run database", e);
             }
+        }
+    }
+
+    /**
+     * The store's connection to a database whose schema is current. Flyway (whose start-up and validation were a few
+     * hundred ms of every command) runs only when the recorded schema is behind this build's; a database ahead of it
+     * is refused. The connection stays open while Flyway works, so an embedded database is opened once, not twice.
+     */
+    private static Connection migrated(DatabaseSettings db, String password) throws SQLException {
+        Connection c = DriverManager.getConnection(db.url(), db.user(), password);
+        try {
+            int applied = SchemaVersion.applied(c);
+            if (applied > SchemaVersion.LATEST) {
+                throw new SQLException("the run database " + db.displayUrl() + " has schema version " + applied
+                        + ", newer than this Airlock's (" + SchemaVersion.LATEST + "): run a newer Airlock, or point "
+                        + "this one at another data directory or database");
+            }
+            if (applied < SchemaVersion.LATEST) {
+                Flyway.configure().dataSource(db.url(), db.user(), password).locations("classpath:db/migration")
+                        .load().migrate();
+            }
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
         }
     }
 

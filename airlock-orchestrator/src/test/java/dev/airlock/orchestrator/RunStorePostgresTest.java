@@ -49,7 +49,7 @@ class RunStorePostgresTest {
             assertThatThrownBy(() -> store.transition("pg-1", RunState.CODING, RunState.PUBLISHING, null))
                     .isInstanceOf(IllegalTransitionException.class);
         }
-        // Reopening runs the migrations again (nothing to do) and finds everything.
+        // Reopening finds the schema current (Flyway does not even start) and everything in it.
         try (RunStore store = RunStore.open(settings())) {
             RunRecord r = store.get("pg-1").orElseThrow();
             assertThat(r.state()).isEqualTo(RunState.FAILED);

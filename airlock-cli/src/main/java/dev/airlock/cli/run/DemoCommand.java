@@ -43,14 +43,14 @@ public final class DemoCommand implements Callable<Integer> {
         Path dataDir = cfg.dataDir();
         Path demo = dataDir.resolve("demo").resolve(Long.toString(Instant.now().toEpochMilli()));
         Path repo = demo.resolve("repo");
-        createRepository(repo);
         Path agent = demo.resolve("fix-agent.sh");
-        copyResource("demo/fix-agent.sh", agent);
         System.out.println("demo repo    " + repo + " (test.sh fails on main)");
         System.out.println("agent        script:" + agent + " (runs inside the sandbox)");
         // The demo brings its own agent (agent.default is not used); everything else is the operator's configuration.
-        RunOutcome outcome = LocalPipeline.configured(cfg, System.out).run(repo.toString(), "main",
-                TASK, "script:" + agent, null);
+        RunOutcome outcome = LocalPipeline.configured(cfg, System.out).whileStarting(() -> {
+            createRepository(repo);
+            copyResource("demo/fix-agent.sh", agent);
+        }).run(repo.toString(), "main", TASK, "script:" + agent, null);
         int code = LocalPipeline.report(outcome, System.out, System.err);
         Path log = dataDir.resolve("runs").resolve(outcome.run()).resolve("agent.log");
         if (Files.isRegularFile(log)) {

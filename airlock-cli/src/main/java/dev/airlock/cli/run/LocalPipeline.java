@@ -30,6 +30,7 @@ public final class LocalPipeline {
     private Path sandboxPolicy;
     private dev.airlock.orchestrator.DatabaseSettings database;
     private Duration roleTimeout = Duration.ofMinutes(30);
+    private Preparation preparation = () -> { };
 
     /** From the operator configuration: budgets, sandbox policy, run database, role timeout. */
     public LocalPipeline budgets(dev.airlock.orchestrator.Budgets v) {
@@ -92,6 +93,17 @@ public final class LocalPipeline {
     public LocalPipeline history(int depth) {
         historyDepth = depth;
         return this;
+    }
+
+    /** Work done while the drop store starts, before the run begins (the demo creates its repository here). */
+    public LocalPipeline whileStarting(Preparation v) {
+        preparation = java.util.Objects.requireNonNull(v);
+        return this;
+    }
+
+    /** Something to do before the run that may fail (the run then does not start). */
+    public interface Preparation {
+        void run() throws Exception;
     }
 
     public LocalPipeline observer(RoleLauncher.Observer v) {
@@ -171,9 +183,10 @@ public final class LocalPipeline {
         TerminalProgress live = out == System.out && System.console() != null && System.console().isTerminal()
                 ? TerminalProgress.ticking(out, Duration.ofMillis(200)) : null;
         RunListener progress = live != null ? live : new PlainProgress(out);
-        // The drop store's JVM starts while the run database opens (its migrations run meanwhile).
+        // The drop store's JVM starts while this process prepares (the demo's repository) and opens the run
+        // database (its migrations run meanwhile): they overlap instead of adding up.
         try (EmbeddedDrop drop = EmbeddedDrop.launch(launcher, dataDir.resolve("drop"));
-             RunStore store = openStore()) {
+             RunStore store = prepareThenOpenStore()) {
             drop.awaitReady();
             out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
             return drive.on(() -> new LocalRun(store, launcher, drop, dataDir).guardPolicy(guardPolicy)
@@ -185,6 +198,11 @@ public final class LocalPipeline {
                 live.close();
             }
         }
+    }
+
+    private RunStore prepareThenOpenStore() throws Exception {
+        preparation.run();
+        return openStore();
     }
 
     /** The LLM API keys in the operator's environment: they go to the guard role's environment and nowhere else. */

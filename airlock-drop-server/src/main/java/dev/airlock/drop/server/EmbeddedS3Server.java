@@ -68,6 +68,11 @@ public final class EmbeddedS3Server implements AutoCloseable {
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V4, creds.get(0), creds.get(1))
                 .jettyMaxThreads(16)
+                // Stopped at once: a graceful stop waited (~1 s, up to s3proxy's default 30 s) for clients' idle
+                // keep-alive connections — the orchestrator's own — at the end of every run. Nothing is cut short:
+                // each object is written to a temporary file and renamed into place, and the run that used the store
+                // is over when its orchestrator stops it.
+                .stopTimeout(0)
                 .build();
         try {
             proxy.start();
@@ -137,7 +142,8 @@ public final class EmbeddedS3Server implements AutoCloseable {
             try {
                 blobs.createContainer(CreateBucketRequest.builder().bucket(bucket).build());
             } catch (RuntimeException e) {
-                // Several stores starting at once on a fresh directory (concurrent `airlock run`s) race to create it.
+                // Stores starting at once on a fresh directory (concurrent `airlock run`s) race to create it: one
+                // wins, and the bucket being there is all the others need.
                 try {
                     blobs.headBucket(HeadBucketRequest.builder().bucket(bucket).build());
                 } catch (RuntimeException stillAbsent) {
