@@ -16,7 +16,14 @@ final class Base64Decoder implements LayerDecoder {
     private static final int URL_ONLY = 128;
     /** 1 upper case, 2 lower case, 4 digit. */
     private static final byte[] CLASS = new byte[256];
-    /** 1 for bytes that are not text: controls other than tab and line ends, and DEL. */
+    /**
+     * Bit {@code (a >> 6) << 2 | b >> 6} set when the byte pair {@code a b} proves one byte outside UTF-8: a
+     * continuation byte ({@code 80-BF}) after ASCII, or a lead byte ({@code C0-FF}) before anything but a
+     * continuation byte. Each byte is judged once (as a continuation by its predecessor or as a lead by its
+     * successor), so the pairs of a layer count at most {@link #notUtf8} of it: a lower bound to give up early on.
+     */
+    private static final int NOT_UTF8_PAIRS = 1 << 2 | 1 << 6 | 1 << 12 | 1 << 13 | 1 << 15;
+    /** 1 for controls other than tab and line ends, and DEL; bytes {@code >= 0x80}: see {@link #notUtf8}. */
     private static final byte[] NON_TEXT = new byte[256];
 
     static {
@@ -85,9 +92,10 @@ final class Base64Decoder implements LayerDecoder {
 
     /**
      * Decodes as {@code java.util.Base64} would (trailing {@code =} dropped, a dangling last character ignored,
-     * one alphabet per region) and keeps the result only if it is compressed or {@link #looksLikeText}. That test
-     * compares the count of non-text bytes with the decoded length, which is known before decoding, so random
-     * binary is given up as soon as more than a tenth of its length is non-text, usually well before its end.
+     * one alphabet per region) and keeps the result only if it is compressed or at least 90 % text: printable
+     * ASCII, tab, line ends and UTF-8 sequences ({@link #notUtf8}). That test compares the count of non-text bytes
+     * with the decoded length, which is known before decoding, so random binary is given up as soon as more than a
+     * tenth of its length is control bytes or byte pairs that cannot be UTF-8, usually well before its end.
      */
     @Override
     public int decode(byte[] data, int start, int end, int maxOutput, LayerBuffer out) {
@@ -105,6 +113,7 @@ final class Base64Decoder implements LayerDecoder {
         long nonText = 0;
         int d = 0;
         long giveUp = length; // past a tenth of the length in non-text bytes, only a compressed region is kept
+        int previous = 0x80; // a continuation byte: neither a stray one nor a lead for what follows
         for (int i = start; i < stop; i += 4) {
             int a = VALUE[data[i] & 0xFF];
             int b = VALUE[data[i + 1] & 0xFF];
@@ -116,7 +125,14 @@ final class Base64Decoder implements LayerDecoder {
             o[d + 1] = (byte) (bits >> 8);
             o[d + 2] = (byte) bits;
             d += 3;
-            nonText += NON_TEXT[bits >>> 16] + NON_TEXT[(bits >>> 8) & 0xFF] + NON_TEXT[bits & 0xFF];
+            int x = bits >>> 16;
+            int y = (bits >>> 8) & 0xFF;
+            int z = bits & 0xFF;
+            nonText += NON_TEXT[x] + NON_TEXT[y] + NON_TEXT[z]
+                    + (NOT_UTF8_PAIRS >>> ((previous >> 6) << 2 | x >> 6) & 1)
+                    + (NOT_UTF8_PAIRS >>> ((x >> 6) << 2 | y >> 6) & 1)
+                    + (NOT_UTF8_PAIRS >>> ((y >> 6) << 2 | z >> 6) & 1);
+            previous = z;
             if (nonText * 10 > giveUp) {
                 if (!CompressedDecoder.isCompressed(o, 0, length)) {
                     return -1;
@@ -141,16 +157,50 @@ final class Base64Decoder implements LayerDecoder {
         if (kinds < 0 || (kinds & (STANDARD_ONLY | URL_ONLY)) == (STANDARD_ONLY | URL_ONLY)) {
             return -1; // not base64, or both alphabets mixed
         }
-        return nonText * 10 <= length || CompressedDecoder.isCompressed(o, 0, length) ? length : -1;
+        return nonText * 10 <= length && looksLikeText(o, length) || CompressedDecoder.isCompressed(o, 0, length)
+                ? length : -1;
     }
 
-    /** At least 90 % of the bytes are printable ASCII, tab, line ends or non-ASCII (UTF-8 text). */
+    /** At least 90 % of the bytes are printable ASCII, tab, line ends or in UTF-8 sequences ({@link #notUtf8}). */
     static boolean looksLikeText(byte[] b, int length) {
-        long nonText = 0;
+        long nonText = notUtf8(b, length);
         for (int i = 0; i < length; i++) {
             nonText += NON_TEXT[b[i] & 0xFF];
         }
         return nonText * 10 <= length;
+    }
+
+    /**
+     * The count of bytes >= 0x80 that are not part of a UTF-8 sequence: a lead byte {@code C2-F4} followed by as
+     * many continuation bytes {@code 80-BF} as it announces (overlong and surrogate forms are accepted: erring
+     * towards text only costs a scan). A layer may be a piece of a longer region, cut anywhere: continuation
+     * bytes at its start and a sequence cut by its end are counted as text.
+     */
+    static int notUtf8(byte[] b, int length) {
+        int bad = 0;
+        int i = 0;
+        while (i < length && i < 3 && (b[i] & 0xC0) == 0x80) {
+            i++;
+        }
+        while (i < length) {
+            int c = b[i] & 0xFF;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int need = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : -1;
+            int k = 1;
+            while (k <= need && i + k < length && (b[i + k] & 0xC0) == 0x80) {
+                k++;
+            }
+            if (need > 0 && (k > need || i + k == length)) {
+                i += k; // a whole sequence, or one cut by the layer's end
+            } else {
+                bad++;
+                i++;
+            }
+        }
+        return bad;
     }
 
     @Override

@@ -68,7 +68,7 @@ public final class RuleMatcher {
             int s = m.start(group);
             int e = m.end(group);
             // A match that does not consume input would loop forever; advance by at least one char.
-            at = Math.max(m.end(), m.start() + 1);
+            at = nextStart(rule, text, from, to, Math.max(m.end(), m.start() + 1));
             if (s < 0 || e <= s) {
                 continue;
             }
@@ -79,6 +79,53 @@ public final class RuleMatcher {
             }
         }
         return edges;
+    }
+
+    /**
+     * Where the search for the next match may start, given that none starts before {@code at} (window-relative):
+     * every match holds a keyword occurrence starting at most {@link Rule#maxKeywordOffset} after the match's start,
+     * so the next one starts no earlier than the first keyword occurrence at or after {@code at}, less that offset;
+     * with no occurrence left there is no match left, and the (unanchored, costly) RE2 walk over the rest of the
+     * window is skipped. Returns past the window's end in that case.
+     */
+    static int nextStart(Rule rule, CharSequence text, int from, int to, int at) {
+        int first = Integer.MAX_VALUE;
+        for (String keyword : rule.keywords()) {
+            if (!keyword.chars().allMatch(c -> c < 0x80)) {
+                return at; // the text holds its UTF-8 bytes, one char each: not worth a second search
+            }
+            int k = indexOfIgnoreAsciiCase(text, keyword, from + at, Math.min(to, first), to);
+            if (k >= 0) {
+                first = k;
+            }
+        }
+        return first == Integer.MAX_VALUE ? to - from + 1 : Math.max(at, first - from - rule.maxKeywordOffset());
+    }
+
+    /**
+     * The first start in {@code [from, before)} of {@code keyword} (lower-case ASCII) ending by {@code to}, with
+     * ASCII case folding as the keyword automaton does, or -1.
+     */
+    private static int indexOfIgnoreAsciiCase(CharSequence text, String keyword, int from, int before, int to) {
+        int n = keyword.length();
+        char first = keyword.charAt(0);
+        for (int p = from; p < before && p + n <= to; p++) {
+            if (lowerAscii(text.charAt(p)) != first) {
+                continue;
+            }
+            int k = 1;
+            while (k < n && lowerAscii(text.charAt(p + k)) == keyword.charAt(k)) {
+                k++;
+            }
+            if (k == n) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    private static char lowerAscii(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
     }
 
     /** Applies entropy, allowlist and validators to one candidate; returns null if the rule does not report it. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
@@ -18,7 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The hand-written base64 decoder (early give-up on binary, reusable output) keeps exactly what the definition
  * it replaced kept: {@code java.util.Base64} over the region without its padding and a dangling last character,
- * null for mixed alphabets, and the result only if it is gzip/zlib or at least 90 % text.
+ * null for mixed alphabets, and the result only if it is gzip/zlib or at least 90 % text (printable ASCII, tab, line
+ * ends, and bytes of UTF-8 sequences: random binary and decoded hex digits or UUIDs, mostly bytes {@code >= 0x80}
+ * that no UTF-8 sequence explains, are not text).
  */
 class Base64DecoderTest {
     private final Base64Decoder decoder = new Base64Decoder();
@@ -45,9 +48,10 @@ class Base64DecoderTest {
             return null;
         }
         int printable = 0;
-        for (byte x : decoded) {
-            int c = x & 0xFF;
-            if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t' || c >= 0x80) {
+        boolean[] inSequence = utf8Sequences(decoded);
+        for (int i = 0; i < decoded.length; i++) {
+            int c = decoded[i] & 0xFF;
+            if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t' || inSequence[i]) {
                 printable++;
             }
         }
@@ -55,6 +59,36 @@ class Base64DecoderTest {
         boolean zlib = decoded.length >= 2 && (decoded[0] & 0xFF) == 0x78 && ((0x78 * 256 + (decoded[1] & 0xFF)) % 31) == 0
                 && (decoded[1] & 0x20) == 0;
         return gzip || zlib || printable * 10 >= decoded.length * 9 ? decoded : null;
+    }
+
+    /**
+     * Which bytes {@code >= 0x80} belong to a UTF-8 sequence: a lead byte C2-DF, E0-EF or F0-F4 with its 1, 2 or 3
+     * continuation bytes (80-BF), or the part of one cut by either end of the layer (at most 3 leading continuation
+     * bytes; a lead byte followed only by continuation bytes up to the end).
+     */
+    static boolean[] utf8Sequences(byte[] b) {
+        boolean[] in = new boolean[b.length];
+        for (int i = 0; i < b.length && i < 3 && (b[i] & 0xC0) == 0x80; i++) {
+            in[i] = true;
+        }
+        for (int i = 0; i < b.length; i++) {
+            int c = b[i] & 0xFF;
+            int need = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
+            if (need == 0) {
+                continue;
+            }
+            int got = 0;
+            while (got < need && i + 1 + got < b.length && (b[i + 1 + got] & 0xC0) == 0x80) {
+                got++;
+            }
+            if (got == need || i + 1 + got == b.length) {
+                for (int k = i; k <= i + got; k++) {
+                    in[k] = true;
+                }
+                i += got;
+            }
+        }
+        return in;
     }
 
     private void assertSameAsReference(byte[] data, int start, int end, int maxOutput) {
@@ -91,13 +125,23 @@ class Base64DecoderTest {
                     }
                     return b;
                 }));
+        // Non-ASCII text in UTF-8 and in Latin-1 (the same words): only the UTF-8 one is text, around the threshold.
+        Arbitrary<byte[]> accented = Arbitraries.integers().between(0, 100).flatMap(n -> Arbitraries.integers().between(0, 40)
+                .flatMap(percent -> Arbitraries.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1).map(charset -> {
+                    Random r = new Random(n * 41L + percent);
+                    StringBuilder sb = new StringBuilder();
+                    for (int i = 0; i < n; i++) {
+                        sb.append(r.nextInt(100) < percent ? "éüßñ€中".charAt(r.nextInt(6)) : (char) ('a' + r.nextInt(26)));
+                    }
+                    return sb.toString().getBytes(charset);
+                })));
         Arbitrary<byte[]> compressed = binary.map(Base64DecoderTest::gzip);
         Arbitrary<byte[]> zlibMagic = binary.map(b -> {
             byte[] c = Arrays.copyOf(new byte[] {0x78, (byte) 0x9c}, b.length + 2);
             System.arraycopy(b, 0, c, 2, b.length);
             return c;
         });
-        return Arbitraries.oneOf(binary, text, compressed, zlibMagic);
+        return Arbitraries.oneOf(binary, text, accented, compressed, zlibMagic);
     }
 
     /** Arbitrary regions as the engine forms them: a run of alphabet characters (mixed alphabets included), then at most two {@code =}. */
@@ -113,6 +157,22 @@ class Base64DecoderTest {
     Arbitrary<String> runs() {
         return Arbitraries.strings().withChars("AQgw09+/-_Zz").ofMaxLength(120)
                 .flatMap(run -> Arbitraries.integers().between(0, 2).map(pad -> run + "=".repeat(pad)));
+    }
+
+    /** What the benchmark mix is full of: hex commit ids and UUIDs are base64-alphabet runs, but not encoded text. */
+    @Test
+    void hexDigitsAndUuidsAreNotTextButEncodedUtf8Is() {
+        Random r = new Random(11);
+        for (int i = 0; i < 200; i++) {
+            byte[] hex = (Long.toHexString(r.nextLong() | 1L << 63) + Long.toHexString(r.nextLong() | 1L << 63))
+                    .getBytes(StandardCharsets.US_ASCII);
+            byte[] uuid = new java.util.UUID(r.nextLong(), r.nextLong()).toString().getBytes(StandardCharsets.US_ASCII);
+            assertThat(decoder.decode(hex, 0, hex.length, Integer.MAX_VALUE - 16, out)).as(new String(hex)).isEqualTo(-1);
+            assertThat(decoder.decode(uuid, 0, uuid.length, Integer.MAX_VALUE - 16, out)).as(new String(uuid)).isEqualTo(-1);
+        }
+        byte[] text = "Grüße, ключ доступа: ghp_0123456789abcdefABCDEF0123456789abcd — 中文".getBytes(StandardCharsets.UTF_8);
+        byte[] data = Base64.getEncoder().encode(text);
+        assertThat(Arrays.copyOf(out.bytes, decoder.decode(data, 0, data.length, Integer.MAX_VALUE - 16, out))).isEqualTo(text);
     }
 
     @Test
