@@ -354,9 +354,11 @@ public final class LocalRun {
          * ahead is started in its phase as before (and fails there, with its reason).
          */
         private void startAhead() {
+            // At a lower CPU priority: on a small machine their start-up would otherwise slow the export's by half.
+            RoleLauncher ahead = tracked.yielding();
             if (guarded) {
                 try {
-                    guardAhead = GuardRole.launch(tracked, runDir, dataDir.resolve("guard-ca"), guardPolicy, llmKeys,
+                    guardAhead = GuardRole.launch(ahead, runDir, dataDir.resolve("guard-ca"), guardPolicy, llmKeys,
                             budgets.tokens());
                 } catch (IOException e) {
                     return; // started again in the coding phase, which fails with the reason
@@ -369,7 +371,7 @@ public final class LocalRun {
             // Signing waits for the drop store and loads the presigner: off the export's critical path.
             agentAhead = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return new WaitingRole(tracked.startWithInput(Role.AGENT, agentArgs(freshWorkDir(), guard, true),
+                    return new WaitingRole(ahead.startWithInput(Role.AGENT, agentArgs(freshWorkDir(), guard, true),
                             agentEnv()));
                 } catch (IOException | RuntimeException e) {
                     return null; // started in the coding phase instead, which fails there with the reason
@@ -394,6 +396,10 @@ public final class LocalRun {
                 }
                 return null;
             }
+        }
+
+        private void warmObjectStoreAhead() {
+            objectsAhead = CompletableFuture.supplyAsync(this::warmObjectStore, RoleOutput::ownThread);
         }
 
         private S3ObjectStore objectStore() throws IOException {
@@ -459,10 +465,18 @@ public final class LocalRun {
             // A revision starts from nothing recorded: the run's own facts are those of its earlier phases.
             phase = revising ? RunState.QUEUED : r.state();
             gitRole(); // its JVM starts now and is warm when the export comes, and still when the publish comes
-            objectsAhead = CompletableFuture.supplyAsync(this::warmObjectStore, RoleOutput::ownThread);
             if (phase == RunState.QUEUED || phase == RunState.EXPORTING
                     || phase == RunState.CODING && r.outputId() == null) {
                 startAhead();
+            }
+            try {
+                // The roles above start while the drop store does; every phase from here on needs it.
+                drop.awaitReady();
+            } catch (IOException e) {
+                return fail(phase, e.getMessage());
+            }
+            if (phase != RunState.QUEUED && phase != RunState.EXPORTING) {
+                warmObjectStoreAhead();
             }
             if (phase == RunState.QUEUED) {
                 enter(RunState.QUEUED, RunState.EXPORTING);
@@ -474,6 +488,8 @@ public final class LocalRun {
                         return stopped;
                     }
                 }
+                // Not earlier: loading the SDK in this process would take CPU from the export.
+                warmObjectStoreAhead();
                 enter(RunState.EXPORTING, RunState.CODING);
             }
             r = store.get(run).orElseThrow();

@@ -8,6 +8,7 @@ import dev.airlock.orchestrator.RunOutcome;
 import dev.airlock.orchestrator.RunState;
 import dev.airlock.orchestrator.RunStore;
 import dev.airlock.orchestrator.github.IssueRunner;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -187,8 +188,16 @@ public final class LocalPipeline {
         // database (its migrations run meanwhile): they overlap instead of adding up.
         try (EmbeddedDrop drop = EmbeddedDrop.launch(launcher, dataDir.resolve("drop"));
              RunStore store = prepareThenOpenStore()) {
-            drop.awaitReady();
-            out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
+            // Not waited for here: the run starts its roles meanwhile and waits for the store before its first phase
+            // (and fails with the reason if the store did not start).
+            Thread.ofVirtual().name("airlock-drop-ready").start(() -> {
+                try {
+                    drop.awaitReady();
+                    out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
+                } catch (IOException e) {
+                    // the run reports it
+                }
+            });
             return drive.on(() -> new LocalRun(store, launcher, drop, dataDir).guardPolicy(guardPolicy)
                     .llmKeys(llmKeys == null ? llmKeys() : llmKeys).gitCredentialArgs(gitCredentialArgs)
                     .budgets(budgets).sandboxPolicy(sandboxPolicy).roleTimeout(roleTimeout).history(historyDepth)
