@@ -69,6 +69,7 @@ public final class LocalRun {
     private int revision;
     private Map<String, String> attachments = Map.of();
     private int historyDepth;
+    private GitWorker gitAhead;
 
     public LocalRun(RunStore store, RoleLauncher launcher, EmbeddedDrop drop, Path dataDir) {
         this.store = Objects.requireNonNull(store);
@@ -188,6 +189,17 @@ public final class LocalRun {
             throw new IllegalArgumentException("history depth must be >= 0");
         }
         historyDepth = depth;
+        return this;
+    }
+
+    /**
+     * A git worker started before this run existed, with this run's git token ({@link #gitToken}) as its only
+     * grant: its JVM starts alongside the drop store's instead of after the run database opened. The drive tracks it
+     * as its own role process from its start on and uses it for its export and publish; the caller closes it
+     * afterwards (again: closing an ended worker is harmless) in case the run never got that far.
+     */
+    public LocalRun gitWorker(GitWorker started) {
+        gitAhead = Objects.requireNonNull(started);
         return this;
     }
 
@@ -421,6 +433,17 @@ public final class LocalRun {
          * would have: the export fails, the publish is done once more in a new worker.
          */
         private GitWorker gitRole() throws IOException, SQLException {
+            if (git == null && gitAhead != null) {
+                GitWorker ahead = gitAhead;
+                gitAhead = null;
+                try {
+                    roles.track(Role.GIT, ahead.process());
+                } catch (SQLException e) {
+                    ahead.close(); // an untracked role could outlive a crash unnoticed
+                    throw e;
+                }
+                git = ahead;
+            }
             if (git == null) {
                 git = GitWorker.start(tracked, gitEnv());
             }
