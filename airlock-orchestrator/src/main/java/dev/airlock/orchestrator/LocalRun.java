@@ -69,7 +69,6 @@ public final class LocalRun {
     private int revision;
     private Map<String, String> attachments = Map.of();
     private int historyDepth;
-    private GitWorker gitAhead;
 
     public LocalRun(RunStore store, RoleLauncher launcher, EmbeddedDrop drop, Path dataDir) {
         this.store = Objects.requireNonNull(store);
@@ -189,17 +188,6 @@ public final class LocalRun {
             throw new IllegalArgumentException("history depth must be >= 0");
         }
         historyDepth = depth;
-        return this;
-    }
-
-    /**
-     * A git worker started before this run existed, with this run's git token ({@link #gitToken}) as its only
-     * grant: its JVM starts alongside the drop store's instead of after the run database opened. The drive tracks it
-     * as its own role process from its start on and uses it for its export and publish; the caller closes it
-     * afterwards (again: closing an ended worker is harmless) in case the run never got that far.
-     */
-    public LocalRun gitWorker(GitWorker started) {
-        gitAhead = Objects.requireNonNull(started);
         return this;
     }
 
@@ -366,11 +354,9 @@ public final class LocalRun {
          * ahead is started in its phase as before (and fails there, with its reason).
          */
         private void startAhead() {
-            // At a lower CPU priority: on a small machine their start-up would otherwise slow the export's by half.
-            RoleLauncher ahead = tracked.yielding();
             if (guarded) {
                 try {
-                    guardAhead = GuardRole.launch(ahead, runDir, dataDir.resolve("guard-ca"), guardPolicy, llmKeys,
+                    guardAhead = GuardRole.launch(tracked, runDir, dataDir.resolve("guard-ca"), guardPolicy, llmKeys,
                             budgets.tokens());
                 } catch (IOException e) {
                     return; // started again in the coding phase, which fails with the reason
@@ -383,7 +369,7 @@ public final class LocalRun {
             // Signing waits for the drop store and loads the presigner: off the export's critical path.
             agentAhead = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return new WaitingRole(ahead.startWithInput(Role.AGENT, agentArgs(freshWorkDir(), guard, true),
+                    return new WaitingRole(tracked.startWithInput(Role.AGENT, agentArgs(freshWorkDir(), guard, true),
                             agentEnv()));
                 } catch (IOException | RuntimeException e) {
                     return null; // started in the coding phase instead, which fails there with the reason
@@ -410,10 +396,6 @@ public final class LocalRun {
             }
         }
 
-        private void warmObjectStoreAhead() {
-            objectsAhead = CompletableFuture.supplyAsync(this::warmObjectStore, RoleOutput::ownThread);
-        }
-
         private S3ObjectStore objectStore() throws IOException {
             S3ObjectStore warm = objectsAhead == null ? null : objectsAhead.join();
             objectsAhead = null;
@@ -433,17 +415,6 @@ public final class LocalRun {
          * would have: the export fails, the publish is done once more in a new worker.
          */
         private GitWorker gitRole() throws IOException, SQLException {
-            if (git == null && gitAhead != null) {
-                GitWorker ahead = gitAhead;
-                gitAhead = null;
-                try {
-                    roles.track(Role.GIT, ahead.process());
-                } catch (SQLException e) {
-                    ahead.close(); // an untracked role could outlive a crash unnoticed
-                    throw e;
-                }
-                git = ahead;
-            }
             if (git == null) {
                 git = GitWorker.start(tracked, gitEnv());
             }
@@ -488,18 +459,10 @@ public final class LocalRun {
             // A revision starts from nothing recorded: the run's own facts are those of its earlier phases.
             phase = revising ? RunState.QUEUED : r.state();
             gitRole(); // its JVM starts now and is warm when the export comes, and still when the publish comes
+            objectsAhead = CompletableFuture.supplyAsync(this::warmObjectStore, RoleOutput::ownThread);
             if (phase == RunState.QUEUED || phase == RunState.EXPORTING
                     || phase == RunState.CODING && r.outputId() == null) {
                 startAhead();
-            }
-            try {
-                // The roles above start while the drop store does; every phase from here on needs it.
-                drop.awaitReady();
-            } catch (IOException e) {
-                return fail(phase, e.getMessage());
-            }
-            if (phase != RunState.QUEUED && phase != RunState.EXPORTING) {
-                warmObjectStoreAhead();
             }
             if (phase == RunState.QUEUED) {
                 enter(RunState.QUEUED, RunState.EXPORTING);
@@ -511,8 +474,6 @@ public final class LocalRun {
                         return stopped;
                     }
                 }
-                // Not earlier: loading the SDK in this process would take CPU from the export.
-                warmObjectStoreAhead();
                 enter(RunState.EXPORTING, RunState.CODING);
             }
             r = store.get(run).orElseThrow();

@@ -24,15 +24,10 @@ public final class RoleLauncher {
     }
 
     private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
-    /** Niceness of roles started ahead of their phase ({@link #yielding()}): about a tenth of the CPU share. */
-    static final int AHEAD_NICENESS = 10;
-    private static final Path NICE = java.util.stream.Stream.of("/usr/bin/nice", "/bin/nice").map(Path::of)
-            .filter(java.nio.file.Files::isExecutable).findFirst().orElse(null);
     private final List<String> javaCommand;
     private final Path homes;
     private Observer observer = Observer.NONE;
     private ClassDataArchives archives;
-    private boolean yielding;
 
     /** @param javaCommand the JVM and its options up to, not including, the main class's arguments */
     public RoleLauncher(List<String> javaCommand, Path homes) {
@@ -75,20 +70,6 @@ public final class RoleLauncher {
             then.started(role, p);
         });
         copy.archives = archives;
-        copy.yielding = yielding;
-        return copy;
-    }
-
-    /**
-     * A launcher like this one whose processes run at a lower CPU priority (niceness {@value #AHEAD_NICENESS}, for
-     * their whole life, children included): for roles started ahead of their phase, whose JVM start-up would
-     * otherwise take half of a small machine's CPU from the phase in flight. With nothing else to run they get all of
-     * it. Without a {@code nice} binary they start at normal priority.
-     */
-    public RoleLauncher yielding() {
-        RoleLauncher copy = new RoleLauncher(javaCommand, homes).observer(observer);
-        copy.archives = archives;
-        copy.yielding = true;
         return copy;
     }
 
@@ -125,10 +106,6 @@ public final class RoleLauncher {
             command.addAll(1, archive.options());
         }
         command.addAll(args);
-        if (yielding && NICE != null) {
-            // nice execs the JVM in the same process: the pid the caller tracks is the role's.
-            command.addAll(0, List.of(NICE.toString(), "-n", Integer.toString(AHEAD_NICENESS)));
-        }
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
         env.clear();

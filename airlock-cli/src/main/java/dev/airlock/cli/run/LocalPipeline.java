@@ -1,7 +1,6 @@
 package dev.airlock.cli.run;
 
 import dev.airlock.orchestrator.EmbeddedDrop;
-import dev.airlock.orchestrator.GitWorker;
 import dev.airlock.orchestrator.LocalRun;
 import dev.airlock.orchestrator.RoleLauncher;
 import dev.airlock.orchestrator.RunListener;
@@ -9,7 +8,6 @@ import dev.airlock.orchestrator.RunOutcome;
 import dev.airlock.orchestrator.RunState;
 import dev.airlock.orchestrator.RunStore;
 import dev.airlock.orchestrator.github.IssueRunner;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,14 +118,13 @@ public final class LocalPipeline {
     }
 
     public RunOutcome run(String repo, String ref, String task, String agent, String gitToken) throws Exception {
-        return withRuntime(gitToken, runs -> runs.get().repo(repo).ref(ref).task(task).agent(agent).gitToken(gitToken)
-                .call());
+        return withRuntime(runs -> runs.get().repo(repo).ref(ref).task(task).agent(agent).gitToken(gitToken).call());
     }
 
     /** A revision of a run's pull request: one more commit on its branch (see {@link LocalRun#revise}). */
     public RunOutcome revise(String repo, IssueRunner.Revision revision, String agent, String gitToken)
             throws Exception {
-        return withRuntime(gitToken, runs -> runs.get().repo(repo).task(revision.task()).agent(agent).gitToken(gitToken)
+        return withRuntime(runs -> runs.get().repo(repo).task(revision.task()).agent(agent).gitToken(gitToken)
                 .revise(revision.run(), revision.branch(), revision.phase()).attachments(revision.attachments())
                 .call());
     }
@@ -156,7 +153,7 @@ public final class LocalPipeline {
             return code;
         }
         int refused = code;
-        return withRuntime(gitToken, local -> {
+        return withRuntime(local -> {
             int worst = refused;
             for (String run : resumable) {
                 try {
@@ -179,8 +176,7 @@ public final class LocalPipeline {
         return database == null ? RunStore.open(dataDir.resolve("db")) : RunStore.open(database);
     }
 
-    /** Drives runs on the runtime; {@code gitToken} is the git role's grant (null for local repositories). */
-    private <T> T withRuntime(String gitToken, Drive<T> drive) throws Exception {
+    private <T> T withRuntime(Drive<T> drive) throws Exception {
         RoleLauncher launcher = RoleLauncher.sameDistribution(dataDir.resolve("roles")).observer(observer);
         long t0 = System.nanoTime();
         // A person at a terminal sees the phase in flight tick; anything else (pipes, tests, CI logs) gets plain lines.
@@ -189,26 +185,11 @@ public final class LocalPipeline {
         RunListener progress = live != null ? live : new PlainProgress(out);
         // The drop store's JVM starts while this process prepares (the demo's repository) and opens the run
         // database (its migrations run meanwhile): they overlap instead of adding up.
-        // So does the first run's git worker (a run database is not needed to start it: the run tracks it once it
-        // exists; it ends by itself when this process does, its requests pipe closing).
         try (EmbeddedDrop drop = EmbeddedDrop.launch(launcher, dataDir.resolve("drop"));
-             GitWorker git = GitWorker.start(launcher, gitToken == null ? Map.of()
-                     : Map.of(LocalRun.GIT_TOKEN_VARIABLE, gitToken));
              RunStore store = prepareThenOpenStore()) {
-            // Not waited for here: the run starts its roles meanwhile and waits for the store before its first phase
-            // (and fails with the reason if the store did not start).
-            Thread.ofVirtual().name("airlock-drop-ready").start(() -> {
-                try {
-                    drop.awaitReady();
-                    out.println("drop store   ready at " + drop.endpoint() + " ("
-                            + millis(System.nanoTime() - t0) + ")");
-                } catch (IOException e) {
-                    // the run reports it
-                }
-            });
-            GitWorker[] first = {git};
-            return drive.on(() -> firstGets(first, new LocalRun(store, launcher, drop, dataDir))
-                    .guardPolicy(guardPolicy)
+            drop.awaitReady();
+            out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
+            return drive.on(() -> new LocalRun(store, launcher, drop, dataDir).guardPolicy(guardPolicy)
                     .llmKeys(llmKeys == null ? llmKeys() : llmKeys).gitCredentialArgs(gitCredentialArgs)
                     .budgets(budgets).sandboxPolicy(sandboxPolicy).roleTimeout(roleTimeout).history(historyDepth)
                     .listener(both(progress, extraListener)));
@@ -217,15 +198,6 @@ public final class LocalPipeline {
                 live.close();
             }
         }
-    }
-
-    /** The git worker started with the runtime goes to its first run; later runs start their own. */
-    private static LocalRun firstGets(GitWorker[] worker, LocalRun run) {
-        if (worker[0] != null) {
-            run.gitWorker(worker[0]);
-            worker[0] = null;
-        }
-        return run;
     }
 
     private RunStore prepareThenOpenStore() throws Exception {
