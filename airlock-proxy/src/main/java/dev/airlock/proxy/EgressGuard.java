@@ -161,12 +161,24 @@ public final class EgressGuard implements AutoCloseable {
     }
 
     private static Scanner scannerFor(GuardPolicy p) {
-        ScanLimits limits = ScanLimits.DEFAULT.withMaxBytes(Math.max(p.maxDecodedBodyBytes(), p.maxBodyBytes()) + (1 << 20))
-                .withMaxTime(p.scanTimeout());
-        return Scanner.builder()
-                .knownSecrets(p.knownSecrets().isEmpty() ? KnownSecrets.NONE : KnownSecrets.of(p.knownSecrets()))
-                .limits(limits)
-                .build();
+        return ScanSettings.of(p).scanner();
+    }
+
+    /** The parts of a policy a scanner is built from: two policies with equal settings can share one scanner. */
+    private record ScanSettings(Map<String, String> knownSecrets, long maxBodyBytes, long maxDecodedBodyBytes,
+                                Duration scanTimeout) {
+        static ScanSettings of(GuardPolicy p) {
+            return new ScanSettings(p.knownSecrets(), p.maxBodyBytes(), p.maxDecodedBodyBytes(), p.scanTimeout());
+        }
+
+        Scanner scanner() {
+            ScanLimits limits = ScanLimits.DEFAULT.withMaxBytes(Math.max(maxDecodedBodyBytes, maxBodyBytes) + (1 << 20))
+                    .withMaxTime(scanTimeout);
+            return Scanner.builder()
+                    .knownSecrets(knownSecrets.isEmpty() ? KnownSecrets.NONE : KnownSecrets.of(knownSecrets))
+                    .limits(limits)
+                    .build();
+        }
     }
 
     private void startAdmin() throws IOException {
@@ -246,8 +258,7 @@ public final class EgressGuard implements AutoCloseable {
         }
         GuardPolicy was = old.policy();
         Scanner scanner = scanners.remove(was);
-        if (scanner != null && policy.knownSecrets().equals(was.knownSecrets()) && policy.maxBodyBytes() == was.maxBodyBytes()
-                && policy.maxDecodedBodyBytes() == was.maxDecodedBodyBytes() && policy.scanTimeout().equals(was.scanTimeout())) {
+        if (scanner != null && ScanSettings.of(policy).equals(ScanSettings.of(was))) {
             scanners.put(policy, scanner); // a grant changes where the session may go, not what it must not send
         }
         b.sessions.replacePolicy(id, policy);

@@ -147,15 +147,17 @@ public final class ScanInterceptor implements Interceptor {
      * Adds the body and its decoded views: Content-Encoding undone, forms percent-decoded, multipart split into
      * parts (each part's headers and transfer-decoded content). Returns the refusal when the body cannot be decoded.
      */
+    private static Deny tooLarge(BodyDecoder.DecodeException e) {
+        return new Deny(413, e.getMessage(), "body-too-large", null, "body",
+                "send a smaller body; the guard must scan all of it", DenialKind.RESOURCE);
+    }
+
     private static Deny body(GuardRequest r, GuardPolicy policy, RegionScan scan) {
         byte[] body;
         try {
             body = BodyDecoder.decode(r.header("content-encoding"), r.body(), policy.maxDecodedBodyBytes());
         } catch (BodyDecoder.DecodeException e) {
-            return e.tooLarge()
-                    ? new Deny(413, e.getMessage(), "body-too-large", null, "body",
-                    "send a smaller body; the guard must scan all of it", DenialKind.RESOURCE)
-                    : new Deny(415, e.getMessage(), "content-encoding", null, "body",
+            return e.tooLarge() ? tooLarge(e) : new Deny(415, e.getMessage(), "content-encoding", null, "body",
                     "send the body uncompressed or as gzip, deflate or br", DenialKind.POLICY);
         }
         scan.add("body", body);
@@ -169,10 +171,7 @@ public final class ScanInterceptor implements Interceptor {
                     scan.add("body(part " + part.label() + ")", part.content());
                 }
             } catch (BodyDecoder.DecodeException e) {
-                return e.tooLarge()
-                        ? new Deny(413, e.getMessage(), "body-too-large", null, "body",
-                        "send a smaller body; the guard must scan all of it", DenialKind.RESOURCE)
-                        : new Deny(400, e.getMessage(), "multipart", null, "body",
+                return e.tooLarge() ? tooLarge(e) : new Deny(400, e.getMessage(), "multipart", null, "body",
                         "send a well-formed multipart body (RFC 2046): one boundary parameter of 1-70 characters, "
                                 + "every part delimited by it, ending with '--boundary--'", DenialKind.POLICY);
             }

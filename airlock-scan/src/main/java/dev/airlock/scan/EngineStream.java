@@ -573,10 +573,10 @@ final class EngineStream implements ScanStream {
         for (Pending p : fresh) {
             int target = (int) (p.offset - bufAbs);
             if (target > at) {
-                line += engine.prefilter.countLineFeeds(buf, at, target);
-                int lf = lastLineFeed(at, target);
-                if (lf >= 0) {
-                    lineStart = bufAbs + lf + 1;
+                int feeds = engine.prefilter.countLineFeeds(buf, at, target);
+                if (feeds > 0) {
+                    line += feeds;
+                    lineStart = bufAbs + lastLineFeed(at, target) + 1;
                 }
                 at = target;
             }
@@ -624,10 +624,12 @@ final class EngineStream implements ScanStream {
         if (keepFrom <= 0) {
             return;
         }
-        linesBefore += engine.prefilter.countLineFeeds(buf, 0, keepFrom);
-        int lf = lastLineFeed(0, keepFrom);
-        if (lf >= 0) {
-            lineStartAbs = bufAbs + lf + 1;
+        // Minified JSON and base64 bodies have no line feeds: the vector count says so, and the byte-by-byte walk
+        // back to the last one runs only when there is one.
+        int feeds = engine.prefilter.countLineFeeds(buf, 0, keepFrom);
+        if (feeds > 0) {
+            linesBefore += feeds;
+            lineStartAbs = bufAbs + lastLineFeed(0, keepFrom) + 1;
         }
         System.arraycopy(buf, keepFrom, buf, 0, len - keepFrom);
         len -= keepFrom;

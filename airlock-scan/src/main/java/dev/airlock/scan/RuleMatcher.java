@@ -91,7 +91,7 @@ public final class RuleMatcher {
     static int nextStart(Rule rule, CharSequence text, int from, int to, int at) {
         int first = Integer.MAX_VALUE;
         for (String keyword : rule.keywords()) {
-            if (!keyword.chars().allMatch(c -> c < 0x80)) {
+            if (!isAscii(keyword)) {
                 return at; // the text holds its UTF-8 bytes, one char each: not worth a second search
             }
             int k = indexOfIgnoreAsciiCase(text, keyword, from + at, Math.min(to, first), to);
@@ -100,6 +100,16 @@ public final class RuleMatcher {
             }
         }
         return first == Integer.MAX_VALUE ? to - from + 1 : Math.max(at, first - from - rule.maxKeywordOffset());
+    }
+
+    /** A plain loop: this runs after every match, where a stream per keyword would allocate. */
+    private static boolean isAscii(String keyword) {
+        for (int i = 0; i < keyword.length(); i++) {
+            if (keyword.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
