@@ -60,19 +60,12 @@ public final class GuardRole implements AutoCloseable {
     }
 
     /**
-     * Starts the guard for one run and waits until its control socket accepts sessions.
+     * Starts the guard for one run and waits until its control socket accepts sessions, with a token budget the guard
+     * enforces itself: once the session has used {@code tokenBudget} LLM tokens, further LLM requests get 429
+     * (0 = unlimited).
      *
      * @param policy the operator's policy file, or null for {@link #BUILT_IN_POLICY}
      * @param keys   LLM API keys (variable → value) for the guard's environment only
-     */
-    public static GuardRole start(RoleLauncher launcher, Path runDir, Path caDir, Path policy, Map<String, String> keys)
-            throws IOException {
-        return start(launcher, runDir, caDir, policy, keys, 0);
-    }
-
-    /**
-     * As {@link #start(RoleLauncher, Path, Path, Path, Map)}, with a token budget the guard enforces itself: once the
-     * session has used {@code tokenBudget} LLM tokens, further LLM requests get 429 (0 = unlimited).
      */
     public static GuardRole start(RoleLauncher launcher, Path runDir, Path caDir, Path policy, Map<String, String> keys,
                                   long tokenBudget) throws IOException {

@@ -819,7 +819,7 @@ public final class LocalRun {
         args.addAll(List.of("--remote", repo, "--cache", cache.toString(),
                 "--drop-endpoint", drop.endpoint().toString(), "--drop-credentials", drop.credentials().toString()));
         args.addAll(gitCredentialArgs);
-        if (gitToken != null) {
+        if (tokenInEnvironment()) {
             args.addAll(List.of("--token-env", GIT_TOKEN_VARIABLE));
         }
         args.addAll(rest);
@@ -827,7 +827,15 @@ public final class LocalRun {
     }
 
     private Map<String, String> gitEnv() {
-        return gitToken == null ? Map.of() : Map.of(GIT_TOKEN_VARIABLE, gitToken);
+        return tokenInEnvironment() ? Map.of(GIT_TOKEN_VARIABLE, gitToken) : Map.of();
+    }
+
+    /**
+     * A credential the git role reads itself (its token file or App key, named in {@code gitCredentialArgs}) wins: the
+     * token from the orchestrator's environment would otherwise reach the role too, which refuses two credentials.
+     */
+    private boolean tokenInEnvironment() {
+        return gitToken != null && gitCredentialArgs.isEmpty();
     }
 
     private static Manifest manifestOf(S3ObjectStore objects, String key) throws IOException, SnapshotException {

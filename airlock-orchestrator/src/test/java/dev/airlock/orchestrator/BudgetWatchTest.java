@@ -19,8 +19,7 @@ class BudgetWatchTest {
         try (BudgetWatch watch = new BudgetWatch(new Budgets(Duration.ofMinutes(5), 1000),
                 () -> new GuardRole.TokenCount(600, output.addAndGet(150), 0))) {
             Process p = sleeper();
-            Thread.sleep(200);
-            var children = p.descendants().toList();
+            var children = descendantsOnceForked(p);
             assertThat(children).isNotEmpty();
             watch.watch(p);
             assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("agent killed").isTrue();
@@ -64,5 +63,16 @@ class BudgetWatchTest {
                 assertThat(u.unmetered()).isEqualTo(1);
             });
         }
+    }
+
+    /** The shell forks its children a moment after it starts; a loaded machine may take well over 200 ms. */
+    private static java.util.List<ProcessHandle> descendantsOnceForked(Process p) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        var children = p.descendants().toList();
+        while (children.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            children = p.descendants().toList();
+        }
+        return children;
     }
 }

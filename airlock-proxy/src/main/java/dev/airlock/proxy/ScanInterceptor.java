@@ -166,8 +166,9 @@ public final class ScanInterceptor implements Interceptor {
             scan.add("body(form-decoded)", PercentDecoder.decode(body, true));
         } else if (MultipartBody.isMultipart(type)) {
             try {
+                // A part's headers are bytes of the body as sent (or of its enclosing part's decoded content), which
+                // are scanned already; only the content, with its transfer encoding undone, is new.
                 for (MultipartBody.Part part : MultipartBody.parse(type, body, policy.maxDecodedBodyBytes())) {
-                    scan.add("body(part " + part.label() + " headers)", part.headers());
                     scan.add("body(part " + part.label() + ")", part.content());
                 }
             } catch (BodyDecoder.DecodeException e) {

@@ -41,7 +41,7 @@ class WritableOnGrantTest {
     @Test
     void readOnlyUntilGrantedWritableAfterAndAgainReadOnlyAfterRevocationOrExpiry() throws Exception {
         String dir = cache.toString();
-        SandboxPolicy p = SandboxPolicy.builder().writableOnGrant(dir).grantTtl(Duration.ofSeconds(4))
+        SandboxPolicy p = SandboxPolicy.builder().writableOnGrant(dir).grantTtl(Duration.ofSeconds(6))
                 .autoGrant("fs:write:" + dir).autoGrant("exec:background").build();
         try (SandboxSession s = SandboxSession.builder(p, ws).open()) {
             ExecResult before = s.exec("sh", "-c", "echo x > " + dir + "/a");
@@ -59,10 +59,10 @@ class WritableOnGrantTest {
             assertThat(s.requestCapability("exec:background", "r")).isInstanceOf(GrantDecider.Decision.Grant.class);
             s.exec("sh", "-c", "(for i in $(seq 1 40); do echo $i > /tmp/alive; echo e 2>/dev/null > " + dir + "/early && exit 0; sleep 0.05; done) >/dev/null 2>&1 &");
             assertThat(s.requestCapability("fs:write:" + dir, "build cache")).isEqualTo(new GrantDecider.Decision.Grant("policy:fs:write:" + dir));
-            ExecResult after = s.exec("sh", "-c", "mkdir -p " + dir + "/sub && echo y > " + dir + "/sub/b && sleep 2.2");
+            ExecResult after = s.exec("sh", "-c", "mkdir -p " + dir + "/sub && echo y > " + dir + "/sub/b");
             assertThat(after.succeeded()).as(after.stderrText()).isTrue();
+            assertThat(awaitAlive(s, "40\n")).as("the early process tried to the end").isEqualTo("40\n");
             assertThat(cache.resolve("early")).as("written by a process started before the grant").doesNotExist();
-            assertThat(new String(s.readFile("/tmp/alive"))).as("the early process tried to the end").isEqualTo("40\n");
             assertThat(s.revokeCapability("exec:background", "operator")).isTrue();
             assertThat(cache.resolve("sub/b")).hasContent("y");
             s.writeFile(dir + "/tool", "t".getBytes());
@@ -75,7 +75,7 @@ class WritableOnGrantTest {
 
             assertThat(s.requestCapability("fs:write:" + dir, "again")).isInstanceOf(GrantDecider.Decision.Grant.class);
             assertThat(s.exec("sh", "-c", "echo d > " + dir + "/d").succeeded()).isTrue();
-            Thread.sleep(4100);
+            Thread.sleep(6100);
             assertThat(s.exec("sh", "-c", "echo e > " + dir + "/e").succeeded()).isFalse();
             assertThat(cache.resolve("e")).doesNotExist();
             assertThat(s.eventLog().events()).hasAtLeastOneElementOfType(SessionEvent.CapabilityRevoked.class)
@@ -96,5 +96,16 @@ class WritableOnGrantTest {
         assertThatThrownBy(() -> SandboxPolicy.builder().writableOnGrant("relative").build()).hasMessageContaining("absolute");
         assertThatThrownBy(() -> SandboxSession.open(SandboxPolicy.builder().writableOnGrant(cache + "/missing").build(), ws))
                 .isInstanceOf(SandboxUnavailableException.class).hasMessageContaining("does not exist");
+    }
+
+    /** The early process's counter once it reads {@code expected}, or what it reads after 20 s (a loaded machine). */
+    private static String awaitAlive(SandboxSession s, String expected) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        String seen = new String(s.readFile("/tmp/alive"));
+        while (!seen.equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            seen = new String(s.readFile("/tmp/alive"));
+        }
+        return seen;
     }
 }

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link RuleMatcher} skips the part of a window where no keyword occurs (no match can start there). It must
@@ -71,5 +72,18 @@ class RuleMatcherNextStartTest {
                     m -> found.add(m.secretStart() + ":" + m.secret()));
             assertThat(found).as("rule %s", rule.id()).isEqualTo(plainWalk(rule, data));
         }
+    }
+
+    /** The property compares two lists; this shows the texts give it matches to compare (empty = empty proves nothing). */
+    @Test
+    void theDenseTextsHoldManyMatches() {
+        int matches = 0;
+        for (long seed = 0; seed < 50; seed++) {
+            byte[] data = denseText(seed).getBytes(StandardCharsets.UTF_8);
+            for (Rule rule : RULES) {
+                matches += plainWalk(rule, data).size();
+            }
+        }
+        assertThat(matches).isGreaterThan(100);
     }
 }

@@ -56,6 +56,7 @@ class InstallationTokensTest {
     void reset() {
         github.minted.clear();
         github.grantExtra.clear();
+        github.requests.clear(); // tests assert on the requests they made, whatever ran before them
         github.tokenLifetime = Duration.ofHours(1);
     }
 
