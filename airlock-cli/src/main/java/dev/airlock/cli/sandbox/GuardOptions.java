@@ -43,9 +43,7 @@ public final class GuardOptions {
         if (caDir != null) {
             return caDir;
         }
-        String xdg = System.getenv("XDG_DATA_HOME");
-        Path data = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
-        return data.resolve("airlock").resolve("guard-ca");
+        return new dev.airlock.cli.run.DataDirOption().resolve().resolve("guard-ca");
     }
 
     /** Starts the guard, or returns {@code null} with {@code --no-network}; never runs a networked sandbox unguarded. */
