@@ -80,25 +80,28 @@ public final class GitExportCommand implements Callable<Integer> {
             if (out != null) {
                 Files.write(out, bytes.toByteArray());
             }
-            if (drop.configured()) {
-                try (S3ObjectStore store = S3ObjectStore.open(drop.settings())) {
-                    store.put(DropKeys.input(run, phase), bytes.toByteArray());
-                }
-            }
+            byte[] historyBytes = null;
+            HistoryCommand.Result h = null;
             if (historyDepth != null) {
                 ByteArrayOutputStream history = new ByteArrayOutputStream();
-                HistoryCommand.Result h = new HistoryCommand(cache).revision(result.commit().name()).branch(ref)
+                h = new HistoryCommand(cache).revision(result.commit().name()).branch(ref)
                         .depth(historyDepth).output(history).call();
+                historyBytes = history.toByteArray();
                 if (historyOut != null) {
-                    Files.write(historyOut, history.toByteArray());
+                    Files.write(historyOut, historyBytes);
                 }
-                if (drop.configured()) {
-                    try (S3ObjectStore store = S3ObjectStore.open(drop.settings())) {
-                        store.put(DropKeys.history(run, phase), history.toByteArray());
+            }
+            if (drop.configured()) {
+                // One client for both objects: opening one costs more than a small put.
+                try (S3ObjectStore store = S3ObjectStore.open(drop.settings())) {
+                    store.put(DropKeys.input(run, phase), bytes.toByteArray());
+                    if (historyBytes != null) {
+                        store.put(DropKeys.history(run, phase), historyBytes);
                     }
                 }
-                spec.commandLine().getOut().println("history " + Sha256.hex(history.toByteArray()) + " commits "
-                        + h.commits());
+            }
+            if (h != null) {
+                spec.commandLine().getOut().println("history " + Sha256.hex(historyBytes) + " commits " + h.commits());
             }
             spec.commandLine().getOut().println("commit " + result.commit().name());
             spec.commandLine().getOut().println("snapshot " + result.snapshotId());
