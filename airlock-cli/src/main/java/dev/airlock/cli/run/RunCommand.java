@@ -46,11 +46,6 @@ public final class RunCommand implements Callable<Integer> {
             + "URL).")
     String githubRepo;
 
-    @Option(names = "--github-token-env", description = "Variable holding the orchestrator's GitHub API token when "
-            + "neither --github-app-id nor --github-token-file is given (default: credentials.github_token of the "
-            + "configuration, else AIRLOCK_GITHUB_TOKEN).")
-    String githubTokenEnv;
-
     @picocli.CommandLine.Mixin
     dev.airlock.cli.serve.GitHubOptions github;
 
@@ -129,7 +124,7 @@ public final class RunCommand implements Callable<Integer> {
                 System.err.println("airlock run: " + e.getMessage());
                 return 2;
             }
-            String token = github.configured() ? null : github.fallbackToken(githubTokenEnv, cfg);
+            String token = github.configured() ? null : github.fallbackToken(cfg);
             if (!github.configured() && token == null) {
                 System.err.println("airlock run: --issue needs a GitHub API credential: --github-app-id/"
                         + "--github-app-key, --github-token-file, --github-token-env NAME or credentials.github_token "

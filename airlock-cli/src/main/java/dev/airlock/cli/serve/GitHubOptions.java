@@ -30,6 +30,11 @@ public final class GitHubOptions {
             + "(issues, pull requests, checks: read/write).")
     Path tokenFile;
 
+    @Option(names = "--github-token-env", description = "Variable holding the orchestrator's GitHub API token when "
+            + "neither --github-app-id nor --github-token-file is given (default: credentials.github_token of the "
+            + "configuration, else AIRLOCK_GITHUB_TOKEN).")
+    String tokenEnv;
+
     @Option(names = "--github-app-id", description = "The orchestrator's GitHub App id (with --github-app-key).")
     String appId;
 
@@ -72,13 +77,12 @@ public final class GitHubOptions {
     }
 
     /**
-     * The orchestrator's token when no flag configures its credential: variable {@code envFlag} if that flag was given,
+     * The orchestrator's token when no flag configures its credential: variable {@code --github-token-env} if given,
      * else {@code credentials.github_token} of the configuration (by default {@code $AIRLOCK_GITHUB_TOKEN}); null if
      * there is none.
      */
-    public String fallbackToken(String envFlag, dev.airlock.orchestrator.config.OperatorConfig cfg)
-            throws IOException {
-        String v = envFlag != null ? System.getenv(envFlag)
+    public String fallbackToken(dev.airlock.orchestrator.config.OperatorConfig cfg) throws IOException {
+        String v = tokenEnv != null ? System.getenv(tokenEnv)
                 : cfg.credential(dev.airlock.orchestrator.config.Credential.GITHUB_TOKEN, System::getenv).orElse(null);
         return v == null || v.isEmpty() ? null : v;
     }

@@ -3,7 +3,6 @@ package dev.airlock.cli.serve;
 import dev.airlock.cli.run.BudgetOptions;
 import dev.airlock.cli.run.ConfigOption;
 import dev.airlock.cli.run.DataDirOption;
-import dev.airlock.orchestrator.DatabaseSettings;
 import dev.airlock.orchestrator.config.Credential;
 import dev.airlock.orchestrator.config.OperatorConfig;
 import java.io.IOException;
@@ -49,11 +48,6 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     GitHubOptions github;
 
-    @Option(names = "--github-token-env", description = "Variable holding the orchestrator's GitHub API token when "
-            + "neither --github-app-id nor --github-token-file is given (default: credentials.github_token of the "
-            + "configuration, else AIRLOCK_GITHUB_TOKEN).")
-    String tokenEnv;
-
     @Option(names = "--max-revisions", defaultValue = "3",
             description = "Revisions of one pull request before Airlock leaves it to humans (default: ${DEFAULT-VALUE}).")
     int maxRevisions;
@@ -96,7 +90,7 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("airlock serve: " + github.problem());
             return 2;
         }
-        String token = github.configured() ? null : github.fallbackToken(tokenEnv, cfg);
+        String token = github.configured() ? null : github.fallbackToken(cfg);
         if (!github.configured() && token == null) {
             System.err.println("airlock serve: no GitHub API credential: give --github-app-id/--github-app-key, "
                     + "--github-token-file, --github-token-env NAME, or credentials.github_token of the configuration "
@@ -132,7 +126,7 @@ public final class ServeCommand implements Callable<Integer> {
                              Integer.parseInt(listen.substring(colon + 1))))
                      .signature(new WebhookSignature(secret)).store(store).apis(repo -> github.api(repo, token))
                      .repos(targets.keySet()).baseBranch(ref).maxRevisions(maxRevisions)
-                     .runner(pipeline(pipelines, cfg.databaseOrEmbedded(), targets, ref, runAgent, gitToken,
+                     .runner(pipeline(pipelines, targets, ref, runAgent, gitToken,
                              github::gitRoleArgs))
                      .build().start()) {
             System.out.println("airlock serve: listening on http://" + server.address().getHostString() + ":"
@@ -148,20 +142,19 @@ public final class ServeCommand implements Callable<Integer> {
         LocalPipeline create() throws IOException;
     }
 
-    /** {@link #pipeline(PipelineFactory, DatabaseSettings, Map, String, String, String, Function)} on built-in defaults. */
+    /** {@link #pipeline(PipelineFactory, Map, String, String, String, Function)} on built-in defaults. */
     public static IssueRunner pipeline(Path dataDir, Map<RepoName, String> targets, String ref, String agent,
                                        String gitToken, Function<RepoName, List<String>> gitRoleArgs,
                                        PrintStream out) {
-        return pipeline(() -> new LocalPipeline(dataDir, out), DatabaseSettings.embedded(dataDir.resolve("db")),
-                targets, ref, agent, gitToken, gitRoleArgs);
+        return pipeline(() -> new LocalPipeline(dataDir, out), targets, ref, agent, gitToken, gitRoleArgs);
     }
 
     /**
      * Each triggered issue runs the local pipeline against the repository's configured location; a revision runs
      * it again on the run's branch. {@code gitRoleArgs} tells the git role where its own credential is.
      */
-    public static IssueRunner pipeline(PipelineFactory pipelines, DatabaseSettings database,
-                                       Map<RepoName, String> targets, String ref, String agent, String gitToken,
+    public static IssueRunner pipeline(PipelineFactory pipelines, Map<RepoName, String> targets, String ref,
+                                       String agent, String gitToken,
                                        Function<RepoName, List<String>> gitRoleArgs) {
         return new IssueRunner() {
             @Override
@@ -173,17 +166,8 @@ public final class ServeCommand implements Callable<Integer> {
 
             @Override
             public RunOutcome revise(Revision revision, RunListener progress) throws Exception {
-                RepoName repo = repoOf(revision.run());
-                return pipelines.create().listener(progress).gitCredentialArgs(gitRoleArgs.apply(repo))
-                        .revise(targets.get(repo), revision, agent, gitToken);
-            }
-
-            /** The repository a run belongs to, from the run database (never from the delivery). */
-            private RepoName repoOf(String run) throws Exception {
-                try (RunStore store = RunStore.open(database)) {
-                    return RepoName.parse(store.gitHubLink(run).orElseThrow(() -> new IllegalStateException("run "
-                            + run + " is not tied to a GitHub repository")).repository());
-                }
+                return pipelines.create().listener(progress).gitCredentialArgs(gitRoleArgs.apply(revision.repo()))
+                        .revise(targets.get(revision.repo()), revision, agent, gitToken);
             }
         };
     }

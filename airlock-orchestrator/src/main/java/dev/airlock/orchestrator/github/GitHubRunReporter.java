@@ -289,7 +289,7 @@ public final class GitHubRunReporter {
         api.updateComment(repo, comment, "Airlock: run `" + link.runId() + "`, " + what + ", is starting.");
         RunOutcome outcome;
         try {
-            outcome = runner.revise(new IssueRunner.Revision(link.runId(), target.run().branch(), phase, task, files),
+            outcome = runner.revise(new IssueRunner.Revision(repo, link.runId(), target.run().branch(), phase, task, files),
                     new CommentProgress(repo, comment, what));
         } catch (Exception e) {
             store.recordRevision(link.runId(), null, cursor);

@@ -14,11 +14,11 @@ public interface IssueRunner {
     RunOutcome run(Trigger.Start trigger, RunListener progress) throws Exception;
 
     /**
-     * Phase {@code phase} (1, 2, …) of run {@code run}: code again on the tip of {@code branch} and push one commit on
-     * top. {@code attachments} (relative name → untrusted text, e.g. {@code review-comments.json},
+     * Phase {@code phase} (1, 2, …) of run {@code run} of GitHub repository {@code repo} (as the run database links
+     * them, never as a delivery claims): code again on the tip of {@code branch} and push one commit on top. {@code attachments} (relative name → untrusted text, e.g. {@code review-comments.json},
      * {@code ci-logs/1-test.log}) reach the agent only as files next to its task.
      */
-    record Revision(String run, String branch, int phase, String task, Map<String, String> attachments) {
+    record Revision(RepoName repo, String run, String branch, int phase, String task, Map<String, String> attachments) {
         public Revision {
             attachments = Map.copyOf(attachments);
         }

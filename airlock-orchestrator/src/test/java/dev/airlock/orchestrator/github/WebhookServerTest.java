@@ -137,6 +137,7 @@ class WebhookServerTest {
         assertThat(server.awaitIdle(Duration.ofSeconds(20))).isTrue();
 
         assertThat(revisions).singleElement().satisfies(r -> {
+            assertThat(r.repo()).isEqualTo(REPO);
             assertThat(r.run()).isEqualTo("run-1");
             assertThat(r.branch()).isEqualTo("airlock/run-1");
             assertThat(r.phase()).isEqualTo(1);
