@@ -110,7 +110,9 @@ final class Base64Decoder implements LayerDecoder {
         byte[] o = out.ensure(length);
         int stop = start + len / 4 * 4;
         int kinds = 0;
-        long nonText = 0;
+        long controls = 0; // NON_TEXT bytes: an exact count
+        long pairs = 0;    // byte pairs that cannot be UTF-8: a lower bound of notUtf8
+
         int d = 0;
         long giveUp = length; // past a tenth of the length in non-text bytes, only a compressed region is kept
         int previous = 0x80; // a continuation byte: neither a stray one nor a lead for what follows
@@ -128,12 +130,12 @@ final class Base64Decoder implements LayerDecoder {
             int x = bits >>> 16;
             int y = (bits >>> 8) & 0xFF;
             int z = bits & 0xFF;
-            nonText += NON_TEXT[x] + NON_TEXT[y] + NON_TEXT[z]
-                    + (NOT_UTF8_PAIRS >>> ((previous >> 6) << 2 | x >> 6) & 1)
+            controls += NON_TEXT[x] + NON_TEXT[y] + NON_TEXT[z];
+            pairs += (NOT_UTF8_PAIRS >>> ((previous >> 6) << 2 | x >> 6) & 1)
                     + (NOT_UTF8_PAIRS >>> ((x >> 6) << 2 | y >> 6) & 1)
                     + (NOT_UTF8_PAIRS >>> ((y >> 6) << 2 | z >> 6) & 1);
             previous = z;
-            if (nonText * 10 > giveUp) {
+            if ((controls + pairs) * 10 > giveUp) {
                 if (!CompressedDecoder.isCompressed(o, 0, length)) {
                     return -1;
                 }
@@ -148,35 +150,29 @@ final class Base64Decoder implements LayerDecoder {
                 bits |= (v & 63) << (18 - 6 * k);
             }
             o[d++] = (byte) (bits >> 16);
-            nonText += NON_TEXT[o[d - 1] & 0xFF];
+            controls += NON_TEXT[o[d - 1] & 0xFF];
             if (len % 4 == 3) {
                 o[d++] = (byte) (bits >> 8);
-                nonText += NON_TEXT[o[d - 1] & 0xFF];
+                controls += NON_TEXT[o[d - 1] & 0xFF];
             }
         }
         if (kinds < 0 || (kinds & (STANDARD_ONLY | URL_ONLY)) == (STANDARD_ONLY | URL_ONLY)) {
             return -1; // not base64, or both alphabets mixed
         }
-        return nonText * 10 <= length && looksLikeText(o, length) || CompressedDecoder.isCompressed(o, 0, length)
-                ? length : -1;
-    }
-
-    /** At least 90 % of the bytes are printable ASCII, tab, line ends or in UTF-8 sequences ({@link #notUtf8}). */
-    static boolean looksLikeText(byte[] b, int length) {
-        long nonText = notUtf8(b, length);
-        for (int i = 0; i < length; i++) {
-            nonText += NON_TEXT[b[i] & 0xFF];
-        }
-        return nonText * 10 <= length;
+        // Text: at most a tenth of the bytes are controls or outside UTF-8 sequences. The controls are counted
+        // exactly above, so only the UTF-8 count is left, and it stops as soon as the tenth is exceeded.
+        return (controls + pairs) * 10 <= length && notUtf8(o, length, length / 10 - controls) <= length / 10 - controls
+                || CompressedDecoder.isCompressed(o, 0, length) ? length : -1;
     }
 
     /**
      * The count of bytes >= 0x80 that are not part of a UTF-8 sequence: a lead byte {@code C2-F4} followed by as
      * many continuation bytes {@code 80-BF} as it announces (overlong and surrogate forms are accepted: erring
      * towards text only costs a scan). A layer may be a piece of a longer region, cut anywhere: continuation
-     * bytes at its start and a sequence cut by its end are counted as text.
+     * bytes at its start and a sequence cut by its end are counted as text. Stops counting once past
+     * {@code stopAbove}.
      */
-    static int notUtf8(byte[] b, int length) {
+    static int notUtf8(byte[] b, int length, long stopAbove) {
         int bad = 0;
         int i = 0;
         while (i < length && i < 3 && (b[i] & 0xC0) == 0x80) {
@@ -196,7 +192,9 @@ final class Base64Decoder implements LayerDecoder {
             if (need > 0 && (k > need || i + k == length)) {
                 i += k; // a whole sequence, or one cut by the layer's end
             } else {
-                bad++;
+                if (++bad > stopAbove) {
+                    return bad; // the caller only needs to know the count exceeds this
+                }
                 i++;
             }
         }

@@ -22,6 +22,8 @@ final class Engine {
     static final int MAX_REGION = 1 << 20;
 
     final List<Rule> rules;
+    /** Per rule, how its matches are searched for in a window. */
+    final RuleSearch[] searches;
     final KeywordAutomaton automaton;
     final Prefilter prefilter;
     final int[][] rulesByKeyword;
@@ -33,6 +35,7 @@ final class Engine {
 
     Engine(List<Rule> rules, KnownSecrets known, ScanLimits limits, boolean inlineSuppression) {
         this.rules = List.copyOf(rules);
+        this.searches = this.rules.stream().map(RuleSearch::of).toArray(RuleSearch[]::new);
         this.known = known;
         this.limits = limits;
         this.inlineSuppression = inlineSuppression;

@@ -286,7 +286,7 @@ final class EngineStream implements ScanStream {
                 int c = mergeSorted(w, counts[r]);
                 for (int i = 0; i < c; i += 2) {
                     spend((long) (w[i + 1] - w[i]) * RE2_WEIGHT);
-                    RuleMatcher.matchRegion(rule, text, w[i], w[i + 1], lower, len, m -> report(rule.id(), m.confidence(), data,
+                    RuleMatcher.matchRegion(engine.searches[r], text, w[i], w[i + 1], lower, len, m -> report(rule.id(), m.confidence(), data,
                             m.secretStart(), origin, Redaction.redact(m.secret()), Fingerprint.of(rule.id(), m.secret()),
                             "plain"));
                 }

@@ -34,10 +34,22 @@ public final class RuleMatcher {
      */
     public static void matchRegion(Rule rule, CharSequence text, int from, int to, int lower, int limit,
                                    Consumer<RuleMatch> sink) {
+        matchRegion(RuleSearch.unanchored(rule), text, from, to, lower, limit, sink);
+    }
+
+    /**
+     * As {@link #matchRegion(Rule, CharSequence, int, int, int, int, Consumer)} with the rule prepared once: the
+     * engine's path, anchored where {@link RuleSearch} allows (the plain walk above is the reference it is tested
+     * against).
+     */
+    static void matchRegion(RuleSearch search, CharSequence text, int from, int to, int lower, int limit,
+                            Consumer<RuleMatch> sink) {
+        Rule rule = search.rule;
         List<RuleMatch> found = new ArrayList<>();
         while (true) {
             found.clear();
-            int edges = walk(rule, text, from, to, lower, limit, found);
+            int edges = search.anchored() ? walkAnchored(search, text, from, to, lower, limit, found)
+                    : walk(rule, text, from, to, lower, limit, found);
             if (edges == 0) {
                 break;
             }
@@ -74,6 +86,67 @@ public final class RuleMatcher {
             }
             String secret = m.group(group);
             RuleMatch match = check(rule, secret, from + s, from + e);
+            if (match != null) {
+                out.add(match);
+            }
+        }
+        return edges;
+    }
+
+    /**
+     * The same walk as {@link #walk}, by anchored matches at the only places a match can start: for each keyword
+     * occurrence {@code k} in the window, {@code [k - maxKeywordOffset, k]} (see {@link RuleSearch}).
+     */
+    private static int walkAnchored(RuleSearch search, CharSequence text, int from, int to, int lower, int limit,
+                                    List<RuleMatch> out) {
+        Rule rule = search.rule;
+        int offset = rule.maxKeywordOffset();
+        int group = rule.secretGroup();
+        int edges = 0;
+        int at = from; // no match starts before this
+        while (at < to) {
+            int k = search.nextKeyword(text, at, to);
+            if (k < 0) {
+                break;
+            }
+            int matchEnd = -1;
+            int s = Math.max(at, k - offset);
+            Matcher m = null;
+            int base = 0;
+            int g = 0;
+            for (; s <= k; s++) {
+                // At the window's start RE2 sees a text boundary, as the unanchored walk over the window does.
+                if (s == from) {
+                    m = rule.pattern().matcher(text.subSequence(from, to));
+                    base = from;
+                    g = group;
+                } else {
+                    m = search.withContext.matcher(text.subSequence(s - 1, to));
+                    base = s - 1;
+                    g = group + 1;
+                }
+                if (m.lookingAt()) {
+                    matchEnd = base + m.end();
+                    break;
+                }
+            }
+            if (matchEnd < 0) {
+                at = k + 1;
+                continue;
+            }
+            if (s == from && from > lower) {
+                edges |= 1;
+            }
+            if (matchEnd == to && to < limit) {
+                edges |= 2;
+            }
+            at = Math.max(matchEnd, s + 1);
+            int gs = m.start(g);
+            int ge = m.end(g);
+            if (gs < 0 || ge <= gs) {
+                continue;
+            }
+            RuleMatch match = check(rule, m.group(g), base + gs, base + ge);
             if (match != null) {
                 out.add(match);
             }

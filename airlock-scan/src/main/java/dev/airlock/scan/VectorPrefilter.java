@@ -64,7 +64,11 @@ final class VectorPrefilter implements Prefilter {
                     .and(ByteVector.fromArray(SPECIES, data, i + 1).selectFrom(low1, high1))
                     .and(ByteVector.fromArray(SPECIES, data, i + 2).selectFrom(low2, high2))
                     .and(ByteVector.fromArray(SPECIES, data, i + 3).selectFrom(low3, high3));
-            emit(data, i, candidates.compare(VectorOperators.NE, 0).toLong(), triggers(v0), from, len, out);
+            long candidateBits = candidates.compare(VectorOperators.NE, 0).toLong();
+            long triggerBits = triggers(v0);
+            if ((candidateBits | triggerBits) != 0) { // most blocks of text have neither
+                emit(data, i, candidateBits, triggerBits, from, len, out);
+            }
             carry = runs(alphabet(v0, alphaLow, alphaHigh), i, carry, out);
         }
         // The last bytes (fewer than a block plus the anchor width; all of a short decoded layer): the same steps

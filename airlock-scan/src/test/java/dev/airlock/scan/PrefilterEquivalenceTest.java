@@ -140,4 +140,20 @@ class PrefilterEquivalenceTest {
         }
         assertThat(files).isGreaterThan(150);
     }
+
+    /** The four-bytes-at-once case folding of candidate words folds each byte exactly as the byte-wise one does. */
+    @Test
+    void wordFoldingFoldsEveryByteLikeTheByteFold() {
+        Random rnd = new Random(7);
+        for (int b = 0; b < 256; b++) {
+            for (int p = 0; p < 4; p++) {
+                int word = rnd.nextInt() & ~(0xFF << (8 * p)) | b << (8 * p);
+                int expected = 0;
+                for (int q = 0; q < 4; q++) {
+                    expected |= KeywordAnchors.fold(word >>> (8 * q) & 0xFF) << (8 * q);
+                }
+                assertThat(KeywordAnchors.foldWord(word)).as("byte %d at %d of %08x", b, p, word).isEqualTo(expected);
+            }
+        }
+    }
 }

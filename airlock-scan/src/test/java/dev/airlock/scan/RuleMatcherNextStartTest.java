@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class RuleMatcherNextStartTest {
     private static final List<Rule> RULES = BuiltinRules.all();
+    private static final java.util.Map<String, RuleSearch> SEARCHES = RULES.stream()
+            .collect(java.util.stream.Collectors.toMap(Rule::id, RuleSearch::of));
     private static final String[] GLUE = {"\n", " ", "=", ": ", "\"", "_", "x", "\r\n", "\t", "&", "?", "-", ""};
 
     /** The walk before the skip: every position after a match is searched. */
@@ -70,7 +72,12 @@ class RuleMatcherNextStartTest {
             List<String> found = new ArrayList<>();
             RuleMatcher.matchRegion(rule, new Latin1View(data), 0, data.length,
                     m -> found.add(m.secretStart() + ":" + m.secret()));
-            assertThat(found).as("rule %s", rule.id()).isEqualTo(plainWalk(rule, data));
+            List<String> plain = plainWalk(rule, data);
+            assertThat(found).as("rule %s", rule.id()).isEqualTo(plain);
+            List<String> anchored = new ArrayList<>();
+            RuleMatcher.matchRegion(SEARCHES.get(rule.id()), new Latin1View(data), 0, data.length, 0, data.length,
+                    m -> anchored.add(m.secretStart() + ":" + m.secret()));
+            assertThat(anchored).as("rule %s, anchored where allowed", rule.id()).isEqualTo(plain);
         }
     }
 

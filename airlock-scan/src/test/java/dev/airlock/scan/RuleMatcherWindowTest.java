@@ -80,4 +80,43 @@ class RuleMatcherWindowTest {
         assertThat(secrets(WORD, text, 2, 9)).doesNotContain("2:tokenab").isSubsetOf(whole(WORD, text));
         assertThat(secrets(WORD, text, 10, 17)).containsExactly("10:tokenab");
     }
+
+    /** Rules anchored at their keyword, with assertions and line ends that look at the neighbours of a match. */
+    private static final List<Rule> ANCHORABLE = List.of(
+            Rule.builder("t-word0").keywords("tok").regex("\\btok[a-z]{4}\\b").maxLength(12).maxKeywordOffset(0).build(),
+            Rule.builder("t-line0").keywords("secret=").regex("(?m)^secret=([A-Za-z0-9]{2,20})(?:\\n|$)")
+                    .secretGroup(1).maxLength(40).maxKeywordOffset(0).build(),
+            Rule.builder("t-off2").keywords("ab").regex("\\B[x-z]{0,2}ab+([0-9]{1,3})\\b").secretGroup(1).maxLength(12)
+                    .maxKeywordOffset(2).build());
+
+    /**
+     * The anchored search ({@link RuleSearch}) reports what the unanchored walk reports over every window of these
+     * texts, including windows that start or end next to a match, inside a keyword or on a line end.
+     */
+    @Test
+    void anchoredSearchesReportWhatTheUnanchoredWalkReportsInEveryWindow() {
+        String[] texts = {"xtokabcd tokefgh\ntokijkl.tokmnopq", "secret=ab12\nxsecret=cd34\nsecret=ef\nsecret=",
+            "zab12 yzab3 ab45x xab6 abbb789 ab1234", "tokabcd secret=x1\nab12"};
+        int compared = 0;
+        for (Rule rule : ANCHORABLE) {
+            RuleSearch anchored = RuleSearch.of(rule);
+            assertThat(anchored.anchored()).as(rule.id()).isTrue();
+            for (String text : texts) {
+                byte[] data = text.getBytes(StandardCharsets.US_ASCII);
+                for (int from = 0; from <= data.length; from++) {
+                    for (int to = from; to <= data.length; to++) {
+                        List<String> expected = new ArrayList<>();
+                        RuleMatcher.matchRegion(rule, new Latin1View(data), from, to, 0, data.length,
+                                m -> expected.add(m.secretStart() + ":" + m.secret()));
+                        List<String> actual = new ArrayList<>();
+                        RuleMatcher.matchRegion(anchored, new Latin1View(data), from, to, 0, data.length,
+                                m -> actual.add(m.secretStart() + ":" + m.secret()));
+                        assertThat(actual).as("%s in [%d, %d) of %s", rule.id(), from, to, text).isEqualTo(expected);
+                        compared += expected.size();
+                    }
+                }
+            }
+        }
+        assertThat(compared).isGreaterThan(100);
+    }
 }
