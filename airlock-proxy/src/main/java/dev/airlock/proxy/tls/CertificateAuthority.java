@@ -129,7 +129,7 @@ public final class CertificateAuthority {
      * END lines (RFC 7468). Read with the JDK's decoder: loading any BouncyCastle class makes the JVM parse that jar's
      * 843 KB manifest, which turned the manifest parser into the hottest code the guard's JIT compiled at start.
      */
-    static byte[] pemContent(Path file, String type) throws IOException {
+    private static byte[] pemContent(Path file, String type) throws IOException {
         String text = Files.readString(file, StandardCharsets.US_ASCII);
         String begin = "-----BEGIN " + type + "-----";
         String end = "-----END " + type + "-----";
