@@ -10,6 +10,7 @@ import dev.airlock.proxy.netty.ClientInitializer;
 import dev.airlock.proxy.netty.GuardContext;
 import dev.airlock.proxy.policy.GuardPolicy;
 import dev.airlock.proxy.tls.CertificateAuthority;
+import dev.airlock.proxy.tls.UpstreamTls;
 import dev.airlock.scan.KnownSecrets;
 import dev.airlock.scan.ScanLimits;
 import dev.airlock.scan.Scanner;
@@ -31,9 +32,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -116,13 +114,7 @@ public final class EgressGuard implements AutoCloseable {
                 new RouteInterceptor(b.resolver),
                 new ScanInterceptor(p -> scanners.computeIfAbsent(p, EgressGuard::scannerFor), metrics::scanned),
                 new CredentialInjector());
-        SslContextBuilder upstream = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
-                .endpointIdentificationAlgorithm("HTTPS");
-        if (b.upstreamTrust != null) {
-            upstream.trustManager(b.upstreamTrust);
-        }
-        SslContext upstreamTls = upstream.build();
-        ctx = new GuardContext(b.sessions, b.ca, b.resolver, b.connector, upstreamTls, interceptors, workers,
+        ctx = new GuardContext(b.sessions, b.ca, b.resolver, b.connector, new UpstreamTls(b.upstreamTrust), interceptors, workers,
                 b.audit, b.denials, metrics, b.defaults, epoll ? EpollSocketChannel.class : NioSocketChannel.class,
                 8 * 1024, b.maxHeaderBytes, b.defaults.maxBodyBytes(), b.idleTimeout, b.requestTimeout,
                 b.defaults.scanTimeout().plusSeconds(2));

@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -38,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 /**
@@ -198,6 +200,18 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
         UpstreamRelay relay = new UpstreamRelay();
         relay.begin(exchange);
+        SslContext upstreamTls = null;
+        if (tls) {
+            try {
+                upstreamTls = g.upstreamTls().context(); // built at the first HTTPS forward, then shared
+            } catch (SSLException | RuntimeException e) {
+                out.release();
+                relay.fail(new Deny(502, "upstream TLS is unavailable: " + rootMessage(e), "upstream-tls", null, null,
+                        "the guard never forwards without verifying the upstream", DenialKind.NETWORK));
+                return;
+            }
+        }
+        SslContext upstreamContext = upstreamTls;
         Bootstrap b = new Bootstrap()
                 .group(ctx.channel().eventLoop())
                 .channel(g.upstreamChannelType())
@@ -206,7 +220,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (tls) {
-                            SslHandler ssl = g.upstreamTls().newHandler(ch.alloc(), d.host().value(), d.port());
+                            SslHandler ssl = upstreamContext.newHandler(ch.alloc(), d.host().value(), d.port());
                             SSLEngine engine = ssl.engine();
                             SSLParameters params = engine.getSSLParameters();
                             params.setEndpointIdentificationAlgorithm("HTTPS");

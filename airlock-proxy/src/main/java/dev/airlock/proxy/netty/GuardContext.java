@@ -9,8 +9,8 @@ import dev.airlock.proxy.UpstreamConnector;
 import dev.airlock.proxy.audit.AuditSink;
 import dev.airlock.proxy.policy.GuardPolicy;
 import dev.airlock.proxy.tls.CertificateAuthority;
+import dev.airlock.proxy.tls.UpstreamTls;
 import io.netty.channel.Channel;
-import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -30,7 +30,7 @@ public record GuardContext(
         CertificateAuthority ca,
         HostResolver resolver,
         UpstreamConnector connector,
-        SslContext upstreamTls,
+        UpstreamTls upstreamTls,
         List<Interceptor> interceptors,
         ExecutorService workers,
         AuditSink audit,

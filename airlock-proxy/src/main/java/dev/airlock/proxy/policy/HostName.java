@@ -33,10 +33,14 @@ public record HostName(String value) {
         }
         String host = raw.endsWith(".") ? raw.substring(0, raw.length() - 1) : raw;
         String ascii;
-        try {
-            ascii = IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("host is not a valid internationalised domain name");
+        if (isPlainLdh(host)) {
+            ascii = host.toLowerCase(Locale.ROOT); // what IDN.toASCII returns for such a name, lower-cased
+        } else {
+            try {
+                ascii = IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("host is not a valid internationalised domain name");
+            }
         }
         if (ascii.isEmpty() || ascii.length() > MAX_LENGTH) {
             throw new IllegalArgumentException("host length out of range");
@@ -56,6 +60,29 @@ public record HostName(String value) {
             throw new IpLiteralException();
         }
         return new HostName(ascii);
+    }
+
+    /**
+     * True when every label of {@code host} is 1–63 of {@code [A-Za-z0-9-]}, not starting or ending with a hyphen:
+     * RFC 3490's ToASCII with the STD3 rules returns such a name unchanged, so the IDN machinery (whose first use
+     * loads Unicode tables, a noticeable part of a guard's start) is needed only for any other name, which it then
+     * converts or refuses exactly as before.
+     */
+    static boolean isPlainLdh(String host) {
+        int labelStart = 0;
+        for (int i = 0; i <= host.length(); i++) {
+            char c = i < host.length() ? host.charAt(i) : '.';
+            if (c == '.') {
+                int length = i - labelStart;
+                if (length == 0 || length > 63 || host.charAt(labelStart) == '-' || host.charAt(i - 1) == '-') {
+                    return false;
+                }
+                labelStart = i + 1;
+            } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -3,10 +3,8 @@ package dev.airlock.proxy.tls;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -14,37 +12,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.net.ssl.SSLException;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The guard's local certificate authority. Created on first start in {@code dir} ({@code ca.key}, mode 0600;
@@ -59,7 +39,8 @@ public final class CertificateAuthority {
 
     private final PrivateKey caKey;
     private final X509Certificate caCert;
-    private final KeyPair leafKeys;
+    /** Generated at the first leaf: a guard that intercepts nothing (most runs' agents) never pays for it. */
+    private KeyPair leafKeys;
     private final Map<String, SslContext> contexts = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, SslContext> eldest) {
@@ -70,8 +51,14 @@ public final class CertificateAuthority {
     private CertificateAuthority(PrivateKey caKey, X509Certificate caCert) {
         this.caKey = caKey;
         this.caCert = caCert;
-        // One key for every leaf: minting stays fast, and the key never leaves this process.
-        this.leafKeys = newKeyPair();
+    }
+
+    /** One key for every leaf: minting stays fast, and the key never leaves this process. */
+    private synchronized KeyPair leafKeys() {
+        if (leafKeys == null) {
+            leafKeys = newKeyPair();
+        }
+        return leafKeys;
     }
 
     /** Loads the CA from {@code dir}, creating it (and the directory, mode 0700) on first start. */
@@ -103,7 +90,7 @@ public final class CertificateAuthority {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         KeyPair kp = newKeyPair();
-        X509Certificate cert = selfSign(kp);
+        X509Certificate cert = CertificateIssuer.selfSignedCa(kp, RANDOM);
         try {
             Files.write(keyFile, pem(kp.getPrivate()).getBytes(StandardCharsets.US_ASCII), StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE);
@@ -115,23 +102,54 @@ public final class CertificateAuthority {
         return new CertificateAuthority(kp.getPrivate(), cert);
     }
 
+    /**
+     * Reads the two PEM files with the JDK's own parsers (BouncyCastle's PEM object parser and converters load about
+     * a hundred classes a guard start does not otherwise need); a file that is not what it should be still refuses
+     * the start.
+     */
     private static CertificateAuthority load(Path keyFile, Path certFile) throws IOException {
         String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile));
         if (!perms.equals("rw-------") && !perms.equals("r--------")) {
             throw new IOException("CA key " + keyFile + " has mode " + perms + "; it must be 0600 (chmod 600 " + keyFile + ")");
         }
-        try (PEMParser keyParser = new PEMParser(new StringReader(Files.readString(keyFile)));
-             PEMParser certParser = new PEMParser(new StringReader(Files.readString(certFile)))) {
-            Object k = keyParser.readObject();
-            Object c = certParser.readObject();
-            if (!(k instanceof PrivateKeyInfo info) || !(c instanceof X509CertificateHolder holder)) {
-                throw new IOException("CA files in " + keyFile.getParent() + " are not a PKCS#8 key and an X.509 certificate");
-            }
-            PrivateKey key = new JcaPEMKeyConverter().getPrivateKey(info);
-            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(holder);
+        try {
+            PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(
+                    new PKCS8EncodedKeySpec(pemContent(keyFile, "PRIVATE KEY")));
+            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(pemContent(certFile, "CERTIFICATE")));
             return new CertificateAuthority(key, cert);
-        } catch (GeneralSecurityException e) {
-            throw new IOException("CA certificate cannot be read: " + e.getMessage(), e);
+        } catch (GeneralSecurityException | ClassCastException e) {
+            throw new IOException("CA files in " + keyFile.getParent() + " are not a PKCS#8 EC key and an X.509 "
+                    + "certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The DER content of the single PEM object of {@code type} in {@code file}: the base64 text between its BEGIN and
+     * END lines (RFC 7468). Read with the JDK's decoder: loading any BouncyCastle class makes the JVM parse that jar's
+     * 843 KB manifest, which turned the manifest parser into the hottest code the guard's JIT compiled at start.
+     */
+    private static byte[] pemContent(Path file, String type) throws IOException {
+        String text = Files.readString(file, StandardCharsets.US_ASCII);
+        String begin = "-----BEGIN " + type + "-----";
+        String end = "-----END " + type + "-----";
+        int from = text.indexOf(begin);
+        int to = from < 0 ? -1 : text.indexOf(end, from + begin.length());
+        if (from < 0 || to < 0) {
+            throw new IOException(file + " does not hold a PEM " + type);
+        }
+        try {
+            // Line breaks and spaces are dropped; any other character outside base64 is refused, not skipped.
+            StringBuilder base64 = new StringBuilder(to - from);
+            for (int i = from + begin.length(); i < to; i++) {
+                char c = text.charAt(i);
+                if (c != '\n' && c != '\r' && c != ' ' && c != '\t') {
+                    base64.append(c);
+                }
+            }
+            return Base64.getDecoder().decode(base64.toString());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + " holds a PEM " + type + " that is not base64: " + e.getMessage(), e);
         }
     }
 
@@ -149,7 +167,7 @@ public final class CertificateAuthority {
         SslContext ctx = contexts.get(host);
         if (ctx == null) {
             X509Certificate leaf = mintLeaf(host);
-            ctx = SslContextBuilder.forServer(leafKeys.getPrivate(), leaf, caCert)
+            ctx = SslContextBuilder.forServer(leafKeys().getPrivate(), leaf, caCert)
                     .sslProvider(SslProvider.JDK)
                     .protocols("TLSv1.3", "TLSv1.2")
                     .build();
@@ -159,39 +177,7 @@ public final class CertificateAuthority {
     }
 
     X509Certificate mintLeaf(String host) {
-        try {
-            Instant now = Instant.now();
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
-                    caCert, new BigInteger(127, RANDOM).add(BigInteger.ONE),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(30))),
-                    new X500Name("CN=" + host), leafKeys.getPublic());
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, host)));
-            b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
-            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(leafKeys.getPublic()));
-            return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey)));
-        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
-            throw new IllegalStateException("cannot mint a certificate for " + host, e);
-        }
-    }
-
-    private static X509Certificate selfSign(KeyPair kp) {
-        try {
-            Instant now = Instant.now();
-            X500Name name = new X500Name("CN=Airlock egress guard local CA " + Long.toHexString(RANDOM.nextLong()) + ",O=Airlock");
-            PublicKey pub = kp.getPublic();
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, new BigInteger(127, RANDOM).add(BigInteger.ONE),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(825))), name, pub);
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            b.addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(pub));
-            return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
-        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
-            throw new IllegalStateException("cannot create the CA certificate", e);
-        }
+        return CertificateIssuer.leaf(caCert, caKey, host, leafKeys().getPublic(), RANDOM);
     }
 
     private static KeyPair newKeyPair() {
@@ -204,17 +190,23 @@ public final class CertificateAuthority {
         }
     }
 
+    /** PKCS#8 for the key (what {@link #load} reads back), X.509 DER for the certificate, each as one PEM object. */
     private static String pem(Object o) {
-        StringWriter w = new StringWriter();
-        try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
-            if (o instanceof PrivateKey key) {
-                pw.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null));
-            } else {
-                pw.writeObject(o);
+        String type;
+        byte[] der;
+        if (o instanceof PrivateKey key) {
+            type = "PRIVATE KEY";
+            der = key.getEncoded();
+        } else {
+            type = "CERTIFICATE";
+            try {
+                der = ((X509Certificate) o).getEncoded();
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IllegalStateException(e);
             }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
-        return w.toString();
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 }

@@ -41,6 +41,30 @@ class HostPolicyTest {
     }
 
     @Test
+    void plainLdhNamesSkipIdnOnlyWhereIdnWouldReturnThemUnchanged() {
+        String[] names = {"api.github.com", "API.GitHub.COM", "a", "a-b.c", "xn--bcher-kva.example", "-a.com", "a-.com",
+                "a..b", ".a", "a.", "a" + "b".repeat(62) + ".com", "a" + "b".repeat(63) + ".com", "a_b.com", "a b",
+                "bücher.example", "x.y-.z", "1-2.a3"};
+        for (String n : names) {
+            String viaIdn;
+            try {
+                viaIdn = java.net.IDN.toASCII(n, java.net.IDN.USE_STD3_ASCII_RULES);
+            } catch (IllegalArgumentException e) {
+                viaIdn = null;
+            }
+            if (HostName.isPlainLdh(n)) {
+                assertThat(viaIdn).as(n).isEqualTo(n);
+            }
+        }
+        assertThat(HostName.isPlainLdh("api.github.com")).isTrue();
+        assertThat(HostName.isPlainLdh("a" + "b".repeat(63) + ".com")).isFalse();
+        assertThat(HostName.isPlainLdh("-a.com")).isFalse();
+        assertThat(HostName.isPlainLdh("bücher.example")).isFalse();
+        assertThatThrownBy(() -> HostName.parse("a" + "b".repeat(63) + ".com")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HostName.parse("-a.com")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void ipLiteralsAndJunkAreRefused() {
         for (String s : new String[] {"127.0.0.1", "169.254.169.254", "[::1]", "::1", "2130706433", "0x7f.1", "127.1", "1.2.3.4."}) {
             assertThatThrownBy(() -> HostName.parse(s)).as(s).isInstanceOf(HostName.IpLiteralException.class);

@@ -40,4 +40,17 @@ class CertificateAuthorityTest {
         Files.setPosixFilePermissions(dir.resolve("ca.key"), PosixFilePermissions.fromString("rw-r--r--"));
         assertThatThrownBy(() -> CertificateAuthority.loadOrCreate(dir)).hasMessageContaining("0600");
     }
+
+    @Test
+    void caFilesThatAreNotPemOrNotTheRightObjectAreRefused(@TempDir Path dir) throws Exception {
+        CertificateAuthority.loadOrCreate(dir);
+        String cert = Files.readString(dir.resolve("ca.pem"));
+        Files.writeString(dir.resolve("ca.pem"), "not a certificate\n");
+        assertThatThrownBy(() -> CertificateAuthority.loadOrCreate(dir)).hasMessageContaining("PEM CERTIFICATE");
+        Files.writeString(dir.resolve("ca.pem"), cert.replace("-----BEGIN CERTIFICATE-----\n", "-----BEGIN CERTIFICATE-----\n!"));
+        assertThatThrownBy(() -> CertificateAuthority.loadOrCreate(dir)).isInstanceOf(java.io.IOException.class);
+        Files.writeString(dir.resolve("ca.pem"), Files.readString(dir.resolve("ca.key"))
+                .replace("PRIVATE KEY", "CERTIFICATE"));
+        assertThatThrownBy(() -> CertificateAuthority.loadOrCreate(dir)).isInstanceOf(java.io.IOException.class);
+    }
 }
