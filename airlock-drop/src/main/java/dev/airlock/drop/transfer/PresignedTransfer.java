@@ -33,7 +33,7 @@ public final class PresignedTransfer {
         HttpResponse<InputStream> resp = send(req, HttpResponse.BodyHandlers.ofInputStream(), url);
         try (InputStream in = resp.body()) {
             if (resp.statusCode() != 200) {
-                throw new TransferException(url, resp.statusCode());
+                throw new TransferException(url, resp.statusCode(), in);
             }
             byte[] buffer = new byte[256 * 1024];
             long total = 0;
@@ -58,8 +58,9 @@ public final class PresignedTransfer {
         HttpRequest req = HttpRequest.newBuilder(url.uri()).timeout(timeout).GET().build();
         HttpResponse<InputStream> resp = send(req, HttpResponse.BodyHandlers.ofInputStream(), url);
         if (resp.statusCode() != 200) {
-            resp.body().close();
-            throw new TransferException(url, resp.statusCode());
+            try (InputStream error = resp.body()) {
+                throw new TransferException(url, resp.statusCode(), error);
+            }
         }
         return new BoundedStream(resp.body(), maxBytes, url.key());
     }
@@ -75,9 +76,11 @@ public final class PresignedTransfer {
         require(url, "PUT");
         HttpRequest req = HttpRequest.newBuilder(url.uri()).timeout(timeout)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build();
-        HttpResponse<String> resp = send(req, HttpResponse.BodyHandlers.ofString(), url);
-        if (resp.statusCode() != 200) {
-            throw new TransferException(url, resp.statusCode());
+        HttpResponse<InputStream> resp = send(req, HttpResponse.BodyHandlers.ofInputStream(), url);
+        try (InputStream answer = resp.body()) {
+            if (resp.statusCode() != 200) {
+                throw new TransferException(url, resp.statusCode(), answer);
+            }
         }
     }
 
@@ -142,17 +145,51 @@ public final class PresignedTransfer {
         }
     }
 
-    /** The store refused (403 for a tampered or expired URL, 404 for a missing object). */
+    /**
+     * The store refused (403 for a tampered or expired URL, 404 for a missing object). The message names the object
+     * (never the signed query), the status, the store's error code and message (from the first
+     * {@value #MAX_ERROR_BYTES} bytes of its answer) and, when the URL's expiry has passed, that it expired.
+     */
     public static final class TransferException extends IOException {
+        static final int MAX_ERROR_BYTES = 4096;
         private final int status;
 
-        TransferException(PresignedUrl url, int status) {
-            super(url + " answered HTTP " + status);
+        TransferException(PresignedUrl url, int status, InputStream answer) throws IOException {
+            super(url + " answered HTTP " + status + storeError(answer)
+                    + (status == 403 && java.time.Instant.now().isAfter(url.expiresAt())
+                    ? " (the URL expired at " + url.expiresAt() + ")" : ""));
             this.status = status;
         }
 
         public int status() {
             return status;
+        }
+
+        /** " (Code: Message)" from an S3 error document, or "" when there is none. */
+        private static String storeError(InputStream answer) throws IOException {
+            String xml = new String(answer.readNBytes(MAX_ERROR_BYTES), java.nio.charset.StandardCharsets.UTF_8);
+            String code = element(xml, "Code");
+            String message = element(xml, "Message");
+            if (code == null) {
+                return "";
+            }
+            return " (" + code + (message == null ? "" : ": " + message) + ")";
+        }
+
+        /** The text of the first {@code <name>…</name>}, printable ASCII only and at most 200 characters. */
+        private static String element(String xml, String name) {
+            int start = xml.indexOf("<" + name + ">");
+            int end = start < 0 ? -1 : xml.indexOf("</" + name + ">", start);
+            if (end < 0) {
+                return null;
+            }
+            String text = xml.substring(start + name.length() + 2, end);
+            StringBuilder clean = new StringBuilder();
+            for (int i = 0; i < text.length() && clean.length() < 200; i++) {
+                char c = text.charAt(i);
+                clean.append(c >= 0x20 && c < 0x7f ? c : '?');
+            }
+            return clean.toString();
         }
     }
 }
