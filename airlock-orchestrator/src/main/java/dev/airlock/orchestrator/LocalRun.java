@@ -466,14 +466,6 @@ public final class LocalRun {
          */
         private void endAhead() throws SQLException {
             endGit();
-            if (signerAhead != null) {
-                try {
-                    signerAhead.join().close();
-                } catch (java.util.concurrent.CompletionException e) {
-                    // never opened; the phase that needed it failed with the reason
-                }
-                signerAhead = null;
-            }
             if (objectsAhead != null) {
                 S3ObjectStore unused = objectsAhead.join();
                 if (unused != null) {
@@ -490,6 +482,15 @@ public final class LocalRun {
                 guardAhead.close();
                 roles.forget(guardAhead.pid());
                 guardAhead = null;
+            }
+            // Last: the agent started ahead signs its URLs with it on its own thread (joined just above).
+            if (signerAhead != null) {
+                try {
+                    signerAhead.join().close();
+                } catch (java.util.concurrent.CompletionException e) {
+                    // never opened; the phase that needed it failed with the reason
+                }
+                signerAhead = null;
             }
         }
 
