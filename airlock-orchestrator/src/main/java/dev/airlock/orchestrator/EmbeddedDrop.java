@@ -125,7 +125,7 @@ public final class EmbeddedDrop implements AutoCloseable {
         }
     }
 
-    /** The file holding the access and secret key; handed (as a path) to the git role. */
+    /** The file holding the access and secret key; read by the orchestrator only (no role is told where it is). */
     public Path credentials() {
         return credentials;
     }

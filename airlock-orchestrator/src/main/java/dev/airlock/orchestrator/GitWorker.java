@@ -18,10 +18,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The git role of one run as a single process ({@code airlock git worker}) that serves the run's export and publish
- * requests over its stdin/stdout, one JSON line each way, instead of one JVM per verb: the publish finds the JVM,
- * JGit and the S3 client warm. Same power as before: its environment holds the push token and nothing else (the drop
- * credentials by file path, in the request arguments). A worker that died (killed, crashed) answers with its exit
- * status, as the one-shot process would have.
+ * requests over its stdin/stdout, one JSON line each way, instead of one JVM per verb: the publish finds the JVM and
+ * JGit warm. Its environment holds the push token and nothing else; each request holds paths, ids and the presigned
+ * URLs of exactly that request's drop objects — never the drop's credentials. Requests travel on a pipe, so the URLs
+ * (bearer capabilities) appear in no command line. A worker that died (killed, crashed) answers with its exit status,
+ * as the one-shot process would have.
  */
 public final class GitWorker implements AutoCloseable {
     private static final int MAX_ANSWER_CHARS = 4 << 20;

@@ -34,9 +34,10 @@ import java.util.concurrent.TimeUnit;
  * each role a separate process with only its own credentials, everything moving through the dead drop.
  *
  * <p>The orchestrator itself holds the drop's keys (to presign and to hash what the agent uploaded) and nothing
- * else. The output id it records is computed here from the stored object, not taken from the agent's word, and the
- * git role refuses any archive that does not hash to it (chain of custody). Every failure is recorded with its
- * reason and nothing is pushed unless the git role accepted the output.
+ * else; the git role and the agent role each get presigned URLs for exactly the objects of their phase. The output
+ * id it records is computed here from the stored object, not taken from the agent's word, and the git role refuses
+ * any archive that does not hash to it (chain of custody). Every failure is recorded with its reason and nothing is
+ * pushed unless the git role accepted the output.
  */
 public final class LocalRun {
     public static final String GIT_TOKEN_VARIABLE = "AIRLOCK_GIT_TOKEN";
@@ -305,7 +306,6 @@ public final class LocalRun {
         private final String branch;
         /** 0 for the run's first phase; 1, 2, … for revisions of its pull request. */
         private final int revision;
-        private final String phaseNo;
         private final Map<RunState, Duration> phases = new LinkedHashMap<>();
         private final RoleProcesses roles;
         private final RoleLauncher tracked;
@@ -317,6 +317,8 @@ public final class LocalRun {
         private GitWorker git;
         /** The orchestrator's S3 client for reading the output back, warmed up while the earlier phases run. */
         private CompletableFuture<S3ObjectStore> objectsAhead;
+        /** Presigns every URL of this drive (git role and agent role); opened as the drive starts. */
+        private CompletableFuture<DropSigner> signerAhead;
         private ChangeSummary changes;
         private Duration agentTime = Duration.ZERO;
         private String history;
@@ -324,7 +326,6 @@ public final class LocalRun {
         Drive(String run, int revision) {
             this.run = run;
             this.revision = revision;
-            this.phaseNo = Integer.toString(revision);
             this.runDir = dataDir.resolve("runs").resolve(run);
             this.cache = dataDir.resolve("git-cache").resolve(sha256(repo.getBytes(StandardCharsets.UTF_8)).substring(0, 16));
             this.branch = revision > 0 ? revisedBranch : branchPrefix + run;
@@ -396,6 +397,36 @@ public final class LocalRun {
             }
         }
 
+        /** Waits for the drop store, then loads the presigner: the git role's first URLs are made with it. */
+        private DropSigner openSigner() {
+            try {
+                return DropSigner.open(drop.settings());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** The drive's presigner; the drop store's failure to start, if that is why there is none. */
+        private DropSigner signer() throws IOException {
+            if (signerAhead == null) {
+                signerAhead = CompletableFuture.completedFuture(DropSigner.open(drop.settings()));
+            }
+            try {
+                return signerAhead.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+                throw new IOException("cannot presign the drop's URLs: " + cause.getMessage(), cause);
+            }
+        }
+
+        /**
+         * How long the git role's URLs live: its transfer starts only after the fetch, and the request ends within
+         * the role timeout, so a URL outliving that is of no use to the role (capped at the signer's hour).
+         */
+        private Duration gitUrlExpiry() {
+            return roleTimeout.compareTo(DropSigner.MAX_EXPIRY) < 0 ? roleTimeout : DropSigner.MAX_EXPIRY;
+        }
+
         private S3ObjectStore objectStore() throws IOException {
             S3ObjectStore warm = objectsAhead == null ? null : objectsAhead.join();
             objectsAhead = null;
@@ -452,6 +483,15 @@ public final class LocalRun {
                 roles.forget(guardAhead.pid());
                 guardAhead = null;
             }
+            // Last: the agent started ahead signs its URLs with it on its own thread (joined just above).
+            if (signerAhead != null) {
+                try {
+                    signerAhead.join().close();
+                } catch (java.util.concurrent.CompletionException e) {
+                    // never opened; the phase that needed it failed with the reason
+                }
+                signerAhead = null;
+            }
         }
 
         private RunOutcome drive(RunRecord r) throws IOException, SQLException {
@@ -459,6 +499,7 @@ public final class LocalRun {
             // A revision starts from nothing recorded: the run's own facts are those of its earlier phases.
             phase = revising ? RunState.QUEUED : r.state();
             gitRole(); // its JVM starts now and is warm when the export comes, and still when the publish comes
+            signerAhead = CompletableFuture.supplyAsync(this::openSigner, RoleOutput::ownThread);
             objectsAhead = CompletableFuture.supplyAsync(this::warmObjectStore, RoleOutput::ownThread);
             if (phase == RunState.QUEUED || phase == RunState.EXPORTING
                     || phase == RunState.CODING && r.outputId() == null) {
@@ -501,12 +542,22 @@ public final class LocalRun {
 
         /** Exporting: the git role fetches and uploads the input snapshot. */
         private RunOutcome export() throws IOException, SQLException {
-            List<String> exportArgs = new ArrayList<>(List.of("--ref", revision > 0 ? branch : ref, "--run", run,
-                    "--phase", phaseNo));
-            if (historyDepth > 0) {
-                exportArgs.add("--history=" + historyDepth);
+            List<String> exportArgs = new ArrayList<>(List.of("--ref", revision > 0 ? branch : ref));
+            GitWorker worker = gitRole();
+            try {
+                // The role's whole drop grant for this request: PUT for the input (and the history bundle) of this
+                // phase, nothing to read and no other key.
+                DropSigner signer = signer();
+                exportArgs.addAll(List.of("--input-url", signer.put(DropKeys.input(run, revision), gitUrlExpiry())
+                        .uri().toString()));
+                if (historyDepth > 0) {
+                    exportArgs.addAll(List.of("--history=" + historyDepth, "--history-url",
+                            signer.put(DropKeys.history(run, revision), gitUrlExpiry()).uri().toString()));
+                }
+            } catch (IOException e) {
+                return fail(RunState.EXPORTING, e.getMessage(), Duration.ZERO);
             }
-            RoleResult export = gitRole().call(gitArgs(List.of("export"), cache, exportArgs), roleTimeout);
+            RoleResult export = worker.call(gitArgs(List.of("export"), cache, exportArgs), roleTimeout);
             String base = export.field("commit");
             String snapshot = export.field("snapshot");
             if (export.exitCode() != 0 || base == null || snapshot == null) {
@@ -528,7 +579,7 @@ public final class LocalRun {
             return null;
         }
 
-        /** Coding: the agent role gets two presigned URLs and the task file, nothing else. */
+        /** Coding: the agent role gets two (or three) presigned URLs and the task file, nothing else. */
         private RunOutcome code() throws IOException, SQLException {
             long codingStart = System.nanoTime();
             GuardRole guard = null;
@@ -614,13 +665,12 @@ public final class LocalRun {
         /** The agent role's two (or, with history, three) presigned URLs: its whole grant. */
         private Map<String, String> agentEnv() throws IOException {
             Map<String, String> env = new LinkedHashMap<>();
-            try (DropSigner signer = DropSigner.open(drop.settings())) {
-                env.put(INPUT_URL_VARIABLE, signer.get(DropKeys.input(run, revision), URL_EXPIRY).uri().toString());
-                env.put(OUTPUT_URL_VARIABLE, signer.put(DropKeys.output(run, revision), URL_EXPIRY).uri().toString());
-                if (history != null) {
-                    env.put(HISTORY_URL_VARIABLE, signer.get(DropKeys.history(run, revision), URL_EXPIRY).uri()
-                            .toString());
-                }
+            DropSigner signer = signer();
+            env.put(INPUT_URL_VARIABLE, signer.get(DropKeys.input(run, revision), URL_EXPIRY).uri().toString());
+            env.put(OUTPUT_URL_VARIABLE, signer.put(DropKeys.output(run, revision), URL_EXPIRY).uri().toString());
+            if (history != null) {
+                env.put(HISTORY_URL_VARIABLE, signer.get(DropKeys.history(run, revision), URL_EXPIRY).uri()
+                        .toString());
             }
             return env;
         }
@@ -672,6 +722,12 @@ public final class LocalRun {
             } catch (IOException e) {
                 return fail(phase, "the drop store could not be read: " + e.getMessage(), Duration.ZERO);
             }
+            // The git role uploaded the input itself (through its presigned PUT): it must be what it reported.
+            String exported = store.get(run).orElseThrow().inputId();
+            if (!inputManifest.id().equals(exported)) {
+                return fail(phase, "the input in the drop (" + inputManifest.id() + ") is not the one the git role "
+                        + "exported (" + exported + ")", Duration.ZERO);
+            }
             if (expectedId == null) {
                 store.record(run, RunStore.Field.OUTPUT_ID, outputManifest.id());
             } else if (!expectedId.equals(outputManifest.id())) {
@@ -693,9 +749,16 @@ public final class LocalRun {
                 store.record(run, RunStore.Field.COMMIT_TIME, Long.toString(Instant.now().getEpochSecond()));
                 r = store.get(run).orElseThrow();
             }
+            String outputUrl;
+            try {
+                // The role's whole drop grant for this request: GET for this phase's output, nothing else.
+                outputUrl = signer().get(DropKeys.output(run, revision), gitUrlExpiry()).uri().toString();
+            } catch (IOException e) {
+                return fail(RunState.PUBLISHING, e.getMessage(), Duration.ZERO);
+            }
             List<String> args = gitArgs(List.of("publish"), cache,
                     List.of("--base", r.baseCommit(), "--expected-output-id", r.outputId(), "--run", run,
-                            "--phase", phaseNo, "--branch", branch, "--message", "Airlock run " + run
+                            "--output-url", outputUrl, "--branch", branch, "--message", "Airlock run " + run
                                     + (revision > 0 ? ", revision " + revision : ""),
                             "--commit-time", Long.toString(r.commitTime())));
             RoleResult publish = gitRole().call(args, roleTimeout);
@@ -816,8 +879,7 @@ public final class LocalRun {
 
     private List<String> gitArgs(List<String> verb, Path cache, List<String> rest) {
         List<String> args = new ArrayList<>(verb);
-        args.addAll(List.of("--remote", repo, "--cache", cache.toString(),
-                "--drop-endpoint", drop.endpoint().toString(), "--drop-credentials", drop.credentials().toString()));
+        args.addAll(List.of("--remote", repo, "--cache", cache.toString()));
         args.addAll(gitCredentialArgs);
         if (tokenInEnvironment()) {
             args.addAll(List.of("--token-env", GIT_TOKEN_VARIABLE));

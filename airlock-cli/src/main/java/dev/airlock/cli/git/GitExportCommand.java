@@ -1,10 +1,9 @@
 package dev.airlock.cli.git;
 
-import dev.airlock.cli.drop.DropOptions;
-import dev.airlock.drop.s3.S3ObjectStore;
-import dev.airlock.drop.store.DropKeys;
-import dev.airlock.git.ExportCommand;
 import dev.airlock.drop.snapshot.Sha256;
+import dev.airlock.drop.transfer.PresignedTransfer;
+import dev.airlock.drop.transfer.PresignedUrl;
+import dev.airlock.git.ExportCommand;
 import dev.airlock.git.GitServiceException;
 import dev.airlock.git.HistoryCommand;
 import dev.airlock.git.GitToken;
@@ -17,17 +16,22 @@ import java.util.concurrent.Callable;
 import org.eclipse.jgit.lib.Repository;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Fetch the remote and export a snapshot of a branch (no .git, no checkout, no filters).",
-                "Writes it to --out and/or uploads it to the dead drop at runs/<run>/input/<phase>.tar.zst.",
+                "Writes it to --out and/or uploads it through --input-url, a presigned PUT URL the orchestrator made for "
+                        + "this one object (this command holds no drop credentials).",
                 "Prints the commit and the input snapshot id for the orchestrator to record.",
                 "With --history, also writes a sanitized, shallow, read-only git history of the branch (objects, HEAD, "
-                        + "one branch ref; no remotes, credentials, hooks or config) to runs/<run>/history/<phase>.tar.zst "
-                        + "and/or --history-out, and prints its SHA-256 for the chain of custody."})
+                        + "one branch ref; no remotes, credentials, hooks or config) through --history-url (with "
+                        + "--input-url) and/or to --history-out, and prints its SHA-256 for the chain of custody.",
+                "Presigned URLs are bearer capabilities: the orchestrator passes them on the git worker's stdin, "
+                        + "never on a command line."})
 public final class GitExportCommand implements Callable<Integer> {
+    /** Per request to the drop store; the snapshot is built before the first byte is sent. */
+    static final java.time.Duration TRANSFER_TIMEOUT = java.time.Duration.ofMinutes(2);
+
     @ArgGroup(exclusive = false, multiplicity = "1")
     RepoOptions repo;
 
@@ -37,11 +41,13 @@ public final class GitExportCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Write the snapshot to this file.")
     Path out;
 
-    @Option(names = "--run", description = "Run id (required with --drop-endpoint).")
-    String run;
+    @Option(names = "--input-url", paramLabel = "URL",
+            description = "Upload the snapshot with this presigned PUT URL (the run's input object).")
+    String inputUrl;
 
-    @Option(names = "--phase", defaultValue = "0", description = "Phase number (default: ${DEFAULT-VALUE}).")
-    int phase;
+    @Option(names = "--history-url", paramLabel = "URL",
+            description = "Upload the history bundle with this presigned PUT URL (with --history and --input-url).")
+    String historyUrl;
 
     @Option(names = "--history", arity = "0..1", paramLabel = "DEPTH",
             fallbackValue = "" + HistoryCommand.DEFAULT_DEPTH,
@@ -50,9 +56,6 @@ public final class GitExportCommand implements Callable<Integer> {
 
     @Option(names = "--history-out", description = "Write the history bundle to this file (with --history).")
     Path historyOut;
-
-    @Mixin
-    DropOptions drop;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -67,8 +70,23 @@ public final class GitExportCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("airlock git export: --history-out needs --history");
             return 2;
         }
-        if (out == null && !drop.configured()) {
-            spec.commandLine().getErr().println("airlock git export: give --out FILE and/or --drop-endpoint URL");
+        if (out == null && inputUrl == null) {
+            spec.commandLine().getErr().println("airlock git export: give --out FILE and/or --input-url URL");
+            return 2;
+        }
+        if (historyUrl != null && (historyDepth == null || inputUrl == null)
+                || historyDepth != null && inputUrl != null && historyUrl == null) {
+            spec.commandLine().getErr().println("airlock git export: --history with --input-url needs --history-url, "
+                    + "and --history-url needs both");
+            return 2;
+        }
+        PresignedUrl input;
+        PresignedUrl historyTarget;
+        try {
+            input = inputUrl == null ? null : PresignedUrl.parse("PUT", inputUrl, "input snapshot");
+            historyTarget = historyUrl == null ? null : PresignedUrl.parse("PUT", historyUrl, "history bundle");
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("airlock git export: " + e.getMessage());
             return 2;
         }
         try (var cacheHeld = repo.lockCache(); Repository cache = IsolatedGit.openBare(repo.cache);
@@ -91,13 +109,18 @@ public final class GitExportCommand implements Callable<Integer> {
                     Files.write(historyOut, historyBytes);
                 }
             }
-            if (drop.configured()) {
-                // One client for both objects: opening one costs more than a small put.
-                try (S3ObjectStore store = S3ObjectStore.open(drop.settings())) {
-                    store.put(DropKeys.input(run, phase), bytes.toByteArray());
-                    if (historyBytes != null) {
-                        store.put(DropKeys.history(run, phase), historyBytes);
+            if (input != null) {
+                PresignedTransfer transfer = new PresignedTransfer(TRANSFER_TIMEOUT);
+                try {
+                    transfer.upload(input, bytes.toByteArray());
+                    if (historyTarget != null) {
+                        transfer.upload(historyTarget, historyBytes);
                     }
+                } catch (java.io.IOException e) {
+                    // Nothing is reported as exported: the orchestrator records no input and the run fails here.
+                    spec.commandLine().getErr().println("airlock git export: upload refused or failed: "
+                            + e.getMessage());
+                    return 1;
                 }
             }
             if (h != null) {

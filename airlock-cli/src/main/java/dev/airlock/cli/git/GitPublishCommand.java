@@ -1,8 +1,7 @@
 package dev.airlock.cli.git;
 
-import dev.airlock.cli.drop.DropOptions;
-import dev.airlock.drop.s3.S3ObjectStore;
-import dev.airlock.drop.store.DropKeys;
+import dev.airlock.drop.transfer.PresignedTransfer;
+import dev.airlock.drop.transfer.PresignedUrl;
 import dev.airlock.git.BotIdentity;
 import dev.airlock.git.BranchPolicy;
 import dev.airlock.git.ExportCommand;
@@ -26,14 +25,19 @@ import java.util.concurrent.Callable;
 import org.eclipse.jgit.lib.Repository;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = {"Validate an output snapshot against its base commit and push it as a bot commit.",
+                "Reads the output from --in or through --output-url, a presigned GET URL the orchestrator made for this "
+                        + "one object (this command holds no drop credentials; the URL is a bearer capability, passed "
+                        + "on the git worker's stdin, never on a command line).",
                 "Refuses (exit 1, with the precise reason) on: unsafe archive, id other than --expected-output-id, "
                         + "protected paths (per --on-protected), secrets in the diff, or a branch outside --branch-prefix."})
 public final class GitPublishCommand implements Callable<Integer> {
+    /** The compressed output is capped like the agent's input; the reader's own caps bound what it unpacks. */
+    static final long MAX_OUTPUT_BYTES = 1L << 30;
+
     @ArgGroup(exclusive = false, multiplicity = "1")
     RepoOptions repo;
 
@@ -44,14 +48,15 @@ public final class GitPublishCommand implements Callable<Integer> {
             description = "The output snapshot id the orchestrator recorded (sha256:…).")
     String expectedOutputId;
 
-    @Option(names = "--in", description = "Read the output snapshot from this file (else from the drop).")
+    @Option(names = "--in", description = "Read the output snapshot from this file.")
     Path in;
 
-    @Option(names = "--run", required = true, description = "Run id.")
-    String run;
+    @Option(names = "--output-url", paramLabel = "URL",
+            description = "Read the output snapshot with this presigned GET URL (the run's output object).")
+    String outputUrl;
 
-    @Option(names = "--phase", defaultValue = "0", description = "Phase number (default: ${DEFAULT-VALUE}).")
-    int phase;
+    @Option(names = "--run", required = true, description = "Run id (named in the commit).")
+    String run;
 
     @Option(names = "--branch", required = true, description = "Target branch, e.g. airlock/run-42.")
     String branch;
@@ -81,16 +86,20 @@ public final class GitPublishCommand implements Callable<Integer> {
             + "and pushing it again is a no-op.")
     Long commitTime;
 
-    @Mixin
-    DropOptions drop;
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if (in == null && !drop.configured()) {
-            spec.commandLine().getErr().println("airlock git publish: give --in FILE or --drop-endpoint URL");
+        if ((in == null) == (outputUrl == null)) {
+            spec.commandLine().getErr().println("airlock git publish: give --in FILE or --output-url URL");
+            return 2;
+        }
+        PresignedUrl output;
+        try {
+            output = outputUrl == null ? null : PresignedUrl.parse("GET", outputUrl, "output snapshot");
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("airlock git publish: " + e.getMessage());
             return 2;
         }
         OutputPolicy policy = new OutputPolicy(protectedGlobs == null ? ProtectedPaths.DEFAULT
@@ -101,27 +110,31 @@ public final class GitPublishCommand implements Callable<Integer> {
             ExportCommand.Result input = new ExportCommand(cache).revision(base)
                     .output(java.io.OutputStream.nullOutputStream()).call();
             OutputVerdict verdict;
-            try (InputStream archive = open()) {
+            try (InputStream archive = open(output)) {
                 verdict = new ValidateOutputCommand(cache).input(input).archive(archive)
                         .expectedOutputId(expectedOutputId).policy(policy).scanner(Scanner.builder().build()).call();
+            } catch (PresignedTransfer.TransferException e) {
+                spec.commandLine().getErr().println("airlock git publish: the output could not be read: "
+                        + e.getMessage());
+                return 1;
             }
-            ValidatedOutput output;
+            ValidatedOutput validated;
             switch (verdict) {
-                case OutputVerdict.Accepted a -> output = a.output();
+                case OutputVerdict.Accepted a -> validated = a.output();
                 case OutputVerdict.NeedsReview r -> {
                     if (!reviewApproved) {
                         spec.commandLine().getErr().println("airlock git publish: needs review, protected paths changed: "
                                 + String.join(", ", r.protectedPaths()) + " (re-run with --review-approved after review)");
                         return 3;
                     }
-                    output = r.output();
+                    validated = r.output();
                 }
                 case OutputVerdict.Rejected r -> {
                     spec.commandLine().getErr().println("airlock git publish: rejected: " + r.reason().describe());
                     return 1;
                 }
             }
-            PublishCommand.Result result = new PublishCommand(cache).output(output).reviewApproved(reviewApproved)
+            PublishCommand.Result result = new PublishCommand(cache).output(validated).reviewApproved(reviewApproved)
                     .runId(run).branch(branch).summary(message).identity(new BotIdentity(botName, botEmail))
                     .policy(new BranchPolicy(prefix, Set.of("main", "master"))).remote(repo.remote()).token(token)
                     .remoteDefaultBranch(mirror.defaultBranch())
@@ -137,18 +150,16 @@ public final class GitPublishCommand implements Callable<Integer> {
         }
     }
 
-    private InputStream open() throws Exception {
+    /**
+     * The output archive, streamed (validation overlaps the transfer); at most {@link #MAX_OUTPUT_BYTES} are read.
+     * Refusals of the store surface as {@link PresignedTransfer.TransferException} (at open); a transfer cut short
+     * fails the read (the client holds the store to its Content-Length), and whatever bytes did arrive must still
+     * hash to the expected output id: nothing unverified is ever published.
+     */
+    private InputStream open(PresignedUrl output) throws java.io.IOException {
         if (in != null) {
             return Files.newInputStream(in);
         }
-        S3ObjectStore store = S3ObjectStore.open(drop.settings());
-        InputStream s = store.get(DropKeys.output(run, phase));
-        return new java.io.FilterInputStream(s) {
-            @Override
-            public void close() throws java.io.IOException {
-                super.close();
-                store.close();
-            }
-        };
+        return new PresignedTransfer(GitExportCommand.TRANSFER_TIMEOUT).open(output, MAX_OUTPUT_BYTES);
     }
 }

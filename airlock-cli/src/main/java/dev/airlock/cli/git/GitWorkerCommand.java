@@ -21,9 +21,11 @@ import picocli.CommandLine.Command;
  * The git role as one process per run: answers {@code export} and {@code publish} requests, one JSON line each on
  * stdin ({@code {"args": ["export", "--remote", …]}}), with one JSON line on stdout ({@code {"exit": 0, "stdout":
  * "…", "stderr": "…"}}) — exactly what {@code airlock git export|publish} with those arguments would have exited
- * with and printed. The JVM, JGit and the S3 client warm up once per run instead of once per verb; the process
- * holds the same power as before (the push token in its environment, the drop credentials file by path) and nothing
- * else: it runs no other subcommand.
+ * with and printed. The JVM and JGit warm up once per run instead of once per verb. The process holds the push
+ * token (in its environment, or a token file or App key named in the requests) and, per request, the presigned URLs
+ * of exactly that request's objects (PUT for the input snapshot and history bundle, GET for the output) — never the
+ * drop's credentials. It runs no other subcommand. The URLs are bearer capabilities: they arrive on stdin, so they
+ * never appear in a command line, and no answer repeats them.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {"Serve export and publish requests for one run: one JSON line per request on stdin "
@@ -69,7 +71,22 @@ public final class GitWorkerCommand implements Callable<Integer> {
         full.add("git");
         full.addAll(args);
         int code = cli.execute(full.toArray(String[]::new));
-        return reply.put("exit", code).put("stdout", out.toString()).put("stderr", err.toString());
+        return reply.put("exit", code).put("stdout", redact(out.toString(), args))
+                .put("stderr", redact(err.toString(), args));
+    }
+
+    /**
+     * The text without any presigned URL of the request (picocli quotes an argument it cannot place): answers end up
+     * in the run's recorded reasons, and a URL is a bearer capability until it expires.
+     */
+    static String redact(String text, List<String> args) {
+        String redacted = text;
+        for (String a : args) {
+            if (a.contains("X-Amz-Signature=")) {
+                redacted = redacted.replace(a, "<presigned URL>");
+            }
+        }
+        return redacted;
     }
 
     /** The request's arguments: strings only, a bounded number, and a git verb first. */

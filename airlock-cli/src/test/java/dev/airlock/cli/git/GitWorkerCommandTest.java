@@ -47,7 +47,7 @@ class GitWorkerCommandTest {
         ObjectNode refused = GitWorkerCommand.answer("{\"args\":[\"export\",\"--remote\",\"" + repo
                 + "\",\"--cache\",\"" + tmp.resolve("cache-a") + "\"]}");
         assertThat(refused.get("exit").asInt()).isEqualTo(2);
-        assertThat(refused.get("stderr").asText()).contains("give --out FILE and/or --drop-endpoint URL");
+        assertThat(refused.get("stderr").asText()).contains("give --out FILE and/or --input-url URL");
     }
 
     @Test
@@ -61,6 +61,17 @@ class GitWorkerCommandTest {
         ObjectNode answer = GitWorkerCommand.answer("{\"args\":[\"worker\"]}");
         assertThat(answer.get("exit").asInt()).isEqualTo(2);
         assertThat(answer.get("stderr").asText()).contains("only").contains("not 'worker'");
+    }
+
+    @Test
+    void anAnswerNeverRepeatsAPresignedUrlOfItsRequest() {
+        String url = "http://127.0.0.1:9/airlock/runs/r/input/0.tar.zst?X-Amz-Date=20260101T000000Z"
+                + "&X-Amz-Expires=60&X-Amz-Signature=" + "5".repeat(64);
+        // picocli quotes arguments it cannot place; the answer (recorded as a run's reason) must not carry the URL.
+        ObjectNode answer = GitWorkerCommand.answer(Json.mapper().createObjectNode().set("args",
+                Json.mapper().valueToTree(List.of("export", "--no-such-option", url))).toString());
+        assertThat(answer.get("exit").asInt()).isEqualTo(2);
+        assertThat(answer.get("stderr").asText()).contains("<presigned URL>").doesNotContain("5".repeat(64));
     }
 
     private static void createRepository(Path repo) throws Exception {

@@ -143,6 +143,13 @@ class PipelineEndToEndTest {
         assertThat(agent.get("AIRLOCK_INPUT_URL")).contains("X-Amz-Signature=").contains("/input/0.tar.zst");
         assertThat(agent.get("AIRLOCK_OUTPUT_URL")).contains("X-Amz-Signature=").contains("/output/0.tar.zst");
 
+        // The drop's keys stay with the orchestrator: no role is even told where they are kept (the git role gets
+        // presigned URLs per request on its stdin, and its verbs take no drop credentials: GitPresignedTransferTest).
+        String credentialsFile = data.resolve("drop").resolve("credentials").toString();
+        environs.forEach((role, list) -> list.forEach(env -> assertThat(env.toString()).as(role + " environ")
+                .doesNotContain(credentialsFile)));
+        cmdlines.forEach((role, list) -> list.forEach(cmd -> assertThat(cmd).as(role + " cmdline")
+                .doesNotContain(credentialsFile)));
         // No secret in any command line; the token only in the git role's environment; the drop's secret key in
         // none. The access key id is public by design and appears only inside the agent's presigned URLs
         // (X-Amz-Credential), which the signature binds to one method and one object.

@@ -103,6 +103,15 @@ class PresignedAccessTest {
         assertThat(store.exists(DropKeys.output("run-c", 1))).isFalse();
     }
 
+    /** The git role reads its URL's expiry from the URL itself: it must be the one the signer set. */
+    @Test
+    void parsedExpiryIsTheSignersToTheSecond() {
+        PresignedUrl put = signer.put(DropKeys.input("run-e", 1), Duration.ofMinutes(7));
+        PresignedUrl parsed = PresignedUrl.parse("PUT", put.uri().toString(), "input snapshot");
+        assertThat(Duration.between(parsed.expiresAt(), put.expiresAt()).abs()).isLessThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(parsed.uri()).isEqualTo(put.uri());
+    }
+
     private static void sleepUntil(java.time.Instant instant) throws InterruptedException {
         long millis = Duration.between(java.time.Instant.now(), instant).toMillis();
         if (millis > 0) {

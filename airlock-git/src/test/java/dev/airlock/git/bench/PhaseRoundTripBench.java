@@ -1,7 +1,6 @@
 package dev.airlock.git.bench;
 
 import dev.airlock.drop.s3.DropSigner;
-import dev.airlock.drop.s3.S3ObjectStore;
 import dev.airlock.drop.s3.S3Settings;
 import dev.airlock.drop.server.EmbeddedS3Server;
 import dev.airlock.drop.snapshot.DirectorySink;
@@ -44,8 +43,9 @@ import org.eclipse.jgit.transport.URIish;
 /**
  * Phase round trip on a ~60 MB / ~3,000-file workspace (JDK sources from {@code $JAVA_HOME/lib/src.zip} committed
  * to a local bare repository), against the real embedded S3 store:
- * export (git service: fetch, snapshot, upload) → download (agent: presigned GET, unpack) → upload (agent: pack,
- * presigned PUT) → validate (git service: get, hardened read, diff, scan) → publish (commit, push).
+ * export (git service: fetch, snapshot, presigned PUT) → download (agent: presigned GET, unpack) → upload (agent:
+ * pack, presigned PUT) → validate (git service: presigned GET, hardened read, diff, scan) → publish (commit, push).
+ * The bench itself plays the orchestrator (it holds the store's keys, to make the bucket and sign the URLs).
  * Full: first phase, everything moves. Incremental: next phase, input and output are deltas, 10 files changed.
  *
  * <p>Run with {@code bin/bench-drop-git [rounds]}.
@@ -63,10 +63,10 @@ public final class PhaseRoundTripBench {
             try (EmbeddedS3Server s3 = EmbeddedS3Server.start(tmp.resolve("drop"), 0)) {
                 S3Settings settings = new S3Settings(s3.endpoint(), "us-east-1", "airlock", true, s3.accessKey(),
                         s3.secretKey());
-                try (S3ObjectStore store = S3ObjectStore.open(settings).ensureBucket();
-                     DropSigner signer = DropSigner.open(settings);
+                s3.ensureBucket("airlock");
+                try (DropSigner signer = DropSigner.open(settings);
                      Repository service = IsolatedGit.openBare(tmp.resolve("service.git"))) {
-                    Bench bench = new Bench(tmp, origin, store, signer, service);
+                    Bench bench = new Bench(tmp, origin, signer, service);
                     bench.phase("warmup", 0, true);
                     bench.phase("warmup", 1, false);
                     List<Laps> full = new ArrayList<>();
@@ -246,7 +246,6 @@ public final class PhaseRoundTripBench {
     private static final class Bench {
         final Path tmp;
         final Path origin;
-        final S3ObjectStore store;
         final DropSigner signer;
         final Repository service;
         final PresignedTransfer agent = new PresignedTransfer(Duration.ofSeconds(30));
@@ -261,10 +260,9 @@ public final class PhaseRoundTripBench {
         String lastBranchCommit;
         int runCounter;
 
-        Bench(Path tmp, Path origin, S3ObjectStore store, DropSigner signer, Repository service) {
+        Bench(Path tmp, Path origin, DropSigner signer, Repository service) {
             this.tmp = tmp;
             this.origin = origin;
-            this.store = store;
             this.signer = signer;
             this.service = service;
         }
@@ -282,7 +280,8 @@ public final class PhaseRoundTripBench {
             ExportCommand.Result input = new ExportCommand(service).revision(revision).output(in)
                     .base(first ? null : agentHas).call();
             laps.lap("export/snapshot");
-            store.put(DropKeys.input(run, phase), in.toByteArray());
+            // as the git role does: through the presigned PUT the orchestrator made for this object
+            agent.upload(signer.put(DropKeys.input(run, phase), Duration.ofMinutes(5)), in.toByteArray());
             laps.lap("export/put");
 
             // download: agent GETs through its presigned URL and unpacks (first phase: fresh dir; later: in place)
@@ -329,9 +328,10 @@ public final class PhaseRoundTripBench {
             agent.upload(put, out.toByteArray());
             laps.lap("upload/put");
 
-            // validate: git service reads the output and checks it against the recorded id
+            // validate: git service reads the output through its presigned GET and checks it against the recorded id
             byte[] archive;
-            try (InputStream got = store.get(DropKeys.output(run, phase))) {
+            try (InputStream got = agent.open(signer.get(DropKeys.output(run, phase), Duration.ofMinutes(5)),
+                    1L << 30)) {
                 archive = got.readAllBytes();
             }
             laps.lap("validate/get");
