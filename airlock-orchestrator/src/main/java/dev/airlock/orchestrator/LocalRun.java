@@ -1,7 +1,6 @@
 package dev.airlock.orchestrator;
 
 import dev.airlock.drop.s3.DropSigner;
-import dev.airlock.drop.s3.S3ObjectStore;
 import dev.airlock.drop.snapshot.Manifest;
 import dev.airlock.drop.snapshot.SnapshotException;
 import dev.airlock.drop.snapshot.SnapshotReader;
@@ -315,8 +314,8 @@ public final class LocalRun {
         private CompletableFuture<WaitingRole> agentAhead;
         /** Serves this drive's export and publish in one process; see {@link #gitRole()}. */
         private GitWorker git;
-        /** The orchestrator's S3 client for reading the output back, warmed up while the earlier phases run. */
-        private CompletableFuture<S3ObjectStore> objectsAhead;
+        /** The orchestrator's reader of the drop (the output back), warmed up while the earlier phases run. */
+        private CompletableFuture<DropReader> objectsAhead;
         private ChangeSummary changes;
         private Duration agentTime = Duration.ZERO;
         private String history;
@@ -377,29 +376,15 @@ public final class LocalRun {
             }, RoleOutput::ownThread);
         }
 
-        /**
-         * Opens the S3 client and makes one harmless request with it (a HEAD of the output key, which the agent has
-         * not written yet): its first request loads and initialises most of the SDK, which the coding phase would
-         * otherwise wait for. Null if anything fails; {@link #readOutput} then opens its own and reports why.
-         */
-        private S3ObjectStore warmObjectStore() {
-            S3ObjectStore objects = null;
-            try {
-                objects = S3ObjectStore.open(drop.settings());
-                objects.exists(DropKeys.output(run, revision));
-                return objects;
-            } catch (IOException | RuntimeException e) {
-                if (objects != null) {
-                    objects.close();
-                }
-                return null;
-            }
+        /** A reader of the drop warmed with a request for the output, which the agent has not written yet. */
+        private DropReader warmObjectStore() {
+            return DropReader.warmed(drop, DropKeys.output(run, revision));
         }
 
-        private S3ObjectStore objectStore() throws IOException {
-            S3ObjectStore warm = objectsAhead == null ? null : objectsAhead.join();
+        private DropReader objectStore() throws IOException {
+            DropReader warm = objectsAhead == null ? null : objectsAhead.join();
             objectsAhead = null;
-            return warm != null ? warm : S3ObjectStore.open(drop.settings());
+            return warm != null ? warm : DropReader.open(drop);
         }
 
         /** The agent worker started ahead, or null if there is none (any more). */
@@ -436,7 +421,7 @@ public final class LocalRun {
         private void endAhead() throws SQLException {
             endGit();
             if (objectsAhead != null) {
-                S3ObjectStore unused = objectsAhead.join();
+                DropReader unused = objectsAhead.join();
                 if (unused != null) {
                     unused.close();
                 }
@@ -657,13 +642,13 @@ public final class LocalRun {
         private RunOutcome readOutput(String expectedId) throws SQLException {
             Manifest inputManifest;
             Manifest outputManifest;
-            try (S3ObjectStore objects = objectStore()) {
+            try (DropReader objects = objectStore()) {
                 inputManifest = manifestOf(objects, DropKeys.input(run, revision));
                 // The worker packs its output as a delta against its input: files it did not change are listed by
                 // hash only, and may only name content the input holds.
                 java.util.Set<String> inputHashes = new java.util.HashSet<>();
                 inputManifest.entries().forEach(e -> inputHashes.add(e.sha256()));
-                try (InputStream in = objects.get(DropKeys.output(run, revision))) {
+                try (InputStream in = objects.open(DropKeys.output(run, revision))) {
                     outputManifest = SnapshotReader.create().base(inputManifest, inputHashes::contains)
                             .read(in, SnapshotSink.discarding()).manifest();
                 }
@@ -838,8 +823,8 @@ public final class LocalRun {
         return gitToken != null && gitCredentialArgs.isEmpty();
     }
 
-    private static Manifest manifestOf(S3ObjectStore objects, String key) throws IOException, SnapshotException {
-        try (InputStream in = objects.get(key)) {
+    private static Manifest manifestOf(DropReader objects, String key) throws IOException, SnapshotException {
+        try (InputStream in = objects.open(key)) {
             return SnapshotReader.create().read(in, SnapshotSink.discarding()).manifest();
         }
     }
