@@ -57,6 +57,7 @@ public final class RunStore implements AutoCloseable {
         while (true) {
             try (InterProcessLock migrating = lock == null ? null
                     : InterProcessLock.acquire(Files.createDirectories(lock.getParent()).resolve(lock.getFileName()))) {
+                SchemaTemplate.seed(db, password); // a new embedded database starts as a migrated copy
                 return new RunStore(migrated(db, password), Clock.systemUTC());
             } catch (java.io.IOException e) {
                 throw new SQLException("cannot lock " + lock + ": " + e.getMessage(), e);
