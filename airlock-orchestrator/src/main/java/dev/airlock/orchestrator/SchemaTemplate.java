@@ -38,20 +38,21 @@ final class SchemaTemplate {
 
     /**
      * Puts a migrated copy at {@code db}'s file if {@code db} is the embedded default and its file does not exist
-     * yet; the caller holds the data directory's migration lock. Returns whether it did.
+     * yet; the caller holds the data directory's migration lock. Returns what it did (see {@link #discard}), or null
+     * when it did nothing.
      */
-    static boolean seed(DatabaseSettings db, String password) {
+    static Seeded seed(DatabaseSettings db, String password) {
         Path lock = db.migrationLock();
         if (lock == null || !password.isEmpty()) {
-            return false;
+            return null;
         }
         Path dir = lock.getParent();
         if (!db.equals(DatabaseSettings.embedded(dir))) {
-            return false; // an operator's own H2 settings (other user, options): Flyway makes it as configured
+            return null; // an operator's own H2 settings (other user, options): Flyway makes it as configured
         }
         Path file = dir.resolve("runs.mv.db");
         if (Files.exists(file)) {
-            return false;
+            return null;
         }
         try {
             Path template = template(db.user());
@@ -62,9 +63,26 @@ final class SchemaTemplate {
             } finally {
                 Files.deleteIfExists(copy);
             }
-            return true;
+            return new Seeded(file, template);
         } catch (IOException | SQLException | RuntimeException e) {
-            return false;
+            return null;
+        }
+    }
+
+    /** A database file made from a template. */
+    record Seeded(Path database, Path template) {
+    }
+
+    /**
+     * Removes a seeded database that would not open, and the template it came from: the next new database is
+     * migrated by Flyway, and a good template made again.
+     */
+    static void discard(Seeded seeded) {
+        try {
+            Files.deleteIfExists(seeded.database());
+            Files.deleteIfExists(seeded.template());
+        } catch (IOException e) {
+            // the open that follows reports what is wrong with the database file, if anything
         }
     }
 

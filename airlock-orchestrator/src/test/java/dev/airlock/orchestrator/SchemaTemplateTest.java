@@ -39,7 +39,7 @@ class SchemaTemplateTest {
         for (String name : new String[] {"first", "second"}) { // the first makes the template, the second reuses it
             Path dir = Files.createDirectories(tmp.resolve(name));
             DatabaseSettings db = DatabaseSettings.embedded(dir);
-            assertThat(SchemaTemplate.seed(db, "")).isTrue();
+            assertThat(SchemaTemplate.seed(db, "")).isNotNull();
             assertThat(dir.resolve("runs.mv.db")).isRegularFile();
             try (Connection c = DriverManager.getConnection(db.url(), db.user(), "")) {
                 assertThat(SchemaVersion.applied(c)).isEqualTo(SchemaVersion.LATEST);
@@ -66,15 +66,29 @@ class SchemaTemplateTest {
         try (RunStore store = RunStore.open(dir)) {
             store.create("kept", "/repo", "main", "cmd:true", "ab".repeat(32));
         }
-        assertThat(SchemaTemplate.seed(DatabaseSettings.embedded(dir), "")).isFalse();
+        assertThat(SchemaTemplate.seed(DatabaseSettings.embedded(dir), "")).isNull();
         try (RunStore store = RunStore.open(dir)) {
             assertThat(store.get("kept")).isPresent();
         }
         Path other = Files.createDirectories(tmp.resolve("other"));
         DatabaseSettings ownUser = new DatabaseSettings("jdbc:h2:file:" + other.resolve("runs") + ";AUTO_SERVER=TRUE",
                 "operator", null);
-        assertThat(SchemaTemplate.seed(ownUser, "")).isFalse();
-        assertThat(SchemaTemplate.seed(DatabaseSettings.embedded(other), "secret")).isFalse();
+        assertThat(SchemaTemplate.seed(ownUser, "")).isNull();
+        assertThat(SchemaTemplate.seed(DatabaseSettings.embedded(other), "secret")).isNull();
         assertThat(other.resolve("runs.mv.db")).doesNotExist();
+    }
+
+    @Test
+    void aDamagedTemplateIsThrownAwayAndTheDatabaseMigratedInPlace() throws Exception {
+        Path template = SchemaTemplate.template("airlock");
+        Files.write(template, new byte[] {'n', 'o', 't', ' ', 'h', '2'});
+        Path dir = Files.createDirectories(tmp.resolve("after-damage"));
+        try (RunStore store = RunStore.open(dir)) {
+            store.create("run-1", "/repo", "main", "cmd:true", "ab".repeat(32));
+            assertThat(store.get("run-1")).isPresent();
+        }
+        assertThat(template).doesNotExist();
+        DatabaseSettings db = DatabaseSettings.embedded(dir);
+        Flyway.configure().dataSource(db.url(), db.user(), "").locations("classpath:db/migration").load().validate();
     }
 }
