@@ -1,12 +1,13 @@
 package dev.airlock.orchestrator;
 
 import dev.airlock.drop.s3.DropSigner;
-import dev.airlock.drop.s3.S3ObjectStore;
 import dev.airlock.drop.snapshot.Manifest;
 import dev.airlock.drop.snapshot.SnapshotException;
+import dev.airlock.drop.snapshot.SnapshotLimits;
 import dev.airlock.drop.snapshot.SnapshotReader;
 import dev.airlock.drop.snapshot.SnapshotSink;
 import dev.airlock.drop.store.DropKeys;
+import dev.airlock.drop.transfer.PresignedTransfer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,9 @@ public final class LocalRun {
     public static final String OUTPUT_URL_VARIABLE = "AIRLOCK_OUTPUT_URL";
     public static final String HISTORY_URL_VARIABLE = "AIRLOCK_HISTORY_URL";
     private static final Duration URL_EXPIRY = Duration.ofMinutes(60);
+    /** The orchestrator's own reads: used at once, never leaving this process; long enough for a slow disk. */
+    private static final Duration OWN_READ_EXPIRY = Duration.ofMinutes(10);
+    private static final PresignedTransfer DROP_READS = new PresignedTransfer(Duration.ofMinutes(2));
 
     private final RunStore store;
     private final RoleLauncher launcher;
@@ -315,9 +319,7 @@ public final class LocalRun {
         private CompletableFuture<WaitingRole> agentAhead;
         /** Serves this drive's export and publish in one process; see {@link #gitRole()}. */
         private GitWorker git;
-        /** The orchestrator's S3 client for reading the output back, warmed up while the earlier phases run. */
-        private CompletableFuture<S3ObjectStore> objectsAhead;
-        /** Presigns every URL of this drive (git role and agent role); opened as the drive starts. */
+        /** Presigns every URL of this drive (git role, agent role, its own reads); opened as the drive starts. */
         private CompletableFuture<DropSigner> signerAhead;
         private ChangeSummary changes;
         private Duration agentTime = Duration.ZERO;
@@ -378,25 +380,6 @@ public final class LocalRun {
             }, RoleOutput::ownThread);
         }
 
-        /**
-         * Opens the S3 client and makes one harmless request with it (a HEAD of the output key, which the agent has
-         * not written yet): its first request loads and initialises most of the SDK, which the coding phase would
-         * otherwise wait for. Null if anything fails; {@link #readOutput} then opens its own and reports why.
-         */
-        private S3ObjectStore warmObjectStore() {
-            S3ObjectStore objects = null;
-            try {
-                objects = S3ObjectStore.open(drop.settings());
-                objects.exists(DropKeys.output(run, revision));
-                return objects;
-            } catch (IOException | RuntimeException e) {
-                if (objects != null) {
-                    objects.close();
-                }
-                return null;
-            }
-        }
-
         /** Waits for the drop store, then loads the presigner: the git role's first URLs are made with it. */
         private DropSigner openSigner() {
             try {
@@ -427,10 +410,12 @@ public final class LocalRun {
             return roleTimeout.compareTo(DropSigner.MAX_EXPIRY) < 0 ? roleTimeout : DropSigner.MAX_EXPIRY;
         }
 
-        private S3ObjectStore objectStore() throws IOException {
-            S3ObjectStore warm = objectsAhead == null ? null : objectsAhead.join();
-            objectsAhead = null;
-            return warm != null ? warm : S3ObjectStore.open(drop.settings());
+        /**
+         * Streams one snapshot of this run from the drop through a GET the orchestrator presigns for itself (no S3
+         * client: the presigner is open anyway); at most the snapshot limit's bytes, which the reader refuses too.
+         */
+        private InputStream read(String key) throws IOException {
+            return DROP_READS.open(signer().get(key, OWN_READ_EXPIRY), SnapshotLimits.DEFAULT.maxCompressedBytes() + 1);
         }
 
         /** The agent worker started ahead, or null if there is none (any more). */
@@ -466,13 +451,6 @@ public final class LocalRun {
          */
         private void endAhead() throws SQLException {
             endGit();
-            if (objectsAhead != null) {
-                S3ObjectStore unused = objectsAhead.join();
-                if (unused != null) {
-                    unused.close();
-                }
-                objectsAhead = null;
-            }
             WaitingRole agentRole = takeAgentAhead();
             if (agentRole != null) {
                 agentRole.endUnstarted();
@@ -500,7 +478,6 @@ public final class LocalRun {
             phase = revising ? RunState.QUEUED : r.state();
             gitRole(); // its JVM starts now and is warm when the export comes, and still when the publish comes
             signerAhead = CompletableFuture.supplyAsync(this::openSigner, RoleOutput::ownThread);
-            objectsAhead = CompletableFuture.supplyAsync(this::warmObjectStore, RoleOutput::ownThread);
             if (phase == RunState.QUEUED || phase == RunState.EXPORTING
                     || phase == RunState.CODING && r.outputId() == null) {
                 startAhead();
@@ -707,13 +684,13 @@ public final class LocalRun {
         private RunOutcome readOutput(String expectedId) throws SQLException {
             Manifest inputManifest;
             Manifest outputManifest;
-            try (S3ObjectStore objects = objectStore()) {
-                inputManifest = manifestOf(objects, DropKeys.input(run, revision));
+            try {
+                inputManifest = manifestOf(read(DropKeys.input(run, revision)));
                 // The worker packs its output as a delta against its input: files it did not change are listed by
                 // hash only, and may only name content the input holds.
                 java.util.Set<String> inputHashes = new java.util.HashSet<>();
                 inputManifest.entries().forEach(e -> inputHashes.add(e.sha256()));
-                try (InputStream in = objects.get(DropKeys.output(run, revision))) {
+                try (InputStream in = read(DropKeys.output(run, revision))) {
                     outputManifest = SnapshotReader.create().base(inputManifest, inputHashes::contains)
                             .read(in, SnapshotSink.discarding()).manifest();
                 }
@@ -900,8 +877,8 @@ public final class LocalRun {
         return gitToken != null && gitCredentialArgs.isEmpty();
     }
 
-    private static Manifest manifestOf(S3ObjectStore objects, String key) throws IOException, SnapshotException {
-        try (InputStream in = objects.get(key)) {
+    private static Manifest manifestOf(InputStream snapshot) throws IOException, SnapshotException {
+        try (InputStream in = snapshot) {
             return SnapshotReader.create().read(in, SnapshotSink.discarding()).manifest();
         }
     }

@@ -57,7 +57,7 @@ public final class RunStore implements AutoCloseable {
         while (true) {
             try (InterProcessLock migrating = lock == null ? null
                     : InterProcessLock.acquire(Files.createDirectories(lock.getParent()).resolve(lock.getFileName()))) {
-                return new RunStore(migrated(db, password), Clock.systemUTC());
+                return new RunStore(seededOrMigrated(db, password), Clock.systemUTC());
             } catch (java.io.IOException e) {
                 throw new SQLException("cannot lock " + lock + ": " + e.getMessage(), e);
             } catch (SQLException | org.flywaydb.core.api.FlywayException e) {
@@ -71,6 +71,26 @@ public final class RunStore implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new SQLException("interrupted while waiting for the run database", e);
             }
+        }
+    }
+
+    /**
+     * A new embedded database starts as a copy of the migrated template ({@link SchemaTemplate}); one that does not
+     * open (a damaged cache file) is thrown away with its template, and the database is made in place by Flyway.
+     */
+    private static Connection seededOrMigrated(DatabaseSettings db, String password) throws SQLException {
+        SchemaTemplate.Seeded seeded = SchemaTemplate.seed(db, password);
+        if (seeded == null) {
+            return migrated(db, password);
+        }
+        try {
+            return migrated(db, password);
+        } catch (SQLException | RuntimeException e) {
+            if (lockedByAnotherProcess(e)) {
+                throw e;
+            }
+            SchemaTemplate.discard(seeded);
+            return migrated(db, password);
         }
     }
 

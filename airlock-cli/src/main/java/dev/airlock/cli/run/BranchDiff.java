@@ -1,5 +1,6 @@
 package dev.airlock.cli.run;
 
+import dev.airlock.git.IsolatedGit;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ final class BranchDiff {
     }
 
     private static void print(Path repo, String branch, PrintStream out, boolean patch) throws IOException {
+        IsolatedGit.install(); // reads objects and refs only: no machine or user git config needed
         try (Git git = Git.open(repo.toFile()); RevWalk walk = new RevWalk(git.getRepository());
              DiffFormatter fmt = new DiffFormatter(out)) {
             Repository r = git.getRepository();

@@ -1,5 +1,6 @@
 package dev.airlock.cli.run;
 
+import dev.airlock.git.IsolatedGit;
 import dev.airlock.orchestrator.RunOutcome;
 import dev.airlock.orchestrator.config.OperatorConfig;
 import java.io.IOException;
@@ -70,6 +71,9 @@ public final class DemoCommand implements Callable<Integer> {
             copyResource("demo/repo/" + name, repo.resolve(name));
         }
         Files.setPosixFilePermissions(repo.resolve("test.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        // The demo's repository is the same on every machine: no system or user git config takes part (finding the
+        // system one made JGit run `git` twice), and JGit's file-system timing comes from Airlock's cache.
+        IsolatedGit.install();
         try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
             git.add().addFilepattern(".").call();
             PersonIdent who = new PersonIdent("Airlock Demo", "demo@airlock.invalid");
