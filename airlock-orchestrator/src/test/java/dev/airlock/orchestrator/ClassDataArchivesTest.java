@@ -44,8 +44,8 @@ class ClassDataArchivesTest {
         ClassDataArchives archives = ClassDataArchives.forDistribution(main.toString(), tmp.resolve("cache"));
 
         ClassDataArchives.Use first = archives.use("git-worker");
-        assertThat(first.options()).anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit=" + first.fresh()));
-        assertThat(first.archive().getFileName().toString()).isEqualTo("git-worker.jsa");
+        assertThat(first.options()).contains("-XX:AOTCacheOutput=" + first.fresh());
+        assertThat(first.archive().getFileName().toString()).isEqualTo("git-worker.aot");
         assertThat(first.archive()).doesNotExist();
         Files.write(first.fresh(), new byte[] {42}); // what the JVM writes at exit
         first.ended(0);
@@ -54,7 +54,7 @@ class ClassDataArchivesTest {
 
         ClassDataArchives.Use next = archives.use("git-worker");
         assertThat(next.fresh()).isNull();
-        assertThat(next.options()).contains("-XX:SharedArchiveFile=" + first.archive());
+        assertThat(next.options()).contains("-XX:AOTCache=" + first.archive());
 
         // A process that died before dumping leaves nothing to move into place; one that ended early (here: an
         // agent worker never told to go) dumped only part of its classes, which is not kept.
@@ -77,7 +77,7 @@ class ClassDataArchivesTest {
         Path cds = Files.createDirectories(tmp.resolve("cds"));
         for (int i = 0; i < 5; i++) {
             Path set = Files.createDirectories(cds.resolve("set" + i));
-            Files.write(set.resolve("x.jsa"), new byte[] {1});
+            Files.write(set.resolve("x.aot"), new byte[] {1});
             Files.setLastModifiedTime(set, FileTime.fromMillis(1_000_000L * (i + 1)));
         }
         ClassDataArchives.prune(cds, 2);
