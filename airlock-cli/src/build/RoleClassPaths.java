@@ -17,34 +17,34 @@ import java.util.Set;
  * egress guard then cannot even load JGit, the AWS SDK or the GitHub client: the trust diagram made physical.
  *
  * <p>A role names its root artifacts; its class path is their dependency closure in the distribution's own
- * resolution, read from {@code dependency:tree -Dverbose} (every edge is listed there, also to an artifact that
- * Maven took from another path), with each artifact at the version the distribution ships in {@code lib/}. A root
- * written {@code group:artifact!} contributes its jar without its dependencies.
+ * resolution: the edges come from {@code dependency:tree -Dverbose} (which lists every edge, also one to an artifact
+ * Maven took from another path, but shows some resolved artifacts only as "omitted"), the jars from
+ * {@code dependency:list}, the very artifacts {@code copy-dependencies} puts into {@code lib/}. A root written
+ * {@code group:artifact!} contributes its jar without its dependencies.
  *
- * <p>Usage: {@code java RoleClassPaths.java TREE OUT CLASSES_JAR role=group:artifact[,group:artifact!]... ...};
- * {@code java RoleClassPaths.java --check DIST OUT} fails unless every listed jar exists under DIST.
+ * <p>Usage: {@code java RoleClassPaths.java TREE LIST OUT CLASSES_JAR role=group:artifact[,group:artifact!]...
+ * ...}; {@code java RoleClassPaths.java --check DIST OUT} fails unless every listed jar exists under DIST.
  */
 public final class RoleClassPaths {
-    /** A resolved artifact: its key (group:artifact[:classifier]) and the file name copy-dependencies gives it. */
-    record Artifact(String key, String fileName) { }
-
     private final Map<String, Set<String>> children = new LinkedHashMap<>();
-    private final Map<String, Artifact> resolved = new LinkedHashMap<>();
+    /** Key (group:artifact[:classifier]) → the file name copy-dependencies gives the resolved artifact. */
+    private final Map<String, String> resolved = new LinkedHashMap<>();
 
     public static void main(String[] args) throws IOException {
         if (args.length == 3 && args[0].equals("--check")) {
             check(Path.of(args[1]), Path.of(args[2]));
             return;
         }
-        if (args.length < 4) {
-            throw new IllegalArgumentException("usage: RoleClassPaths TREE OUT CLASSES_JAR role=roots...");
+        if (args.length < 5) {
+            throw new IllegalArgumentException("usage: RoleClassPaths TREE LIST OUT CLASSES_JAR role=roots...");
         }
         RoleClassPaths tree = parse(Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8));
-        Path out = Files.createDirectories(Path.of(args[1]));
-        for (int i = 3; i < args.length; i++) {
+        tree.resolved(Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8));
+        Path out = Files.createDirectories(Path.of(args[2]));
+        for (int i = 4; i < args.length; i++) {
             String[] role = args[i].split("=", 2);
             List<String> lines = new ArrayList<>();
-            lines.add(args[2]);
+            lines.add(args[3]);
             for (String file : tree.closure(List.of(role[1].split(",")))) {
                 lines.add("lib/" + file);
             }
@@ -67,30 +67,33 @@ public final class RoleClassPaths {
             int depth = start / 3;
             String body = line.substring(start);
             boolean omitted = body.startsWith("(");
-            String[] coords = body.substring(omitted ? 1 : 0).split(" ", 2)[0].split(":");
-            String key;
-            String version;
-            String type = coords[2];
-            if (coords.length == 6) { // group:artifact:type:classifier:version:scope
-                key = coords[0] + ":" + coords[1] + ":" + coords[3];
-                version = coords[4];
-            } else { // group:artifact:type:version[:scope] (the root has no scope)
-                key = coords[0] + ":" + coords[1];
-                version = coords[3];
-            }
+            String key = key(body.substring(omitted ? 1 : 0).split(" ", 2)[0].split(":"));
             while (path.size() > depth) {
                 path.pop();
             }
             if (!path.isEmpty()) {
                 tree.children.computeIfAbsent(path.peek(), k -> new LinkedHashSet<>()).add(key);
             }
-            if (!omitted && type.equals("jar")) {
-                String classifier = coords.length == 6 ? "-" + coords[3] : "";
-                tree.resolved.putIfAbsent(key, new Artifact(key, coords[1] + "-" + version + classifier + ".jar"));
-            }
             path.push(key);
         }
         return tree;
+    }
+
+    /** Reads {@code dependency:list}: one {@code group:artifact:type[:classifier]:version:scope} a line. */
+    void resolved(List<String> lines) {
+        for (String line : lines) {
+            String[] coords = line.strip().split(" ", 2)[0].split(":");
+            if (coords.length < 5 || !coords[2].equals("jar")) {
+                continue; // the heading, or a pom-only artifact: nothing to load
+            }
+            String classifier = coords.length == 6 ? "-" + coords[3] : "";
+            resolved.put(key(coords), coords[1] + "-" + coords[coords.length - 2] + classifier + ".jar");
+        }
+    }
+
+    /** group:artifact[:classifier] of group:artifact:type[:classifier]:version[:scope] (the tree's root: no scope). */
+    private static String key(String[] coords) {
+        return coords.length == 6 ? coords[0] + ":" + coords[1] + ":" + coords[3] : coords[0] + ":" + coords[1];
     }
 
     /** The jar files of {@code roots} and of everything they depend on, in the order first reached. */
@@ -117,9 +120,9 @@ public final class RoleClassPaths {
         }
         List<String> files = new ArrayList<>();
         for (String key : seen) {
-            Artifact a = resolved.get(key);
-            if (a != null) { // null: a pom-only artifact (e.g. a BOM), nothing to load
-                files.add(a.fileName());
+            String file = resolved.get(key);
+            if (file != null) { // null: the distribution itself, or a pom-only artifact (e.g. a BOM)
+                files.add(file);
             }
         }
         return files;

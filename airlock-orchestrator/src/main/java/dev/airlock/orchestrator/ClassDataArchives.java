@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -21,9 +21,10 @@ import java.util.jar.JarFile;
  * jars: about a second less per role start on this machine than without, and ~15% less CPU than the dynamic AppCDS
  * archives used before.
  *
- * <p>The first start of a verb records its classes and has the JVM assemble the cache at exit (in a child JVM) into
- * a private temporary file, which is renamed into place only after that process did its whole job; concurrent runs
- * therefore never map a half-written cache. A JVM that finds its cache unusable (stale, truncated, another JDK
+ * <p>The first start of a verb records what it loads into a private temporary file; once that process did its whole
+ * job, a separate JVM assembles the cache from the record in the background (the JDK's one-step
+ * {@code -XX:AOTCacheOutput} would do it inside the role's exit, printing on its output) into another private file,
+ * renamed into place only when complete; concurrent runs therefore never map a half-written cache. A JVM that finds its cache unusable (stale, truncated, another JDK
  * build, another class path) runs without it: the JVM's default {@code -XX:AOTMode=auto} falls back and the test
  * {@code ClassDataArchivesTest} proves it. A cache holds class metadata and profiles of the distribution only,
  * nothing of a run.
@@ -57,22 +58,28 @@ final class ClassDataArchives {
     }
 
     /**
-     * Keeps the JVM's own AOT and CDS messages (a stale cache, the assembly at exit) out of the role's output:
-     * stdout is a protocol for some roles, and a cache only changes how fast a role starts.
+     * Keeps the JVM's own AOT and CDS messages (a stale or truncated cache) out of the role's output: stdout is a
+     * protocol for some roles, and a cache only changes how fast a role starts.
      */
     static final List<String> QUIET = List.of("-Xlog:aot*=off", "-Xlog:cds*=off");
     /**
-     * The training run's JVM prints what it records and assembles on stdout, past any log option: diagnostic output
-     * of that one run, which only this switch silences (warnings and crash reports do not go through it).
+     * A recording JVM says so on stdout at exit, past any log option: diagnostic output of that one run, which only
+     * this switch silences (VM warnings and crash reports do not go through it).
      */
-    static final List<String> QUIET_ASSEMBLY = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput");
+    static final List<String> QUIET_RECORDING = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput");
 
-    /** The JVM options for one start of {@code name}, and what to do once that process ended. */
-    Use use(String name) {
+    /**
+     * The JVM options for one start of {@code name}, and what to do once that process ended.
+     *
+     * @param jvm       the role's java command and options, without any cache option (the cache is assembled with
+     *                  the same ones: a cache made for other options or another class path would not be used)
+     * @param classPath the role's class path
+     */
+    Use use(String name, List<String> jvm, String classPath) {
         String file = name.replaceAll("[^a-z0-9-]", "_");
         Path archive = dir.resolve(file + ".aot");
         if (Files.isRegularFile(archive)) {
-            return new Use(concat(List.of("-XX:AOTCache=" + archive), QUIET), null, null);
+            return new Use(concat(List.of("-XX:AOTCache=" + archive), QUIET), null, null, List.of());
         }
         try {
             if (!Files.isDirectory(dir)) {
@@ -81,45 +88,74 @@ final class ClassDataArchives {
             }
             removeAbandoned(dir);
             Path fresh = dir.resolve(file + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
-            return new Use(concat(List.of("-XX:AOTCacheOutput=" + fresh), concat(QUIET, QUIET_ASSEMBLY)),
-                    fresh, archive);
+            List<String> assemble = new ArrayList<>(jvm);
+            assemble.addAll(QUIET);
+            assemble.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + fresh,
+                    "-XX:AOTCache=" + fresh + ".aot", "-cp", classPath));
+            return new Use(concat(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + fresh),
+                    concat(QUIET, QUIET_RECORDING)), fresh, archive, List.copyOf(assemble));
         } catch (IOException e) {
-            return new Use(List.of(), null, null);
+            return new Use(List.of(), null, null, List.of());
         }
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new java.util.ArrayList<>(a);
+        List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return List.copyOf(all);
     }
 
-    /** JVM options for one role start; {@link #ended(int)} moves a freshly assembled cache into place. */
-    record Use(List<String> options, Path fresh, Path archive) {
+    /**
+     * JVM options for one role start. A first start records what the role loads into {@code fresh};
+     * {@link #ended(int)} then has a separate JVM ({@code assemble}) build the cache from that record, in the
+     * background, and move it into place once complete.
+     */
+    record Use(List<String> options, Path fresh, Path archive, List<String> assemble) {
         /** Exit statuses of a role that did its whole job: done (0) or stopped by the orchestrator (SIGTERM). */
         static final java.util.Set<Integer> COMPLETE = java.util.Set.of(0, 128 + 15);
+        /**
+         * Runs the assembling JVM, then moves its cache into place only if it succeeded, and removes the record:
+         * a shell, so that the move still happens when this JVM (say, the CLI at the end of a run) exited first.
+         */
+        private static final String ASSEMBLE_THEN_MOVE = "record=$1 cache=$2; shift 2; "
+                + "if \"$@\" && [ -s \"$record.aot\" ]; then mv -f \"$record.aot\" \"$cache\"; fi; "
+                + "rm -f \"$record\" \"$record.aot\"";
 
         /**
-         * Keeps the dump only of a role that did its whole job: one ended early (a run failed before its phase)
-         * loaded only part of its classes, and its archive would stay partial until the next build.
+         * Builds a cache only from a role that did its whole job: one that ended early (a run failed before its
+         * phase) loaded only part of its classes, and its cache would stay partial until the next build. Runs
+         * after the role, off the run's path: it costs about a second of CPU per role verb, once per build.
+         *
+         * @return the assembling process, or null when there is nothing to assemble
          */
-        void ended(int exitStatus) {
+        Process ended(int exitStatus) {
             if (fresh == null) {
-                return;
+                return null;
             }
             try {
                 if (COMPLETE.contains(exitStatus) && Files.isRegularFile(fresh) && Files.size(fresh) > 0) {
-                    Files.move(fresh, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", ASSEMBLE_THEN_MOVE, "sh",
+                            fresh.toString(), archive.toString()));
+                    command.addAll(assemble);
+                    ProcessBuilder pb = new ProcessBuilder(command)
+                            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .redirectError(ProcessBuilder.Redirect.DISCARD);
+                    // Nothing of the orchestrator's environment: the assembling JVM needs none of it.
+                    pb.environment().clear();
+                    pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
+                    pb.environment().put("LANG", "C.UTF-8");
+                    return pb.start();
                 }
             } catch (IOException ignored) {
-                // another run put one there, or the disk is full: the next start dumps again
-            } finally {
-                try {
-                    Files.deleteIfExists(fresh);
-                } catch (IOException ignored) {
-                    // a stray temporary file in a cache directory
-                }
+                // no shell, or no process left to start: the next start records again
             }
+            try {
+                Files.deleteIfExists(fresh);
+            } catch (IOException ignored) {
+                // a stray temporary file in a cache directory, removed within the hour
+            }
+            return null;
         }
     }
 
@@ -154,8 +190,8 @@ final class ClassDataArchives {
     }
 
     /**
-     * Temporary caches (and the JVM's {@code .tmp.config} files beside them) of processes killed before they could
-     * be moved into place (an hour is ample to assemble one).
+     * Records and caches of processes killed before they could be moved into place (an hour is ample to assemble
+     * one).
      */
     private static void removeAbandoned(Path dir) {
         long cutoff = System.currentTimeMillis() - java.time.Duration.ofHours(1).toMillis();

@@ -108,7 +108,8 @@ public final class RoleLauncher {
             command.replaceAll(o -> o.equals(C1_ONLY) ? "--add-modules=jdk.incubator.vector" : o);
         }
         String roleClassPath = classPath.of(role);
-        ClassDataArchives.Use archive = archives == null ? null : archives.use(archiveName(role, args));
+        ClassDataArchives.Use archive = archives == null ? null
+                : archives.use(archiveName(role, args), command, roleClassPath);
         if (archive != null) {
             command.addAll(1, archive.options());
         }

@@ -36,39 +36,54 @@ class ClassDataArchivesTest {
         assertThat(ClassDataArchives.forDistribution(booter.toString(), cache)).isNull();
     }
 
+    /** Stands in for the assembling JVM: writes the cache its -XX:AOTCache option names, or fails. */
+    static final List<String> ASSEMBLER = List.of("/bin/sh", "-c",
+            "for a in \"$0\" \"$@\"; do case $a in -XX:AOTCache=*) printf cache > \"${a#-XX:AOTCache=}\";; esac; done");
+    static final List<String> FAILING_ASSEMBLER = List.of("/bin/sh", "-c", "exit 1");
+
     @Test
-    void aFreshArchiveIsDumpedToATemporaryFileAndUsedOnlyOnceItsProcessEnded() throws Exception {
+    void aFreshCacheIsRecordedAndAssembledIntoTemporaryFilesAndUsedOnlyOnceComplete() throws Exception {
         Path lib = Files.createDirectories(tmp.resolve("dist").resolve("lib"));
         Files.write(lib.resolve("a.jar"), new byte[] {1});
         Path main = jar(tmp.resolve("dist").resolve("airlock-cli.jar"), "lib/a.jar");
         ClassDataArchives archives = ClassDataArchives.forDistribution(main.toString(), tmp.resolve("cache"));
 
-        ClassDataArchives.Use first = archives.use("git-worker");
-        assertThat(first.options()).contains("-XX:AOTCacheOutput=" + first.fresh());
+        ClassDataArchives.Use first = archives.use("git-worker", ASSEMBLER, "cp.jar");
+        assertThat(first.options()).contains("-XX:AOTMode=record", "-XX:AOTConfiguration=" + first.fresh());
+        assertThat(first.assemble()).contains("-XX:AOTMode=create", "-XX:AOTConfiguration=" + first.fresh(),
+                "-XX:AOTCache=" + first.fresh() + ".aot", "cp.jar");
         assertThat(first.archive().getFileName().toString()).isEqualTo("git-worker.aot");
         assertThat(first.archive()).doesNotExist();
-        Files.write(first.fresh(), new byte[] {42}); // what the JVM writes at exit
-        first.ended(0);
-        assertThat(first.archive()).exists();
+        Files.write(first.fresh(), new byte[] {42}); // what the recording JVM writes at exit
+        assertThat(first.ended(0).waitFor()).isZero();
+        assertThat(first.archive()).hasContent("cache");
         assertThat(first.fresh()).doesNotExist();
+        assertThat(Path.of(first.fresh() + ".aot")).doesNotExist();
 
-        ClassDataArchives.Use next = archives.use("git-worker");
+        ClassDataArchives.Use next = archives.use("git-worker", ASSEMBLER, "cp.jar");
         assertThat(next.fresh()).isNull();
         assertThat(next.options()).contains("-XX:AOTCache=" + first.archive());
+        assertThat(next.ended(0)).isNull();
 
-        // A process that died before dumping leaves nothing to move into place; one that ended early (here: an
-        // agent worker never told to go) dumped only part of its classes, which is not kept.
-        ClassDataArchives.Use died = archives.use("agent-run");
-        died.ended(137);
+        // A process that died before recording leaves nothing to assemble; one that ended early (here: an agent
+        // worker never told to go) recorded only part of its classes, which is not kept; a failed assembly leaves
+        // nothing either.
+        ClassDataArchives.Use died = archives.use("agent-run", ASSEMBLER, "cp.jar");
+        assertThat(died.ended(137)).isNull();
         assertThat(died.archive()).doesNotExist();
-        ClassDataArchives.Use early = archives.use("agent-run");
+        ClassDataArchives.Use early = archives.use("agent-run", ASSEMBLER, "cp.jar");
         Files.write(early.fresh(), new byte[] {7});
-        early.ended(3);
+        assertThat(early.ended(3)).isNull();
         assertThat(early.archive()).doesNotExist();
         assertThat(early.fresh()).doesNotExist();
-        ClassDataArchives.Use stopped = archives.use("proxy");
+        ClassDataArchives.Use failed = archives.use("agent-run", FAILING_ASSEMBLER, "cp.jar");
+        Files.write(failed.fresh(), new byte[] {7});
+        failed.ended(0).waitFor();
+        assertThat(failed.archive()).doesNotExist();
+        assertThat(failed.fresh()).doesNotExist();
+        ClassDataArchives.Use stopped = archives.use("proxy", ASSEMBLER, "cp.jar");
         Files.write(stopped.fresh(), new byte[] {7});
-        stopped.ended(143);
+        stopped.ended(143).waitFor();
         assertThat(stopped.archive()).exists();
     }
 
