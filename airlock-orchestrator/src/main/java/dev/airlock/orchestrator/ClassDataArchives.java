@@ -99,6 +99,28 @@ final class ClassDataArchives {
         }
     }
 
+    /** Roles started with a recording whose end was not handled yet. */
+    private static final java.util.Set<Recording> RECORDINGS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Recording r : RECORDINGS) {
+                if (!r.role().isAlive()) {
+                    r.end();
+                }
+            }
+        }, "airlock-aot-caches"));
+    }
+
+    /** One role process recording its cache; {@link #end()} acts once, whoever calls it first. */
+    private record Recording(Use use, Process role) {
+        void end() {
+            if (RECORDINGS.remove(this)) {
+                use.ended(role.exitValue());
+            }
+        }
+    }
+
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
@@ -120,6 +142,20 @@ final class ClassDataArchives {
         private static final String ASSEMBLE_THEN_MOVE = "record=$1 cache=$2; shift 2; "
                 + "if \"$@\" && [ -s \"$record.aot\" ]; then mv -f \"$record.aot\" \"$cache\"; fi; "
                 + "rm -f \"$record\" \"$record.aot\"";
+
+        /**
+         * Calls {@link #ended(int)} once {@code role} exited, also when that happens just before this JVM exits (the
+         * CLI stops the drop store and the guard at the very end of a run, faster than its process-exit callbacks
+         * run): a shutdown hook ends every role that exited by then.
+         */
+        void endWhenExited(Process role) {
+            if (fresh == null) {
+                return;
+            }
+            Recording recording = new Recording(this, role);
+            RECORDINGS.add(recording);
+            role.onExit().thenAccept(p -> recording.end());
+        }
 
         /**
          * Builds a cache only from a role that did its whole job: one that ended early (a run failed before its

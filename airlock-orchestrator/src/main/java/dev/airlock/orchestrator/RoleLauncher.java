@@ -128,7 +128,7 @@ public final class RoleLauncher {
         }
         Process p = pb.start();
         if (archive != null) {
-            p.onExit().thenAccept(ended -> archive.ended(ended.exitValue()));
+            archive.endWhenExited(p);
         }
         observer.started(role, p.toHandle());
         return p;
