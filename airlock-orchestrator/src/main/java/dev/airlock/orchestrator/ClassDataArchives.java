@@ -101,12 +101,29 @@ final class ClassDataArchives {
 
     /** Roles started with a recording whose end was not handled yet. */
     private static final java.util.Set<Recording> RECORDINGS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Caches being assembled. */
+    private static final java.util.Set<Process> ASSEMBLING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * How long this JVM's exit waits for caches still being assembled. Without waiting, the next run (a benchmark's
+     * first after its warm-up, a user's second command) would start while they are built, record once more and
+     * compete with them for the CPU; a first run is the one that pays for the caches, as it paid for the dynamic
+     * archives dumped at exit before.
+     */
+    static final java.time.Duration ASSEMBLY_WAIT = java.time.Duration.ofSeconds(60);
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (Recording r : RECORDINGS) {
                 if (!r.role().isAlive()) {
                     r.end();
+                }
+            }
+            long deadline = System.nanoTime() + ASSEMBLY_WAIT.toNanos();
+            for (Process p : ASSEMBLING) {
+                try {
+                    p.waitFor(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    return; // the cache is still moved into place by its shell, after this JVM is gone
                 }
             }
         }, "airlock-aot-caches"));
@@ -160,7 +177,8 @@ final class ClassDataArchives {
         /**
          * Builds a cache only from a role that did its whole job: one that ended early (a run failed before its
          * phase) loaded only part of its classes, and its cache would stay partial until the next build. Runs
-         * after the role, off the run's path: it costs about a second of CPU per role verb, once per build.
+         * after the role, off the run's path (this JVM's exit waits for it, see {@link #ASSEMBLY_WAIT}): a few
+         * seconds of CPU per role verb, once per build.
          *
          * @return the assembling process, or null when there is nothing to assemble
          */
@@ -181,7 +199,10 @@ final class ClassDataArchives {
                     pb.environment().clear();
                     pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
                     pb.environment().put("LANG", "C.UTF-8");
-                    return pb.start();
+                    Process assembling = pb.start();
+                    ASSEMBLING.add(assembling);
+                    assembling.onExit().thenAccept(ASSEMBLING::remove);
+                    return assembling;
                 }
             } catch (IOException ignored) {
                 // no shell, or no process left to start: the next start records again
