@@ -18,16 +18,15 @@ import java.util.jar.JarFile;
  * under {@code <cache>/cds/<fingerprint>/} where the fingerprint covers the JVM, every jar of the distribution and
  * the roles' class-path lists (path, size, modification time). A role JVM started with its cache maps its classes
  * already loaded and linked, and its start-up methods' profiles, instead of loading, verifying and linking them from
- * jars: about a second less per role start on this machine than without, and ~15% less CPU than the dynamic AppCDS
- * archives used before.
+ * jars (docs/benchmarks.md has the numbers against the dynamic AppCDS archives used before).
  *
  * <p>The first start of a verb records what it loads into a private temporary file; once that process did its whole
- * job, a separate JVM assembles the cache from the record in the background (the JDK's one-step
- * {@code -XX:AOTCacheOutput} would do it inside the role's exit, printing on its output) into another private file,
- * renamed into place only when complete; concurrent runs therefore never map a half-written cache. A JVM that finds its cache unusable (stale, truncated, another JDK
- * build, another class path) runs without it: the JVM's default {@code -XX:AOTMode=auto} falls back and the test
- * {@code ClassDataArchivesTest} proves it. A cache holds class metadata and profiles of the distribution only,
- * nothing of a run.
+ * job, a separate JVM assembles the cache from the record (the JDK's one-step {@code -XX:AOTCacheOutput} would do it
+ * inside the role's exit, delaying it and printing on its output) into another private file, renamed into place
+ * only when complete; concurrent runs therefore never map a half-written cache. A JVM that finds its cache unusable
+ * (stale, truncated, another JDK build, another class path or other options) runs without it: the JVM's default
+ * {@code -XX:AOTMode=auto} falls back, as {@code AotCacheFallbackTest} proves. A cache holds class metadata and
+ * profiles of the distribution only, nothing of a run.
  */
 final class ClassDataArchives {
     /** Cache sets kept: this build's roles and CLI plus a few other worktrees' or builds'. */
