@@ -29,6 +29,8 @@ public final class RoleClassPaths {
     private final Map<String, Set<String>> children = new LinkedHashMap<>();
     /** Key (group:artifact[:classifier]) → the file name copy-dependencies gives the resolved artifact. */
     private final Map<String, String> resolved = new LinkedHashMap<>();
+    /** Keys the tree shows with their own dependencies (not only as "omitted"). */
+    private final Set<String> expanded = new LinkedHashSet<>();
 
     public static void main(String[] args) throws IOException {
         if (args.length == 3 && args[0].equals("--check")) {
@@ -40,6 +42,12 @@ public final class RoleClassPaths {
         }
         RoleClassPaths tree = parse(Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8));
         tree.resolved(Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8));
+        List<String> unexpanded = tree.resolved.keySet().stream().filter(k -> !tree.expanded.contains(k)).toList();
+        if (!unexpanded.isEmpty()) {
+            // Their own dependencies reach a role only through other paths: a role that fails to load one of them
+            // needs that dependency as a root of its own.
+            System.err.println("role class paths: shown only as omitted in the dependency tree: " + unexpanded);
+        }
         Path out = Files.createDirectories(Path.of(args[2]));
         for (int i = 4; i < args.length; i++) {
             String[] role = args[i].split("=", 2);
@@ -73,6 +81,9 @@ public final class RoleClassPaths {
             }
             if (!path.isEmpty()) {
                 tree.children.computeIfAbsent(path.peek(), k -> new LinkedHashSet<>()).add(key);
+            }
+            if (!omitted) {
+                tree.expanded.add(key);
             }
             path.push(key);
         }

@@ -86,6 +86,11 @@ final class ClassDataArchives {
                 prune(dir.getParent(), KEEP);
             }
             removeAbandoned(dir);
+            if (beingAssembled(dir, file)) {
+                // An earlier run's record is still being assembled (a first run under load): recording once more
+                // would only cost this run the recording and the machine a second assembly.
+                return new Use(List.of(), null, null, List.of());
+            }
             Path fresh = dir.resolve(file + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
             List<String> assemble = new ArrayList<>(jvm);
             assemble.addAll(QUIET);
@@ -242,6 +247,19 @@ final class ClassDataArchives {
             return Files.getLastModifiedTime(p);
         } catch (IOException e) {
             return java.nio.file.attribute.FileTime.fromMillis(0);
+        }
+    }
+
+    /** Whether a record of {@code file} written in the last ten minutes is still waiting for, or in, assembly. */
+    static boolean beingAssembled(Path dir, String file) {
+        long since = System.currentTimeMillis() - java.time.Duration.ofMinutes(10).toMillis();
+        try (var files = Files.list(dir)) {
+            return files.anyMatch(f -> {
+                String n = f.getFileName().toString();
+                return n.startsWith(file + ".") && n.endsWith(".tmp") && modified(f).toMillis() > since;
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
         }
     }
 

@@ -85,6 +85,16 @@ class ClassDataArchivesTest {
         Files.write(stopped.fresh(), new byte[] {7});
         stopped.ended(143).waitFor();
         assertThat(stopped.archive()).exists();
+
+        // While an earlier run's record waits for its assembly, a new start runs without a cache instead of
+        // recording once more; an abandoned record (older than ten minutes) no longer holds recording back.
+        Path inAssembly = first.archive().resolveSibling("drop-serve.1.2.tmp");
+        Files.write(inAssembly, new byte[] {7});
+        ClassDataArchives.Use meanwhile = archives.use("drop-serve", ASSEMBLER, "cp.jar");
+        assertThat(meanwhile.options()).isEmpty();
+        assertThat(meanwhile.fresh()).isNull();
+        Files.setLastModifiedTime(inAssembly, FileTime.fromMillis(System.currentTimeMillis() - 11 * 60_000));
+        assertThat(archives.use("drop-serve", ASSEMBLER, "cp.jar").fresh()).isNotNull();
     }
 
     @Test
