@@ -41,7 +41,15 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine(CommandLine.defaultFactory(), verbOf(args)).execute(args));
+        System.exit(commandLineFor(args).execute(args));
+    }
+
+    /**
+     * The command line for {@code args} with only the subcommand they name built: faster, and a role process has
+     * only its own role's classes on its class path, so it cannot build the others.
+     */
+    public static CommandLine commandLineFor(String... args) {
+        return commandLine(CommandLine.defaultFactory(), verbOf(args));
     }
 
     /** The configured command line, shared by {@link #main} and tests. */

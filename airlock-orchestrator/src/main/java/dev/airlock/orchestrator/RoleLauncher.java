@@ -10,10 +10,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Starts a role as its own OS process running the same distribution ({@code java -cp <classpath>
- * dev.airlock.cli.Main <role subcommand>}), with an environment built from scratch: a fixed base (PATH, LANG,
- * HOME pointing at the role's own directory) plus exactly the variables the caller grants that role. Nothing of the
- * orchestrator's own environment is inherited, so a credential given to one role cannot reach another.
+ * Starts a role as its own OS process running the same distribution ({@code java -cp <the role's class path>
+ * dev.airlock.cli.Main <role subcommand>}, see {@link RoleClassPath}), with an environment built from scratch: a
+ * fixed base (PATH, LANG, HOME pointing at the role's own directory) plus exactly the variables the caller grants
+ * that role. Nothing of the orchestrator's own environment is inherited, so a credential given to one role cannot
+ * reach another.
  */
 public final class RoleLauncher {
     /** Called right after a role process started; tests use it to inspect /proc/&lt;pid&gt;. */
@@ -25,32 +26,37 @@ public final class RoleLauncher {
 
     private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
     private final List<String> javaCommand;
+    private final RoleClassPath classPath;
     private final Path homes;
     private Observer observer = Observer.NONE;
     private ClassDataArchives archives;
 
-    /** @param javaCommand the JVM and its options up to, not including, the main class's arguments */
-    public RoleLauncher(List<String> javaCommand, Path homes) {
+    /**
+     * @param javaCommand the JVM and its options, up to, not including, the class path
+     * @param classPath   each role's class path
+     */
+    private RoleLauncher(List<String> javaCommand, RoleClassPath classPath, Path homes) {
         this.javaCommand = List.copyOf(javaCommand);
+        this.classPath = Objects.requireNonNull(classPath);
         this.homes = Objects.requireNonNull(homes);
     }
 
-    /** The command that runs this very JVM's distribution: same java binary, same class path. */
+    /** The command that runs this very JVM's distribution: same java binary, each role with its own class path. */
     public static RoleLauncher sameDistribution(Path homes) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Short-lived roles: C1 only, the serial collector and no perf-data file start fastest; the cache directory
-        // is passed explicitly because the role's environment has no XDG_CACHE_HOME.
+        // is passed explicitly because the role's environment has no XDG_CACHE_HOME. (No -Xshare option: the JVM
+        // refuses one next to an AOT cache option, and its default already maps the JDK's own archive.)
         return new RoleLauncher(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                C1_ONLY, "-XX:-UsePerfData", "-Xshare:auto",
-                "-D" + CacheDirectory.PROPERTY + "=" + CacheDirectory.root(),
-                "-cp", System.getProperty("java.class.path"), "dev.airlock.cli.Main"), homes)
+                C1_ONLY, "-XX:-UsePerfData", "-D" + CacheDirectory.PROPERTY + "=" + CacheDirectory.root()),
+                RoleClassPath.ofThisJvm(), homes)
                 .classDataSharing(true);
     }
 
     /**
-     * Whether role JVMs use per-verb AppCDS archives ({@link ClassDataArchives}); only for a JVM command line whose
-     * class path is the packaged distribution's single jar (AppCDS refuses directories).
+     * Whether role JVMs use per-verb AOT caches ({@link ClassDataArchives}); only when this JVM runs the packaged
+     * distribution, whose roles get class paths of jars only (an AOT cache cannot hold classes from directories).
      */
     public RoleLauncher classDataSharing(boolean v) {
         archives = v ? ClassDataArchives.forThisDistribution() : null;
@@ -65,7 +71,7 @@ public final class RoleLauncher {
     /** A launcher like this one that tells {@code first}, then this launcher's observer, of every process started. */
     public RoleLauncher observedFirstBy(Observer first) {
         Observer then = observer;
-        RoleLauncher copy = new RoleLauncher(javaCommand, homes).observer((role, p) -> {
+        RoleLauncher copy = new RoleLauncher(javaCommand, classPath, homes).observer((role, p) -> {
             first.started(role, p);
             then.started(role, p);
         });
@@ -101,10 +107,13 @@ public final class RoleLauncher {
             // prefilter, which the C1-only start-up tuning of the short-lived roles would turn off.
             command.replaceAll(o -> o.equals(C1_ONLY) ? "--add-modules=jdk.incubator.vector" : o);
         }
-        ClassDataArchives.Use archive = archives == null ? null : archives.use(archiveName(role, args));
+        String roleClassPath = classPath.of(role);
+        ClassDataArchives.Use archive = archives == null ? null
+                : archives.use(archiveName(role, args), command, roleClassPath);
         if (archive != null) {
             command.addAll(1, archive.options());
         }
+        command.addAll(List.of("-cp", roleClassPath, RoleClassPath.MAIN_CLASS));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
@@ -119,7 +128,7 @@ public final class RoleLauncher {
         }
         Process p = pb.start();
         if (archive != null) {
-            p.onExit().thenAccept(ended -> archive.ended(ended.exitValue()));
+            archive.endWhenExited(p);
         }
         observer.started(role, p.toHandle());
         return p;

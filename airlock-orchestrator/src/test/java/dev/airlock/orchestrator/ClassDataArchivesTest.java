@@ -36,40 +36,65 @@ class ClassDataArchivesTest {
         assertThat(ClassDataArchives.forDistribution(booter.toString(), cache)).isNull();
     }
 
+    /** Stands in for the assembling JVM: writes the cache its -XX:AOTCache option names, or fails. */
+    static final List<String> ASSEMBLER = List.of("/bin/sh", "-c",
+            "for a in \"$0\" \"$@\"; do case $a in -XX:AOTCache=*) printf cache > \"${a#-XX:AOTCache=}\";; esac; done");
+    static final List<String> FAILING_ASSEMBLER = List.of("/bin/sh", "-c", "exit 1");
+
     @Test
-    void aFreshArchiveIsDumpedToATemporaryFileAndUsedOnlyOnceItsProcessEnded() throws Exception {
+    void aFreshCacheIsRecordedAndAssembledIntoTemporaryFilesAndUsedOnlyOnceComplete() throws Exception {
         Path lib = Files.createDirectories(tmp.resolve("dist").resolve("lib"));
         Files.write(lib.resolve("a.jar"), new byte[] {1});
         Path main = jar(tmp.resolve("dist").resolve("airlock-cli.jar"), "lib/a.jar");
         ClassDataArchives archives = ClassDataArchives.forDistribution(main.toString(), tmp.resolve("cache"));
 
-        ClassDataArchives.Use first = archives.use("git-worker");
-        assertThat(first.options()).anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit=" + first.fresh()));
-        assertThat(first.archive().getFileName().toString()).isEqualTo("git-worker.jsa");
+        ClassDataArchives.Use first = archives.use("git-worker", ASSEMBLER, "cp.jar");
+        assertThat(first.options()).contains("-XX:AOTMode=record", "-XX:AOTConfiguration=" + first.fresh());
+        assertThat(first.assemble()).contains("-XX:AOTMode=create", "-XX:AOTConfiguration=" + first.fresh(),
+                "-XX:AOTCache=" + first.fresh() + ".aot", "cp.jar");
+        assertThat(first.archive().getFileName().toString()).isEqualTo("git-worker.aot");
         assertThat(first.archive()).doesNotExist();
-        Files.write(first.fresh(), new byte[] {42}); // what the JVM writes at exit
-        first.ended(0);
-        assertThat(first.archive()).exists();
+        Files.write(first.fresh(), new byte[] {42}); // what the recording JVM writes at exit
+        assertThat(first.ended(0).waitFor()).isZero();
+        assertThat(first.archive()).hasContent("cache");
         assertThat(first.fresh()).doesNotExist();
+        assertThat(Path.of(first.fresh() + ".aot")).doesNotExist();
 
-        ClassDataArchives.Use next = archives.use("git-worker");
+        ClassDataArchives.Use next = archives.use("git-worker", ASSEMBLER, "cp.jar");
         assertThat(next.fresh()).isNull();
-        assertThat(next.options()).contains("-XX:SharedArchiveFile=" + first.archive());
+        assertThat(next.options()).contains("-XX:AOTCache=" + first.archive());
+        assertThat(next.ended(0)).isNull();
 
-        // A process that died before dumping leaves nothing to move into place; one that ended early (here: an
-        // agent worker never told to go) dumped only part of its classes, which is not kept.
-        ClassDataArchives.Use died = archives.use("agent-run");
-        died.ended(137);
+        // A process that died before recording leaves nothing to assemble; one that ended early (here: an agent
+        // worker never told to go) recorded only part of its classes, which is not kept; a failed assembly leaves
+        // nothing either.
+        ClassDataArchives.Use died = archives.use("agent-run", ASSEMBLER, "cp.jar");
+        assertThat(died.ended(137)).isNull();
         assertThat(died.archive()).doesNotExist();
-        ClassDataArchives.Use early = archives.use("agent-run");
+        ClassDataArchives.Use early = archives.use("agent-run", ASSEMBLER, "cp.jar");
         Files.write(early.fresh(), new byte[] {7});
-        early.ended(3);
+        assertThat(early.ended(3)).isNull();
         assertThat(early.archive()).doesNotExist();
         assertThat(early.fresh()).doesNotExist();
-        ClassDataArchives.Use stopped = archives.use("proxy");
+        ClassDataArchives.Use failed = archives.use("agent-run", FAILING_ASSEMBLER, "cp.jar");
+        Files.write(failed.fresh(), new byte[] {7});
+        failed.ended(0).waitFor();
+        assertThat(failed.archive()).doesNotExist();
+        assertThat(failed.fresh()).doesNotExist();
+        ClassDataArchives.Use stopped = archives.use("proxy", ASSEMBLER, "cp.jar");
         Files.write(stopped.fresh(), new byte[] {7});
-        stopped.ended(143);
+        stopped.ended(143).waitFor();
         assertThat(stopped.archive()).exists();
+
+        // While an earlier run's record waits for its assembly, a new start runs without a cache instead of
+        // recording once more; an abandoned record (older than ten minutes) no longer holds recording back.
+        Path inAssembly = first.archive().resolveSibling("drop-serve.1.2.tmp");
+        Files.write(inAssembly, new byte[] {7});
+        ClassDataArchives.Use meanwhile = archives.use("drop-serve", ASSEMBLER, "cp.jar");
+        assertThat(meanwhile.options()).isEmpty();
+        assertThat(meanwhile.fresh()).isNull();
+        Files.setLastModifiedTime(inAssembly, FileTime.fromMillis(System.currentTimeMillis() - 11 * 60_000));
+        assertThat(archives.use("drop-serve", ASSEMBLER, "cp.jar").fresh()).isNotNull();
     }
 
     @Test
@@ -77,7 +102,7 @@ class ClassDataArchivesTest {
         Path cds = Files.createDirectories(tmp.resolve("cds"));
         for (int i = 0; i < 5; i++) {
             Path set = Files.createDirectories(cds.resolve("set" + i));
-            Files.write(set.resolve("x.jsa"), new byte[] {1});
+            Files.write(set.resolve("x.aot"), new byte[] {1});
             Files.setLastModifiedTime(set, FileTime.fromMillis(1_000_000L * (i + 1)));
         }
         ClassDataArchives.prune(cds, 2);

@@ -62,7 +62,7 @@ public final class GitWorkerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return reply.put("exit", 2).put("stdout", "").put("stderr", "airlock git worker: " + e.getMessage());
         }
-        CommandLine cli = Main.commandLine();
+        CommandLine cli = Main.commandLineFor("git");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
