@@ -1,7 +1,11 @@
 package dev.airlock.cli.git;
 
+import static dev.airlock.cli.git.GitCliHarness.git;
+import static dev.airlock.cli.git.GitCliHarness.line;
+import static dev.airlock.cli.git.GitCliHarness.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.airlock.cli.git.GitCliHarness.Run;
 import dev.airlock.cli.Main;
 import dev.airlock.drop.snapshot.DirectorySink;
 import dev.airlock.drop.snapshot.DirectorySnapshot;
@@ -11,46 +15,16 @@ import dev.airlock.drop.snapshot.SnapshotReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `airlock git export` and `airlock git publish` end to end on a real local repository made with git. */
 class GitCommandsTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private void git(Path dir, String... args) throws Exception {
-        String[] cmd = new String[args.length + 7];
-        cmd[0] = "git";
-        cmd[1] = "-c";
-        cmd[2] = "user.name=Dev";
-        cmd[3] = "-c";
-        cmd[4] = "user.email=dev@example.invalid";
-        cmd[5] = "-c";
-        cmd[6] = "core.hooksPath=/dev/null";
-        System.arraycopy(args, 0, cmd, 7, args.length);
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(output).isZero();
-    }
 
     @Test
     void exportWithHistoryWritesABundleWhoseHashItPrints() throws Exception {
@@ -128,9 +102,4 @@ class GitCommandsTest {
         assertThat(log.toString()).contains("airlock[bot]").contains("Airlock-Output-Snapshot: " + out.id());
     }
 
-    private static String line(String text, String prefix) {
-        return text.lines().filter(l -> l.startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no '" + prefix + "' line in: " + text))
-                .substring(prefix.length()).strip();
-    }
 }

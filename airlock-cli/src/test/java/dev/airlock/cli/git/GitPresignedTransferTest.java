@@ -1,8 +1,11 @@
 package dev.airlock.cli.git;
 
+import static dev.airlock.cli.git.GitCliHarness.git;
+import static dev.airlock.cli.git.GitCliHarness.line;
+import static dev.airlock.cli.git.GitCliHarness.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.airlock.cli.Main;
+import dev.airlock.cli.git.GitCliHarness.Run;
 import dev.airlock.drop.s3.DropSigner;
 import dev.airlock.drop.s3.S3ObjectStore;
 import dev.airlock.drop.s3.S3Settings;
@@ -20,8 +23,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The git role moves snapshots through presigned URLs only, against the real embedded S3 store: export PUTs the input
@@ -232,37 +232,5 @@ class GitPresignedTransferTest {
         return p.waitFor() == 0;
     }
 
-    record Run(int code, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private static void git(Path dir, String... args) throws Exception {
-        String[] cmd = new String[args.length + 7];
-        cmd[0] = "git";
-        cmd[1] = "-c";
-        cmd[2] = "user.name=Dev";
-        cmd[3] = "-c";
-        cmd[4] = "user.email=dev@example.invalid";
-        cmd[5] = "-c";
-        cmd[6] = "core.hooksPath=/dev/null";
-        System.arraycopy(args, 0, cmd, 7, args.length);
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(output).isZero();
-    }
-
-    private static String line(String text, String prefix) {
-        return text.lines().filter(l -> l.startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no '" + prefix + "' line in: " + text))
-                .substring(prefix.length()).strip();
-    }
 }
