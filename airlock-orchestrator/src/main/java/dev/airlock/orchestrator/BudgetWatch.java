@@ -78,8 +78,7 @@ final class BudgetWatch implements AutoCloseable {
         stoppedNanos = System.nanoTime();
         Process p = agent;
         if (p != null) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            ProcessTree.kill(p);
         }
     }
 

@@ -131,8 +131,7 @@ public final class GitWorker implements AutoCloseable {
     }
 
     private void kill() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        ProcessTree.kill(process);
     }
 
     /** End of input ends the worker (after a first run, it may still be writing its class-data archive). */

@@ -889,8 +889,7 @@ public final class LocalRun {
                 ? budgets.wallTime().plusMinutes(2) : roleTimeout;
         try {
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
+                ProcessTree.kill(p);
                 p.waitFor();
                 return new RoleResult(role, -1, output.stdout(), output.stderr() + "\n" + role.label() + " role timed out after "
                         + limit, Duration.ofNanos(System.nanoTime() - start));

@@ -31,8 +31,7 @@ public final class RoleProcesses {
         store.addProcess(run, role, rp);
         tracked.put(p.pid(), rp);
         if (store.get(run).map(r -> r.state() == RunState.CANCELLED).orElse(false)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            ProcessTree.kill(p);
         }
     }
 
@@ -51,8 +50,7 @@ public final class RoleProcesses {
                 track(role, p);
             } catch (SQLException e) {
                 // An untracked role could outlive a crash unnoticed: refuse to let it run.
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
+                ProcessTree.kill(p);
                 throw new IllegalStateException("cannot record the " + role.label() + " role process: " + e.getMessage(), e);
             }
         };

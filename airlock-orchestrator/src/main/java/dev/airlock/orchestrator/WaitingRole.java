@@ -47,8 +47,7 @@ final class WaitingRole {
         }
         try {
             if (!process.waitFor(END_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
+                ProcessTree.kill(process);
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
