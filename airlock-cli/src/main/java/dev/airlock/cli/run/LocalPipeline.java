@@ -26,38 +26,30 @@ public final class LocalPipeline {
     private RunListener extraListener = RunListener.NONE;
     private Path guardPolicy;
     private Map<String, String> llmKeys;
-    private dev.airlock.orchestrator.Budgets budgets = dev.airlock.orchestrator.Budgets.DEFAULT;
-    private Path sandboxPolicy;
-    private dev.airlock.orchestrator.DatabaseSettings database;
-    private Duration roleTimeout = Duration.ofMinutes(30);
+    private final dev.airlock.orchestrator.Budgets budgets;
+    private final Path sandboxPolicy;
+    private final dev.airlock.orchestrator.DatabaseSettings database;
+    private Duration roleTimeout;
+    /** Where the LLM keys come from when {@link #llmKeys(Map)} gives none: read as the run starts. */
+    private final dev.airlock.orchestrator.config.OperatorConfig config;
     private Preparation preparation = () -> { };
-
-    /** From the operator configuration: budgets, sandbox policy, run database, role timeout. */
-    public LocalPipeline budgets(dev.airlock.orchestrator.Budgets v) {
-        budgets = v;
-        return this;
-    }
-
-    public LocalPipeline sandboxPolicy(Path v) {
-        sandboxPolicy = v;
-        return this;
-    }
-
-    public LocalPipeline database(dev.airlock.orchestrator.DatabaseSettings v) {
-        database = v;
-        return this;
-    }
-
-    public LocalPipeline roleTimeout(Duration v) {
-        roleTimeout = v;
-        return this;
-    }
     private java.util.List<String> gitCredentialArgs = java.util.List.of();
     private int historyDepth;
 
+    /** On the built-in defaults ({@link dev.airlock.orchestrator.config.OperatorConfig#defaults}) for {@code dataDir}. */
     public LocalPipeline(Path dataDir, PrintStream out) {
-        this.dataDir = dataDir;
+        this(dev.airlock.orchestrator.config.OperatorConfig.defaults(dataDir), out);
+    }
+
+    private LocalPipeline(dev.airlock.orchestrator.config.OperatorConfig cfg, PrintStream out) {
+        this.config = cfg;
+        this.dataDir = cfg.dataDir();
         this.out = out;
+        this.budgets = cfg.budgets();
+        this.sandboxPolicy = cfg.sandboxPolicy();
+        this.guardPolicy = cfg.guardPolicy();
+        this.roleTimeout = cfg.roleTimeout();
+        this.database = cfg.databaseOrEmbedded();
     }
 
     /**
@@ -66,12 +58,16 @@ public final class LocalPipeline {
      */
     public static LocalPipeline configured(dev.airlock.orchestrator.config.OperatorConfig cfg, PrintStream out)
             throws java.io.IOException {
-        return new LocalPipeline(cfg.dataDir(), out).guardPolicy(cfg.guardPolicy())
-                .llmKeys(cfg.llmKeys(System::getenv)).budgets(cfg.budgets()).sandboxPolicy(cfg.sandboxPolicy())
-                .roleTimeout(cfg.roleTimeout()).database(cfg.databaseOrEmbedded());
+        return new LocalPipeline(cfg, out).llmKeys(cfg.llmKeys(System::getenv));
     }
 
-    /** LLM API keys for the guard role; default: ANTHROPIC_API_KEY/OPENAI_API_KEY from this process's environment. */
+    /** Wall-clock limit of the export and publish roles (from the configuration; tests shorten it). */
+    public LocalPipeline roleTimeout(Duration v) {
+        roleTimeout = v;
+        return this;
+    }
+
+    /** LLM API keys for the guard role; default: read from the configuration's credential sources as the run starts. */
     public LocalPipeline llmKeys(Map<String, String> v) {
         llmKeys = Map.copyOf(v);
         return this;
@@ -173,7 +169,7 @@ public final class LocalPipeline {
     }
 
     private RunStore openStore() throws java.sql.SQLException {
-        return database == null ? RunStore.open(dataDir.resolve("db")) : RunStore.open(database);
+        return RunStore.open(database);
     }
 
     private <T> T withRuntime(Drive<T> drive) throws Exception {
@@ -185,12 +181,13 @@ public final class LocalPipeline {
         RunListener progress = live != null ? live : new PlainProgress(out);
         // The drop store's JVM starts while this process prepares (the demo's repository) and opens the run
         // database (its migrations run meanwhile): they overlap instead of adding up.
+        Map<String, String> keys = llmKeys != null ? llmKeys : config.llmKeys(System::getenv);
         try (EmbeddedDrop drop = EmbeddedDrop.launch(launcher, dataDir.resolve("drop"));
              RunStore store = prepareThenOpenStore()) {
             drop.awaitReady();
             out.println("drop store   ready at " + drop.endpoint() + " (" + millis(System.nanoTime() - t0) + ")");
             return drive.on(() -> new LocalRun(store, launcher, drop, dataDir).guardPolicy(guardPolicy)
-                    .llmKeys(llmKeys == null ? llmKeys() : llmKeys).gitCredentialArgs(gitCredentialArgs)
+                    .llmKeys(keys).gitCredentialArgs(gitCredentialArgs)
                     .budgets(budgets).sandboxPolicy(sandboxPolicy).roleTimeout(roleTimeout).history(historyDepth)
                     .listener(both(progress, extraListener)));
         } finally {
@@ -203,18 +200,6 @@ public final class LocalPipeline {
     private RunStore prepareThenOpenStore() throws Exception {
         preparation.run();
         return openStore();
-    }
-
-    /** The LLM API keys in the operator's environment: they go to the guard role's environment and nowhere else. */
-    private static Map<String, String> llmKeys() {
-        Map<String, String> keys = new java.util.LinkedHashMap<>();
-        for (String name : dev.airlock.orchestrator.GuardRole.KEY_VARIABLES) {
-            String v = System.getenv(name);
-            if (v != null && !v.isEmpty()) {
-                keys.put(name, v);
-            }
-        }
-        return keys;
     }
 
     /** Prints the outcome; returns the exit code (0 pushed, 1 refused or failed). */
