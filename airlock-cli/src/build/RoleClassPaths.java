@@ -20,7 +20,8 @@ import java.util.Set;
  * resolution: the edges come from {@code dependency:tree -Dverbose} (which lists every edge, also one to an artifact
  * Maven took from another path, but shows some resolved artifacts only as "omitted"), the jars from
  * {@code dependency:list}, the very artifacts {@code copy-dependencies} puts into {@code lib/}. A root written
- * {@code group:artifact!} contributes its jar without its dependencies.
+ * {@code group:artifact!} contributes its jar without its dependencies; one written {@code -group:artifact} (or
+ * {@code -group:*}) keeps that artifact out of the role's class path whatever depends on it.
  *
  * <p>Usage: {@code java RoleClassPaths.java TREE LIST OUT CLASSES_JAR role=group:artifact[,group:artifact!]...
  * ...}; {@code java RoleClassPaths.java --check DIST OUT} fails unless every listed jar exists under DIST.
@@ -107,11 +108,21 @@ public final class RoleClassPaths {
         return coords.length == 6 ? coords[0] + ":" + coords[1] + ":" + coords[3] : coords[0] + ":" + coords[1];
     }
 
-    /** The jar files of {@code roots} and of everything they depend on, in the order first reached. */
+    /**
+     * The jar files of {@code roots} and of everything they depend on, in the order first reached, never entering an
+     * artifact a root written {@code -group:artifact} or {@code -group:*} excludes (a power the role must not hold that
+     * a module it needs declares for its other users, e.g. the drop module's AWS SDK, which the git role never loads).
+     */
     List<String> closure(List<String> roots) {
         Set<String> seen = new LinkedHashSet<>();
         Deque<String> todo = new ArrayDeque<>();
+        List<String> excluded = roots.stream().filter(r -> r.startsWith("-")).map(r -> r.substring(1)).toList();
+        java.util.function.Predicate<String> allowed = key -> excluded.stream().noneMatch(x -> x.endsWith(":*")
+                ? key.startsWith(x.substring(0, x.length() - 1)) : key.equals(x));
         for (String root : roots) {
+            if (root.startsWith("-")) {
+                continue;
+            }
             boolean jarOnly = root.endsWith("!");
             String key = jarOnly ? root.substring(0, root.length() - 1) : root;
             if (!resolved.containsKey(key)) {
@@ -125,7 +136,7 @@ public final class RoleClassPaths {
         }
         while (!todo.isEmpty()) {
             String key = todo.poll();
-            if (seen.add(key)) {
+            if (allowed.test(key) && seen.add(key)) {
                 todo.addAll(children.getOrDefault(key, Set.of()));
             }
         }
