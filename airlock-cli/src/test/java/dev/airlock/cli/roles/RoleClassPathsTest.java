@@ -51,6 +51,9 @@ class RoleClassPathsTest {
         assertHoldsNone("guard", GIT, AWS_SDK, S3_SERVER, GITHUB_AND_RUNS, AGENT);
         // (The drop store's S3 server, s3proxy, brings an AWS SDK of its own for its S3-backed storage.)
         assertHoldsNone("drop", GIT, GITHUB_AND_RUNS, GUARD, AGENT);
+        // Nor does the store load the cloud back ends s3proxy ships but the embedded drop (filesystem) never uses.
+        assertHoldsNone("drop", List.of("lib/google-cloud-storage-", "lib/azure-storage-blob-", "lib/openstack4j-core-",
+                "lib/sshd-sftp-", "lib/jimfs-"));
         // The git role needs the orchestrator's GitHub token client, not the run database behind it; it moves
         // snapshots through presigned URLs, so the credentialed S3 client is not there either.
         assertHoldsNone("git", AWS_SDK, S3_SERVER, GUARD, AGENT, List.of("lib/h2-", "lib/flyway-", "lib/postgresql-"));
