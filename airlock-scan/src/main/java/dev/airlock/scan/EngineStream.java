@@ -33,12 +33,14 @@ final class EngineStream implements ScanStream {
     private final long deadline;
     private final long maxCpu;
 
-    private byte[] buf = new byte[0]; // grown on the first write; scanWhole reads the caller's array instead
+    private byte[] buf = new byte[0]; // grown on the first write; scanWhole and scanInPlace read the caller's array
     private int len;
+    private boolean inPlace;      // buf is the caller's array: bytes are dropped by moving base, never copied
+    private int base;             // buf[base] is the first byte kept (always 0 unless inPlace)
     private long bufAbs;          // absolute offset of buf[0]
     private int processed;        // hits/regions starting before this (relative) are done
-    private long linesBefore = 1; // line number at buf[0]
-    private long lineStartAbs;    // absolute offset where the line containing buf[0] starts
+    private long linesBefore = 1; // line number at buf[base]
+    private long lineStartAbs;    // absolute offset where the line containing buf[base] starts
     private long received;
     private long decodedBytes;
     private String incomplete;
@@ -125,8 +127,10 @@ final class EngineStream implements ScanStream {
             if (take <= 0) {
                 take = Math.min(length, SEGMENT);
             }
-            ensureCapacity(len + take);
-            System.arraycopy(chunk, offset, buf, len, take);
+            if (!inPlace) {
+                ensureCapacity(len + take);
+                System.arraycopy(chunk, offset, buf, len, take);
+            }
             len += take;
             offset += take;
             length -= take;
@@ -154,6 +158,24 @@ final class EngineStream implements ScanStream {
         return finish();
     }
 
+    /**
+     * Scans {@code data[0, length)} exactly as {@link #write} in chunks of one segment and {@link #finish} would,
+     * but reading the caller's array in place: bytes before the carry-over are "dropped" by moving {@link #base}
+     * past them, so every layer's lower bound is where the copying buffer would begin and findings are the same.
+     */
+    ScanResult scanInPlace(byte[] data, int length) {
+        Objects.checkFromIndexSize(0, length, data.length);
+        if (received != 0 || finished) {
+            throw new IllegalStateException("scanInPlace on a used stream");
+        }
+        buf = data;
+        inPlace = true;
+        for (int at = 0; at < length && incomplete == null; at += SEGMENT) {
+            write(data, at, Math.min(SEGMENT, length - at));
+        }
+        return finish();
+    }
+
     @Override
     public ScanResult finish() {
         if (finished) {
@@ -171,6 +193,7 @@ final class EngineStream implements ScanStream {
     public void close() {
         buf = new byte[0];
         len = 0;
+        base = 0;
     }
 
     private void ensureCapacity(int n) {
@@ -188,7 +211,7 @@ final class EngineStream implements ScanStream {
             // measured at its first checkpoint (unmeasured before that: at most one interval of work).
             cpuAtStart = bytes >= CHECK_EVERY / 4 ? CpuClock.now() : CpuClock.UNREAD;
             spend(bytes);
-            int cutoff = scanLayer(buf, 0, processed, len, last, 0, null);
+            int cutoff = scanLayer(buf, base, processed, len, last, 0, null);
             processed = cutoff;
         } catch (TimeLimit e) {
             incomplete = e.getMessage();
@@ -200,7 +223,7 @@ final class EngineStream implements ScanStream {
         }
         locate();
         if (!last) {
-            dropBefore(Math.max(0, processed - engine.carry()));
+            dropBefore(Math.max(base, processed - engine.carry()));
         }
     }
 
@@ -414,7 +437,7 @@ final class EngineStream implements ScanStream {
         }
         Regions regions = scratch(depth).regions;
         regions.count = 0;
-        if (from == lower && (!top || bufAbs == 0)) {
+        if (from == lower && (!top || bufAbs + from == 0)) {
             long r = decoders[COMPRESSED].regionAround(data, lower, lower, len);
             if (r >= 0) {
                 regions.add(COMPRESSED, (int) (r >>> 32), (int) r);
@@ -569,7 +592,7 @@ final class EngineStream implements ScanStream {
         fresh.sort(Comparator.comparingLong(p -> p.offset));
         long line = linesBefore;
         long lineStart = lineStartAbs;
-        int at = 0;
+        int at = base;
         for (Pending p : fresh) {
             int target = (int) (p.offset - bufAbs);
             if (target > at) {
@@ -601,7 +624,7 @@ final class EngineStream implements ScanStream {
 
     private boolean lineContainsSuppression(int at) {
         int s = at;
-        while (s > 0 && buf[s - 1] != '\n' && at - s < 4096) {
+        while (s > base && buf[s - 1] != '\n' && at - s < 4096) {
             s--;
         }
         int e = at;
@@ -621,15 +644,19 @@ final class EngineStream implements ScanStream {
     }
 
     private void dropBefore(int keepFrom) {
-        if (keepFrom <= 0) {
+        if (keepFrom <= base) {
             return;
         }
         // Minified JSON and base64 bodies have no line feeds: the vector count says so, and the byte-by-byte walk
         // back to the last one runs only when there is one.
-        int feeds = engine.prefilter.countLineFeeds(buf, 0, keepFrom);
+        int feeds = engine.prefilter.countLineFeeds(buf, base, keepFrom);
         if (feeds > 0) {
             linesBefore += feeds;
-            lineStartAbs = bufAbs + lastLineFeed(0, keepFrom) + 1;
+            lineStartAbs = bufAbs + lastLineFeed(base, keepFrom) + 1;
+        }
+        if (inPlace) {
+            base = keepFrom; // the caller's array is only read: forget the bytes instead of moving the rest
+            return;
         }
         System.arraycopy(buf, keepFrom, buf, 0, len - keepFrom);
         len -= keepFrom;

@@ -17,6 +17,11 @@ final class LayerEvents {
     /** Pairs (start, end) of maximal base64-alphabet runs (clipped to the scanned range). */
     int[] runs = new int[64];
     int runCount;
+    /**
+     * The vector prefilter's copy of a layer's last bytes followed by zeros: two blocks and the anchor width
+     * ({@code VectorPrefilter} reads 64-byte blocks at offsets up to 3 past each block start).
+     */
+    final byte[] tailBlock = new byte[2 * 64 + KeywordAnchors.WIDTH];
 
     void clear() {
         hitCount = 0;

@@ -59,13 +59,9 @@ public final class Scanner {
             // Small enough to be one segment: scanned in place, without copying into the stream's buffer.
             return new EngineStream(engine, path).scanWhole(data, length);
         }
-        try (ScanStream stream = open(path)) {
-            // Fed in pieces so the engine's buffer, not the caller's array size, bounds the working set.
-            for (int at = 0; at < length; at += EngineStream.SEGMENT) {
-                stream.write(data, at, Math.min(EngineStream.SEGMENT, length - at));
-            }
-            return stream.finish();
-        }
+        // Read in place, segment by segment as a stream would be fed: the caller's array is already in memory, and
+        // copying it into the stream's buffer would cost a pass over every byte.
+        return new EngineStream(engine, path).scanInPlace(data, length);
     }
 
     /** Scans a stream to its end without holding more than the scan's byte limit. */

@@ -72,19 +72,29 @@ final class VectorPrefilter implements Prefilter {
             carry = runs(alphabet(v0, alphaLow, alphaHigh), i, carry, out);
         }
         // The last bytes (fewer than a block plus the anchor width; all of a short decoded layer): the same steps
-        // with masked loads, which read 0 past the end. A 0 there can only drop candidates whose anchor would
-        // reach past the end (at anchor positions beyond an anchor's length every byte is allowed), and is neither
-        // a trigger nor in the alphabet, so runs end at the layer's end.
-        for (; i < len; i += LANES) {
-            int n = Math.min(LANES, len - i);
-            long lanes = n == LANES ? -1L : (1L << n) - 1;
-            ByteVector v0 = ByteVector.fromArray(SPECIES, data, i, SPECIES.indexInRange(i, len));
-            ByteVector candidates = v0.selectFrom(low0, high0)
-                    .and(ByteVector.fromArray(SPECIES, data, i + 1, SPECIES.indexInRange(i + 1, len)).selectFrom(low1, high1))
-                    .and(ByteVector.fromArray(SPECIES, data, i + 2, SPECIES.indexInRange(i + 2, len)).selectFrom(low2, high2))
-                    .and(ByteVector.fromArray(SPECIES, data, i + 3, SPECIES.indexInRange(i + 3, len)).selectFrom(low3, high3));
-            emit(data, i, candidates.compare(VectorOperators.NE, 0).toLong() & lanes, triggers(v0) & lanes, from, len, out);
-            carry = lastRuns(alphabet(v0, alphaLow, alphaHigh) & lanes, i, n, carry, len, out);
+        // on a copy followed by zeros, so loads past the end read 0 (masked loads would do the same, but their
+        // range checks take a branch that depends on how much array lies beyond the layer, and the first time it
+        // goes the other way C2 throws away this whole method: seconds of unintrinsified vector code per event).
+        // A 0 there can only drop candidates whose anchor would reach past the end (at anchor positions beyond an
+        // anchor's length every byte is allowed), and is neither a trigger nor in the alphabet, so runs end at the
+        // layer's end.
+        if (i < len) {
+            int rest = len - i; // < LANES + WIDTH - 1: the loop above stopped
+            byte[] block = out.tailBlock;
+            System.arraycopy(data, i, block, 0, rest);
+            java.util.Arrays.fill(block, rest, block.length, (byte) 0);
+            for (int j = 0; j < rest; j += LANES) {
+                int n = Math.min(LANES, rest - j);
+                long lanes = n == LANES ? -1L : (1L << n) - 1;
+                ByteVector v0 = ByteVector.fromArray(SPECIES, block, j);
+                ByteVector candidates = v0.selectFrom(low0, high0)
+                        .and(ByteVector.fromArray(SPECIES, block, j + 1).selectFrom(low1, high1))
+                        .and(ByteVector.fromArray(SPECIES, block, j + 2).selectFrom(low2, high2))
+                        .and(ByteVector.fromArray(SPECIES, block, j + 3).selectFrom(low3, high3));
+                emit(data, i + j, candidates.compare(VectorOperators.NE, 0).toLong() & lanes, triggers(v0) & lanes,
+                        from, len, out);
+                carry = lastRuns(alphabet(v0, alphaLow, alphaHigh) & lanes, i + j, n, carry, len, out);
+            }
         }
     }
 

@@ -89,6 +89,41 @@ class StreamingTest {
         assertThat(EngineEquivalenceTest.plain(chunked(SCANNER, data, cuts))).isEqualTo(whole);
     }
 
+    /**
+     * An array over one segment is read in place (no copy into the stream's buffer): its findings, with line,
+     * column and suppression, must be those of the same bytes streamed in arbitrary chunks, which are copied and
+     * shifted. Secrets, encoded regions and suppressed lines are planted near every segment boundary.
+     */
+    @Property(tries = 6)
+    void inPlaceScanEqualsChunkedStreamOnMultiSegmentInput(@ForAll long seed) {
+        Random rnd = new Random(seed);
+        String pem = DecodingTest.PEM.replace("\n", "\\n");
+        String b64 = java.util.Base64.getEncoder().encodeToString(("token: " + DecodingTest.TOKEN + "\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        String[] plants = {"\n{\"content\":\"key " + pem + "\"}\n", "\ndata: " + b64 + "\n",
+            "\ntoken=ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5\n",
+            "\ntoken=ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5 # airlock:allow\n"};
+        StringBuilder sb = new StringBuilder();
+        int segments = 2 + rnd.nextInt(2);
+        for (int k = 1; k <= segments; k++) {
+            while (sb.length() < k * EngineStream.SEGMENT - 2000 - rnd.nextInt(3000)) {
+                sb.append(EngineEquivalenceTest.sparseText(rnd)).append('\n');
+            }
+            for (int p = 0; p < 6; p++) {
+                sb.append(plants[rnd.nextInt(plants.length)]).append("x".repeat(rnd.nextInt(900)));
+            }
+        }
+        byte[] data = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        int[] cuts = new int[1 + rnd.nextInt(8)];
+        for (int i = 0; i < cuts.length; i++) {
+            cuts[i] = rnd.nextInt(data.length);
+        }
+        java.util.Arrays.sort(cuts);
+        List<Finding> inPlace = SCANNER.scan(data, "s.txt").findings();
+        assertThat(inPlace).extracting(Finding::ruleId).contains("t-pem", "t-github-pat");
+        assertThat(inPlace).isEqualTo(chunked(SCANNER, data, cuts).findings());
+    }
+
     @Test
     void lineAndColumnAreCountedAcrossDroppedSegments() {
         String secret = "ghp_" + "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5";
