@@ -25,6 +25,9 @@ public final class RoleLauncher {
     }
 
     private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+    private static final List<String> GUARD_JIT = List.of("--add-modules=jdk.incubator.vector",
+            "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4CompileThreshold=150000",
+            "-XX:Tier4BackEdgeThreshold=400000");
     private final List<String> javaCommand;
     private final RoleClassPath classPath;
     private final Path homes;
@@ -104,8 +107,14 @@ public final class RoleLauncher {
         List<String> command = new ArrayList<>(javaCommand);
         if (role == Role.GUARD) {
             // The guard scans every request for as long as the agent works: it gets C2 and the scanner's vector
-            // prefilter, which the C1-only start-up tuning of the short-lived roles would turn off.
-            command.replaceAll(o -> o.equals(C1_ONLY) ? "--add-modules=jdk.incubator.vector" : o);
+            // prefilter, which the C1-only start-up tuning of the short-lived roles would turn off. C2 waits for ten
+            // times its usual counts: it starts while four other JVMs want the same cores, and at the usual counts it
+            // compiled code that runs only at start-up (~0.2 s of CPU); what serves requests gets there anyway.
+            int at = command.indexOf(C1_ONLY);
+            if (at >= 0) { // a launcher built with other JVM options keeps them
+                command.remove(at);
+                command.addAll(at, GUARD_JIT);
+            }
         }
         String roleClassPath = classPath.of(role);
         ClassDataArchives.Use archive = archives == null ? null
