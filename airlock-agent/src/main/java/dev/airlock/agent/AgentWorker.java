@@ -46,7 +46,7 @@ public final class AgentWorker {
     public static final String CONTROL_DIR = ".airlock";
     public static final String TASK_FILE = CONTROL_DIR + "/task.md";
     static final String SCRIPT_FILE = CONTROL_DIR + "/agent.sh";
-    private static final long MAX_INPUT_BYTES = 1L << 30;
+    private static final long MAX_HISTORY_BYTES = 1L << 30;
     private static final int MAX_ATTACHMENTS = 256;
 
     private final PresignedUrl input;
@@ -164,7 +164,7 @@ public final class AgentWorker {
                 throw new AgentException("workspace " + workspace + " already exists; each phase needs a fresh one");
             }
             Files.createDirectory(workspace);
-            byte[] archive = transfer.download(input, MAX_INPUT_BYTES);
+            byte[] archive = transfer.download(input, limits.maxCompressedBytes() + 1); // the reader refuses more
             // Recording each file's hash while unpacking lets the output be packed as a delta against the input:
             // unchanged files are neither re-read nor sent (the git service resolves them from its own export).
             FileHashCache hashes = new FileHashCache();
@@ -254,7 +254,7 @@ public final class AgentWorker {
 
     private void unpackHistory(PresignedTransfer transfer, Path workspace) throws IOException, AgentException,
             SnapshotException {
-        byte[] bundle = transfer.download(history, MAX_INPUT_BYTES);
+        byte[] bundle = transfer.download(history, MAX_HISTORY_BYTES);
         String actual = Sha256.hex(bundle);
         if (!actual.equals(historySha256)) {
             throw new AgentException("history bundle refused: its SHA-256 is " + actual + ", the recorded one is "

@@ -125,11 +125,6 @@ public final class EmbeddedDrop implements AutoCloseable {
         }
     }
 
-    /** The file holding the access and secret key; read by the orchestrator only (no role is told where it is). */
-    public Path credentials() {
-        return credentials;
-    }
-
     public S3Settings settings() throws IOException {
         URI endpoint = awaitReady().endpoint;
         List<String> lines = Files.readAllLines(credentials, StandardCharsets.UTF_8);

@@ -112,7 +112,7 @@ public final class GuardRole implements AutoCloseable {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!Files.exists(control)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
-                process.destroyForcibly();
+                ProcessTree.kill(process);
                 deleteSockets(sockets);
                 throw new IOException("the egress guard did not start (refusing to run the agent without it): "
                         + tail(log));
@@ -120,7 +120,7 @@ public final class GuardRole implements AutoCloseable {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
-                process.destroyForcibly();
+                ProcessTree.kill(process);
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while starting the egress guard", e);
             }

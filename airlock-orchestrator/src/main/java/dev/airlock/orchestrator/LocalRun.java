@@ -694,7 +694,7 @@ public final class LocalRun {
                     outputManifest = SnapshotReader.create().base(inputManifest, inputHashes::contains)
                             .read(in, SnapshotSink.discarding()).manifest();
                 }
-            } catch (SnapshotException e) {
+            } catch (SnapshotException | PresignedTransfer.TooLarge e) {
                 return refuse(phase, "output snapshot refused: " + e.getMessage());
             } catch (IOException e) {
                 return fail(phase, "the drop store could not be read: " + e.getMessage(), Duration.ZERO);
@@ -895,7 +895,7 @@ public final class LocalRun {
                         + limit, Duration.ofNanos(System.nanoTime() - start));
             }
         } catch (InterruptedException e) {
-            p.destroyForcibly();
+            ProcessTree.kill(p);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while the " + role.label() + " role ran", e);
         }

@@ -50,7 +50,7 @@ final class WaitingRole {
                 ProcessTree.kill(process);
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            ProcessTree.kill(process);
             Thread.currentThread().interrupt();
         }
     }

@@ -34,19 +34,7 @@ class AotCacheFallbackTest {
     /** A one-class program, its jar, and a cache assembled by a real training run, the way a role gets one. */
     @BeforeAll
     static void trainedCache() throws Exception {
-        Path src = Files.createDirectories(tmp.resolve("src")).resolve("Hello.java");
-        Files.writeString(src, """
-                public class Hello {
-                    public static void main(String[] args) {
-                        System.out.println("hello " + java.util.List.of(1, 2).stream().map(x -> x + 1).toList());
-                        System.exit(args.length > 0 ? Integer.parseInt(args[0]) : 0);
-                    }
-                }
-                """);
-        Path classes = Files.createDirectories(tmp.resolve("classes"));
-        assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
-                src.toString())).isZero();
-        jar = writeJar(tmp.resolve("dist").resolve("hello.jar"), classes.resolve("Hello.class"));
+        jar = writeJar(tmp.resolve("dist").resolve("hello.jar"), compileHello("hello", "v1"));
         archives = ClassDataArchives.forDistribution(jar.toString(), tmp.resolve("cache"));
         assertThat(archives).isNotNull();
 
@@ -90,16 +78,32 @@ class AotCacheFallbackTest {
 
     @Test
     void aCacheOfAnotherBuildOrClassPathIsIgnored() throws Exception {
-        // The same jar rebuilt (new modification time and size), and a copy of it at another path.
-        Path rebuilt = Files.copy(jar, tmp.resolve("rebuilt.jar"), StandardCopyOption.REPLACE_EXISTING);
-        Files.write(rebuilt, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
-        Files.setLastModifiedTime(rebuilt, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
-        for (Path other : List.of(rebuilt, Files.copy(jar, tmp.resolve("elsewhere.jar")))) {
-            Run run = run(optionsFor(cache), other);
-            assertThat(run.stdout()).isEqualTo("hello [2, 3]\n");
+        // The jar rebuilt in place with a changed class. JDK 25 maps a cache made from the old jar and runs the OLD
+        // class (checked by hand: it prints "hello"), so it is the archive set's fingerprint (path, size and
+        // modification time of every jar) that must keep a rebuilt distribution from ever being handed the old cache.
+        byte[] original = Files.readAllBytes(jar);
+        FileTime built = Files.getLastModifiedTime(jar);
+        try {
+            writeJar(jar, compileHello("hello again", "v2"));
+            Files.setLastModifiedTime(jar, FileTime.fromMillis(built.toMillis() + 60_000));
+            ClassDataArchives rebuilt = ClassDataArchives.forDistribution(jar.toString(), tmp.resolve("cache"));
+            ClassDataArchives.Use use = rebuilt.use("hello", List.of(java()), jar.toString());
+            assertThat(use.fresh()).as("a rebuilt jar gets a new recording, not the old cache").isNotNull();
+            assertThat(use.options()).noneMatch(o -> o.contains(cache.toString()));
+            Run run = run(use.options(), jar);
+            assertThat(run.stdout()).isEqualTo("hello again [2, 3]\n");
             assertThat(run.stderr()).isEmpty();
             assertThat(run.status()).isZero();
+        } finally {
+            Files.write(jar, original);
+            Files.setLastModifiedTime(jar, built);
         }
+        // A copy of the jar at another path, handed the cache anyway: it runs and prints nothing extra.
+        // A copy of the jar at another path.
+        Run elsewhere = run(optionsFor(cache), Files.copy(jar, tmp.resolve("elsewhere.jar")));
+        assertThat(elsewhere.stdout()).isEqualTo("hello [2, 3]\n");
+        assertThat(elsewhere.stderr()).isEmpty();
+        assertThat(elsewhere.status()).isZero();
         // And a JVM with other options (the guard's collector) than the cache was made with.
         List<String> otherGc = new ArrayList<>(optionsFor(cache));
         otherGc.add("-XX:+UseSerialGC");
@@ -128,6 +132,23 @@ class AotCacheFallbackTest {
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** Hello.class printing {@code greeting} and a list made by a lambda (so the cache holds linked lambda code). */
+    private static Path compileHello(String greeting, String version) throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src-" + version)).resolve("Hello.java");
+        Files.writeString(src, """
+                public class Hello {
+                    public static void main(String[] args) {
+                        System.out.println("GREETING " + java.util.List.of(1, 2).stream().map(x -> x + 1).toList());
+                        System.exit(args.length > 0 ? Integer.parseInt(args[0]) : 0);
+                    }
+                }
+                """.replace("GREETING", greeting));
+        Path classes = Files.createDirectories(tmp.resolve("classes-" + version));
+        assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
+                src.toString())).isZero();
+        return classes.resolve("Hello.class");
     }
 
     private static String java() {

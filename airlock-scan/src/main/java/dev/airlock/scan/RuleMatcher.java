@@ -49,7 +49,7 @@ public final class RuleMatcher {
         while (true) {
             found.clear();
             int edges = search.anchored() ? walkAnchored(search, text, from, to, lower, limit, found)
-                    : walk(rule, text, from, to, lower, limit, found);
+                    : walk(rule, text, from, to, lower, limit, found, 0);
             if (edges == 0) {
                 break;
             }
@@ -64,10 +64,14 @@ public final class RuleMatcher {
         found.forEach(sink);
     }
 
-    /** One leftmost-first walk; returns 1 if a match started at an artificial start, 2 if one ended at an artificial end. */
-    private static int walk(Rule rule, CharSequence text, int from, int to, int lower, int limit, List<RuleMatch> out) {
+    /**
+     * One leftmost-first walk from {@code start} (window-relative); returns 1 if a match started at an artificial
+     * start, 2 if one ended at an artificial end.
+     */
+    private static int walk(Rule rule, CharSequence text, int from, int to, int lower, int limit, List<RuleMatch> out,
+                            int start) {
         Matcher m = rule.pattern().matcher(text.subSequence(from, to));
-        int at = 0;
+        int at = start;
         int edges = 0;
         while (at <= to - from && m.find(at)) {
             if (m.start() == 0 && from > lower) {
@@ -95,7 +99,10 @@ public final class RuleMatcher {
 
     /**
      * The same walk as {@link #walk}, by anchored matches at the only places a match can start: for each keyword
-     * occurrence {@code k} in the window, {@code [k - maxKeywordOffset, k]} (see {@link RuleSearch}).
+     * occurrence {@code k} in the window, {@code [k - maxKeywordOffset, k]} (see {@link RuleSearch}). Each try may
+     * read up to the rule's maximum length, so a window dense with keyword occurrences that do not start a match
+     * (an attacker's {@code AKIAAKIA…}) would cost far more than one pass: once the tries have read about twice the
+     * window, the rest of the window goes to the linear unanchored walk, which finds the same matches.
      */
     private static int walkAnchored(RuleSearch search, CharSequence text, int from, int to, int lower, int limit,
                                     List<RuleMatch> out) {
@@ -104,7 +111,11 @@ public final class RuleMatcher {
         int group = rule.secretGroup();
         int edges = 0;
         int at = from; // no match starts before this
+        long budget = 2L * (to - from) + rule.maxLength();
         while (at < to) {
+            if (budget < 0) {
+                return edges | walk(rule, text, from, to, lower, limit, out, at - from);
+            }
             int k = search.nextKeyword(text, at, to);
             if (k < 0) {
                 break;
@@ -115,6 +126,7 @@ public final class RuleMatcher {
             int base = 0;
             int g = 0;
             for (; s <= k; s++) {
+                budget -= Math.min(rule.maxLength() + 1L, to - s);
                 // At the window's start RE2 sees a text boundary, as the unanchored walk over the window does.
                 if (s == from) {
                     m = rule.pattern().matcher(text.subSequence(from, to));

@@ -23,7 +23,8 @@ final class RuleSearch {
     final Rule rule;
     /** {@code (?s:.)(pattern)}, or null when the rule is searched unanchored. */
     final Pattern withContext;
-    /** Lower-case ASCII bytes of each keyword (null when a keyword is not ASCII: no anchored search then). */
+    /** Lower-case ASCII bytes of each keyword; null when the rule is searched unanchored (a keyword not ASCII, an
+     *  offset above {@link #MAX_ANCHORED_OFFSET}, or {@link #unanchored}). */
     final byte[][] keywords;
     /** Bit {@code c} set when some keyword starts with lower-case ASCII byte {@code c}. */
     private final long[] firstBytes = new long[2];

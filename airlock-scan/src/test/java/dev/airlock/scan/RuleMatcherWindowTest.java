@@ -119,4 +119,28 @@ class RuleMatcherWindowTest {
         }
         assertThat(compared).isGreaterThan(100);
     }
+
+    /**
+     * A window dense with keyword occurrences that start no match ({@code AKIAAKIA…}, each try reading up to the
+     * rule's 270 characters) spends the anchored tries' budget long before its end; the linear walk that takes over
+     * must still find the pair at the end, exactly as the reference walk does.
+     */
+    @Test
+    void aWindowDenseWithFailingTriesIsFinishedByTheLinearWalkWithTheSameFindings() {
+        Rule pair = Rule.builder("t-pair").keywords("AKIA")
+                .regex("AKIA[A-Z2-7]{16}(?s:.{0,200}?)[^A-Za-z0-9/+]([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+]|$)")
+                .secretGroup(1).maxLength(270).maxKeywordOffset(0).build();
+        String secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLE42";
+        String text = "AKIA".repeat(20_000) + " AKIAQ2RSTUVWXYZ23456 key=" + secret + "\n";
+        byte[] data = text.getBytes(StandardCharsets.US_ASCII);
+        List<String> expected = new ArrayList<>();
+        RuleMatcher.matchRegion(pair, new Latin1View(data), 0, data.length, 0, data.length,
+                m -> expected.add(m.secretStart() + ":" + m.secret()));
+        List<String> actual = new ArrayList<>();
+        RuleMatcher.matchRegion(RuleSearch.of(pair), new Latin1View(data), 0, data.length, 0, data.length,
+                m -> actual.add(m.secretStart() + ":" + m.secret()));
+        assertThat(RuleSearch.of(pair).anchored()).isTrue();
+        assertThat(expected).containsExactly(text.indexOf(secret) + ":" + secret);
+        assertThat(actual).isEqualTo(expected);
+    }
 }

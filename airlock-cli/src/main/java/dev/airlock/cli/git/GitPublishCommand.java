@@ -35,8 +35,8 @@ import picocli.CommandLine.Option;
                 "Refuses (exit 1, with the precise reason) on: unsafe archive, id other than --expected-output-id, "
                         + "protected paths (per --on-protected), secrets in the diff, or a branch outside --branch-prefix."})
 public final class GitPublishCommand implements Callable<Integer> {
-    /** The compressed output is capped like the agent's input; the reader's own caps bound what it unpacks. */
-    static final long MAX_OUTPUT_BYTES = 1L << 30;
+    /** One byte more than the snapshot reader accepts, so that it is the reader that refuses, with its reason. */
+    static final long MAX_OUTPUT_BYTES = dev.airlock.drop.snapshot.SnapshotLimits.DEFAULT.maxCompressedBytes() + 1;
 
     @ArgGroup(exclusive = false, multiplicity = "1")
     RepoOptions repo;
@@ -113,7 +113,7 @@ public final class GitPublishCommand implements Callable<Integer> {
             try (InputStream archive = open(output)) {
                 verdict = new ValidateOutputCommand(cache).input(input).archive(archive)
                         .expectedOutputId(expectedOutputId).policy(policy).scanner(Scanner.builder().build()).call();
-            } catch (PresignedTransfer.TransferException e) {
+            } catch (java.io.IOException e) { // refused, unreachable, cut short or too large: one line, not a trace
                 spec.commandLine().getErr().println("airlock git publish: the output could not be read: "
                         + e.getMessage());
                 return 1;

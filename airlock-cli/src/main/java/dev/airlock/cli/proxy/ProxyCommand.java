@@ -87,11 +87,15 @@ public final class ProxyCommand implements Callable<Integer> {
             + "guard (started with its LLM keys as the run starts) must not outlive an orchestrator that was killed.")
     boolean exitWithParent;
 
+    /** Held here: java.util.logging keeps loggers weakly, and a collected one would forget its level. */
+    private static final java.util.logging.Logger NETTY_LOG = java.util.logging.Logger.getLogger("io.netty");
+
     @Override
     public Integer call() throws Exception {
         // The guard logs through java.util.logging; Netty joins it instead of binding SLF4J, whose provider search
         // and logback's XML configuration cost every guard start ~0.1 s of CPU before the first connection.
         InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
+        NETTY_LOG.setLevel(java.util.logging.Level.WARNING); // as under logback: warnings and errors only
         if (exitWithParent) {
             ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
         }

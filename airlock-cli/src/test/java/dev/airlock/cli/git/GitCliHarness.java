@@ -43,6 +43,23 @@ final class GitCliHarness {
         assertThat(p.waitFor()).as(output).isZero();
     }
 
+    /**
+     * A bare repository {@code dir/origin.git} cloned from a work tree {@code dir/work} whose branch {@code main} has
+     * {@code commits} commits of README.md ("# v0", "# v1", …); returns the bare repository's path.
+     */
+    static String originWithCommits(Path dir, int commits) throws Exception {
+        Path work = java.nio.file.Files.createDirectories(dir.resolve("work"));
+        git(work, "init", "-q", "-b", "main");
+        for (int i = 0; i < commits; i++) {
+            java.nio.file.Files.writeString(work.resolve("README.md"), "# v" + i + "\n");
+            git(work, "add", ".");
+            git(work, "commit", "-q", "-m", "v" + i);
+        }
+        Path origin = dir.resolve("origin.git");
+        git(dir, "clone", "-q", "--bare", work.toString(), origin.toString());
+        return origin.toString();
+    }
+
     /** The rest of the first line of {@code text} starting with {@code prefix}, stripped. */
     static String line(String text, String prefix) {
         return text.lines().filter(l -> l.startsWith(prefix)).findFirst()

@@ -2,6 +2,7 @@ package dev.airlock.cli.git;
 
 import static dev.airlock.cli.git.GitCliHarness.git;
 import static dev.airlock.cli.git.GitCliHarness.line;
+import static dev.airlock.cli.git.GitCliHarness.originWithCommits;
 import static dev.airlock.cli.git.GitCliHarness.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,14 +29,7 @@ class GitCommandsTest {
 
     @Test
     void exportWithHistoryWritesABundleWhoseHashItPrints() throws Exception {
-        Path work = Files.createDirectories(tmp.resolve("work"));
-        git(work, "init", "-q", "-b", "main");
-        for (int i = 0; i < 3; i++) {
-            Files.writeString(work.resolve("README.md"), "# v" + i + "\n");
-            git(work, "add", ".");
-            git(work, "commit", "-q", "-m", "v" + i);
-        }
-        git(tmp, "clone", "-q", "--bare", work.toString(), tmp.resolve("origin.git").toString());
+        originWithCommits(tmp, 3);
         Path bundle = tmp.resolve("history.tar.zst");
         Run export = run("git", "export", "--remote", tmp.resolve("origin.git").toString(), "--cache",
                 tmp.resolve("cache.git").toString(), "--out", tmp.resolve("in.tar.zst").toString(), "--history=2",

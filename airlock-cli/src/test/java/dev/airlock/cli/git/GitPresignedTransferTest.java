@@ -2,6 +2,7 @@ package dev.airlock.cli.git;
 
 import static dev.airlock.cli.git.GitCliHarness.git;
 import static dev.airlock.cli.git.GitCliHarness.line;
+import static dev.airlock.cli.git.GitCliHarness.originWithCommits;
 import static dev.airlock.cli.git.GitCliHarness.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,15 +56,7 @@ class GitPresignedTransferTest {
         settings = new S3Settings(s3.endpoint(), "us-east-1", "airlock", true, s3.accessKey(), s3.secretKey());
         store = S3ObjectStore.open(settings).ensureBucket();
         signer = DropSigner.open(settings);
-        Path work = Files.createDirectories(tmp.resolve("work"));
-        git(work, "init", "-q", "-b", "main");
-        for (int i = 0; i < 2; i++) {
-            Files.writeString(work.resolve("README.md"), "# v" + i + "\n");
-            git(work, "add", ".");
-            git(work, "commit", "-q", "-m", "v" + i);
-        }
-        git(tmp, "clone", "-q", "--bare", work.toString(), tmp.resolve("origin.git").toString());
-        origin = tmp.resolve("origin.git").toString();
+        origin = originWithCommits(tmp, 2);
     }
 
     @AfterAll

@@ -54,7 +54,7 @@ public final class PresignedTransfer {
         long length = c.getContentLengthLong();
         if (length > maxBytes) {
             c.disconnect();
-            throw new IOException("download of " + url.key() + " exceeds " + maxBytes + " bytes");
+            throw new TooLarge(url.key(), maxBytes);
         }
         return new BoundedStream(c.getInputStream(), maxBytes, length, url.key());
     }
@@ -192,7 +192,7 @@ public final class PresignedTransfer {
         private void count(long n) throws IOException {
             total += n;
             if (total > max) {
-                throw new IOException("download of " + key + " exceeds " + max + " bytes");
+                throw new TooLarge(key, max);
             }
         }
     }
@@ -202,6 +202,13 @@ public final class PresignedTransfer {
      * (never the signed query), the status, the store's error code and message (from the first
      * {@value #MAX_ERROR_BYTES} bytes of its answer) and, when the URL's expiry has passed, that it expired.
      */
+    /** The object is larger than the caller's cap: the sender's fault, not the store's. */
+    public static final class TooLarge extends IOException {
+        TooLarge(String key, long max) {
+            super("download of " + key + " exceeds " + max + " bytes");
+        }
+    }
+
     public static final class TransferException extends IOException {
         static final int MAX_ERROR_BYTES = 4096;
         private final int status;
