@@ -2,15 +2,11 @@ package dev.airlock.cli.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.airlock.cli.Main;
 import dev.airlock.orchestrator.BudgetUsage;
 import dev.airlock.orchestrator.GuardRole;
 import dev.airlock.orchestrator.RoleLauncher;
 import dev.airlock.orchestrator.RunState;
 import dev.airlock.orchestrator.RunStore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,21 +32,11 @@ class BudgetEndToEndTest {
                 wall_time = "4s"
                 tokens = 50000
                 """);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream saved = System.out;
-        PrintStream savedErr = System.err;
-        int code;
         long start = System.nanoTime();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = Main.commandLine().execute("run", "--config", config.toString(), "--repo", repo.toString(),
-                    "--task", "loop forever", "--agent", "cmd:echo started; sleep 120; echo 'never' > calc.sh");
-        } finally {
-            System.setOut(saved);
-            System.setErr(savedErr);
-        }
-        String printed = out.toString(StandardCharsets.UTF_8);
+        CliCapture ran = CliCapture.execute("run", "--config", config.toString(), "--repo", repo.toString(),
+                "--task", "loop forever", "--agent", "cmd:echo started; sleep 120; echo 'never' > calc.sh");
+        int code = ran.code();
+        String printed = ran.out();
         assertThat(code).as(printed).isEqualTo(1);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("stopped at the budget, not at the agent's end")
                 .isLessThan(Duration.ofSeconds(100));
@@ -72,14 +58,9 @@ class BudgetEndToEndTest {
             assertThat(used.tokenBudget()).isEqualTo(50000);
             assertThat(used.totalTokens()).isZero();
         }
-        ByteArrayOutputStream shown = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(shown, true, StandardCharsets.UTF_8));
-            assertThat(Main.commandLine().execute("show", "--config", config.toString(), run)).isZero();
-        } finally {
-            System.setOut(saved);
-        }
-        assertThat(shown.toString(StandardCharsets.UTF_8)).contains("budget       tokens 0 of 50000")
+        CliCapture shown = CliCapture.execute("show", "--config", config.toString(), run);
+        assertThat(shown.code()).as(shown.out()).isZero();
+        assertThat(shown.out()).contains("budget       tokens 0 of 50000")
                 .contains("wall-time budget exceeded");
     }
 

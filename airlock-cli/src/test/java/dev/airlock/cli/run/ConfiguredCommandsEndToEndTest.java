@@ -120,14 +120,12 @@ class ConfiguredCommandsEndToEndTest {
             assertThat(github.requests("POST", "/repos/octo/widgets/pulls")).singleElement()
                     .satisfies(q -> assertThat(q.authorization()).isEqualTo("Bearer " + GITHUB_TOKEN));
         }
-        try (RunStore store = RunStore.open(tmp.resolve("data").resolve("db"))) {
-            RunRecord run = store.list(5).stream().filter(r -> r.agent().contains("/conf/")).findFirst().orElseThrow();
-            assertThat(run.state()).isEqualTo(RunState.PR_OPENED);
-            assertThat(run.agent()).isEqualTo("script:" + conf.resolve("fix-agent.sh"));
-            BudgetUsage used = store.budget(run.id()).orElseThrow();
-            assertThat(used.tokenBudget()).as("budgets.tokens of the file").isEqualTo(12345);
-            assertThat(used.wallBudget()).as("--wall-time over budgets.wall_time").isEqualTo(Duration.ofMinutes(9));
-        }
+        RunRecord run = recordedRun("/conf/");
+        assertThat(run.state()).isEqualTo(RunState.PR_OPENED);
+        assertThat(run.agent()).isEqualTo("script:" + conf.resolve("fix-agent.sh"));
+        BudgetUsage used = budgetOf(run);
+        assertThat(used.tokenBudget()).as("budgets.tokens of the file").isEqualTo(12345);
+        assertThat(used.wallBudget()).as("--wall-time over budgets.wall_time").isEqualTo(Duration.ofMinutes(9));
     }
 
     @Test
@@ -141,16 +139,14 @@ class ConfiguredCommandsEndToEndTest {
                 wall_time = "7m"
                 tokens = 777
                 """);
-        Printed demo = execute("demo", "--config", config.toString(), "--token-budget", "888");
+        CliCapture demo = CliCapture.execute("demo", "--config", config.toString(), "--token-budget", "888");
         assertThat(demo.code()).as(demo.out()).isZero();
-        try (RunStore store = RunStore.open(tmp.resolve("data").resolve("db"))) {
-            RunRecord run = store.list(5).stream().filter(r -> r.agent().contains("/demo/")).findFirst().orElseThrow();
-            assertThat(run.state()).isEqualTo(RunState.DONE);
-            assertThat(run.agent()).startsWith("script:" + tmp.resolve("data").resolve("demo")).endsWith("fix-agent.sh");
-            BudgetUsage used = store.budget(run.id()).orElseThrow();
-            assertThat(used.tokenBudget()).as("--token-budget over budgets.tokens").isEqualTo(888);
-            assertThat(used.wallBudget()).as("budgets.wall_time of the file").isEqualTo(Duration.ofMinutes(7));
-        }
+        RunRecord run = recordedRun("/demo/");
+        assertThat(run.state()).isEqualTo(RunState.DONE);
+        assertThat(run.agent()).startsWith("script:" + tmp.resolve("data").resolve("demo")).endsWith("fix-agent.sh");
+        BudgetUsage used = budgetOf(run);
+        assertThat(used.tokenBudget()).as("--token-budget over budgets.tokens").isEqualTo(888);
+        assertThat(used.wallBudget()).as("budgets.wall_time of the file").isEqualTo(Duration.ofMinutes(7));
     }
 
     /**
@@ -213,7 +209,7 @@ class ConfiguredCommandsEndToEndTest {
                     sleep 60
                     """.formatted(api.port()));
 
-            Printed ran = execute("run", "--config", config.toString(), "--repo", repo.toString(), "--task",
+            CliCapture ran = CliCapture.execute("run", "--config", config.toString(), "--repo", repo.toString(), "--task",
                     "ask the model", "--agent", "script:" + agent);
             String printed = ran.out();
             assertThat(ran.code()).as(printed).isEqualTo(1);
@@ -255,29 +251,23 @@ class ConfiguredCommandsEndToEndTest {
                             .doesNotContain(REAL_KEY);
                 }
             }
-            Printed shown = execute("show", "--config", config.toString(), run);
+            CliCapture shown = CliCapture.execute("show", "--config", config.toString(), run);
             assertThat(shown.code()).as(shown.out()).isZero();
             assertThat(shown.out()).contains("tokens 342 of 100 (in 300, out 42)")
                     .contains("tokens budget exceeded");
         }
     }
 
-    private record Printed(int code, String out) {
+    /** The latest of the configured data directory's runs whose agent path contains {@code agentPart}. */
+    private static RunRecord recordedRun(String agentPart) throws Exception {
+        try (RunStore store = RunStore.open(tmp.resolve("data").resolve("db"))) {
+            return store.list(5).stream().filter(r -> r.agent().contains(agentPart)).findFirst().orElseThrow();
+        }
     }
 
-    /** Runs one airlock command in this JVM, its standard output and error captured together. */
-    private static Printed execute(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream saved = System.out;
-        PrintStream savedErr = System.err;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
-            int code = Main.commandLine().execute(args);
-            return new Printed(code, out.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(saved);
-            System.setErr(savedErr);
+    private static BudgetUsage budgetOf(RunRecord run) throws Exception {
+        try (RunStore store = RunStore.open(tmp.resolve("data").resolve("db"))) {
+            return store.budget(run.id()).orElseThrow();
         }
     }
 
