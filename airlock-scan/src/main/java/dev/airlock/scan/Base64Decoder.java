@@ -12,8 +12,8 @@ final class Base64Decoder implements LayerDecoder {
     private static final boolean[] ALPHABET = new boolean[256];
     /** Bits 0-5 the sextet; {@link #STANDARD_ONLY} for {@code +/}, {@link #URL_ONLY} for {@code -_}; -1 outside. */
     private static final int[] VALUE = new int[256];
-    private static final int STANDARD_ONLY = 64;
-    private static final int URL_ONLY = 128;
+    static final int STANDARD_ONLY = 64;
+    static final int URL_ONLY = 128;
     /** 1 upper case, 2 lower case, 4 digit. */
     private static final byte[] CLASS = new byte[256];
     /**
@@ -49,9 +49,33 @@ final class Base64Decoder implements LayerDecoder {
         }
     }
 
+    /** Fewer quads than this left to decode are not worth a vector step. */
+    private static final int MIN_VECTOR_QUADS = 4;
+
+    /** Whether to decode 16 quads at a time with {@link VectorBase64Block}: only if the vector module is usable. */
+    private final boolean vector;
+
+    Base64Decoder() {
+        this(false);
+    }
+
+    Base64Decoder(boolean vector) {
+        this.vector = vector;
+    }
+
     @Override
     public String name() {
         return "base64";
+    }
+
+    /** The sextet of character {@code c} with {@link #STANDARD_ONLY} or {@link #URL_ONLY}, or -1 outside the alphabet. */
+    static int value(int c) {
+        return VALUE[c & 0xFF];
+    }
+
+    /** 1 for a decoded byte that is a control other than tab and line ends, or DEL; else 0. */
+    static int nonText(int b) {
+        return NON_TEXT[b & 0xFF];
     }
 
     static boolean inAlphabet(byte b) {
@@ -107,7 +131,7 @@ final class Base64Decoder implements LayerDecoder {
         len -= len % 4 == 1 ? 1 : 0;
         len = (int) Math.min(len, (maxOutput / 3) * 4L);
         int length = len / 4 * 3 + (len % 4 == 0 ? 0 : len % 4 - 1);
-        byte[] o = out.ensure(length);
+        byte[] o = out.ensure(vector ? length + VectorBase64Block.WRITES : length);
         int stop = start + len / 4 * 4;
         int kinds = 0;
         long controls = 0; // NON_TEXT bytes: an exact count
@@ -116,7 +140,29 @@ final class Base64Decoder implements LayerDecoder {
         int d = 0;
         long giveUp = length; // past a tenth of the length in non-text bytes, only a compressed region is kept
         int previous = 0x80; // a continuation byte: neither a stray one nor a lead for what follows
-        for (int i = start; i < stop; i += 4) {
+        int i = start;
+        if (vector) {
+            // The same counts, 16 quads a step; giving up is checked per step instead of per quad, which decides
+            // the same, as the counts only grow and the compressed test reads the first bytes only.
+            while (stop - i >= 4 * MIN_VECTOR_QUADS && i <= data.length - VectorBase64Block.CHARS
+                    && d <= o.length - VectorBase64Block.WRITES) {
+                int quads = Math.min(16, (stop - i) >> 2);
+                int r = VectorBase64Block.decode(data, i, o, d, quads, previous);
+                controls += r & 0xFF;
+                pairs += r >>> 8 & 0xFF;
+                kinds |= r >>> 16;
+                i += 4 * quads;
+                d += 3 * quads;
+                previous = o[d - 1] & 0xFF;
+                if ((controls + pairs) * 10 > giveUp) {
+                    if (!CompressedDecoder.isCompressed(o, 0, length)) {
+                        return -1;
+                    }
+                    giveUp = Long.MAX_VALUE;
+                }
+            }
+        }
+        for (; i < stop; i += 4) {
             int a = VALUE[data[i] & 0xFF];
             int b = VALUE[data[i + 1] & 0xFF];
             int c = VALUE[data[i + 2] & 0xFF];
