@@ -47,6 +47,11 @@ final class EngineStream implements ScanStream {
     private boolean finished;
     private final long[] decoderResume; // absolute position before which a decoder's regions are done
     private final long[] decoderForced; // absolute position where a cut region continues (-1: none)
+    /** Per decoder, the longest piece of a region decoded at once: {@link Engine#MAX_REGION} cut to its alignment. */
+    private final int[] pieces;
+    private final JsonStringDecoder json;
+    private final PercentDecoder percent;
+    private final Base64Decoder base64;
 
     private final List<Pending> pending = new ArrayList<>();
     private final Set<String> keys = new HashSet<>();
@@ -104,6 +109,13 @@ final class EngineStream implements ScanStream {
         this.decoderResume = new long[engine.decoders.length];
         this.decoderForced = new long[engine.decoders.length];
         Arrays.fill(decoderForced, -1);
+        this.pieces = new int[engine.decoders.length];
+        for (int d = 0; d < pieces.length; d++) {
+            pieces[d] = Engine.MAX_REGION - Engine.MAX_REGION % engine.decoders[d].alignment();
+        }
+        this.json = (JsonStringDecoder) engine.decoders[JSON];
+        this.percent = (PercentDecoder) engine.decoders[PERCENT];
+        this.base64 = (Base64Decoder) engine.decoders[BASE64];
         this.scratch = new Scratch[engine.limits.maxDecodeDepth() + 1];
     }
 
@@ -383,7 +395,7 @@ final class EngineStream implements ScanStream {
         return out;
     }
 
-    /** The encoded regions of one layer, visited in order of their start (ties: in the order found). */
+    /** The JSON and percent regions of one layer, visited in order of their start (ties: in the order found). */
     private static final class Regions {
         /** {@code start << 32 | index}: sorting these orders by start, ties by index. */
         long[] order = new long[16];
@@ -401,6 +413,18 @@ final class EngineStream implements ScanStream {
             ends[count] = end;
             decoders[count] = (byte) decoder;
             count++;
+        }
+
+        int start(int k) {
+            return (int) (order[k] >>> 32);
+        }
+
+        int end(int k) {
+            return ends[(int) order[k]];
+        }
+
+        int decoder(int k) {
+            return decoders[(int) order[k]];
         }
 
         void sort() {
@@ -421,12 +445,18 @@ final class EngineStream implements ScanStream {
     /**
      * Turns the prefilter's triggers and runs owned by {@code [from, cutoff)} into encoded regions, decodes them
      * and scans the decoded layers. Returns the cutoff, lowered to the start of a region that may continue past
-     * {@code len}. Runs and triggers are visited in input order (a run before the trigger byte that ends it).
+     * {@code len}.
+     *
+     * <p>Regions are decoded in order of their start, ties in the order they are found (runs and triggers in
+     * input order, a run before the trigger byte that ends it). Base64 runs, most of the regions of ordinary
+     * traffic, are decoded as the walk over the runs reaches them, while their bytes are still in cache: only
+     * JSON and percent regions, whose start a later trigger can move back past a run, are collected first. The
+     * gzip region at a layer's start comes before all others; a JSON or percent region starting where a run
+     * starts was found after it (its trigger is past the run's end).
      */
     private int decodeRegions(byte[] data, int lower, int from, int cutoff, int len, boolean last, int depth,
                               Origin origin, LayerEvents events) {
         boolean top = origin == null;
-        LayerDecoder[] decoders = engine.decoders;
         int doneJson = lower;
         int donePercent = lower;
         int doneBase64 = lower;
@@ -435,46 +465,33 @@ final class EngineStream implements ScanStream {
             donePercent = (int) Math.max(lower, Math.min(len, decoderResume[PERCENT] - bufAbs));
             doneBase64 = (int) Math.max(lower, Math.min(len, decoderResume[BASE64] - bufAbs));
         }
-        Regions regions = scratch(depth).regions;
-        regions.count = 0;
+        long compressed = -1;
         if (from == lower && (!top || bufAbs + from == 0)) {
-            long r = decoders[COMPRESSED].regionAround(data, lower, lower, len);
-            if (r >= 0) {
-                regions.add(COMPRESSED, (int) (r >>> 32), (int) r);
-            }
+            compressed = engine.decoders[COMPRESSED].regionAround(data, lower, lower, len);
         }
-        if (events.triggerCount == 0 && events.runCount == 0 && regions.count == 0) {
+        if (events.triggerCount == 0 && events.runCount == 0 && compressed < 0) {
             return cutoff;
         }
-        int b64Floor = Math.max(from, doneBase64);
+        Regions regions = scratch(depth).regions;
+        regions.count = 0;
         int[] triggers = events.triggers;
-        int[] runs = events.runs;
-        int t = 0;
-        int u = 0;
-        while (t < events.triggerCount || u < events.runCount) {
-            if (u < events.runCount && (t >= events.triggerCount || runs[u + 1] <= triggers[t])) {
-                int rs = Math.max(runs[u], b64Floor);
-                int re = runs[u + 1];
-                u += 2;
-                if (rs < re && (re - rs >= Base64Decoder.MIN_RUN || (!last && re >= len - 2))) {
-                    cutoff = base64Run(data, rs, re, len, last, cutoff, regions);
-                }
-                continue;
-            }
-            int i = triggers[t++];
+        for (int t = 0; t < events.triggerCount; t++) {
+            int i = triggers[t];
             int d = data[i] == '\\' ? JSON : PERCENT;
             int done = d == JSON ? doneJson : donePercent;
             if (i < done) {
                 continue;
             }
-            long r = decoders[d].regionAround(data, i, Math.max(lower, done), len);
+            long r = d == JSON ? json.regionAround(data, i, Math.max(lower, done), len)
+                    : percent.regionAround(data, i, Math.max(lower, done), len);
             if (r < 0) {
                 continue;
             }
             int s = (int) (r >>> 32);
             int e = (int) r;
             if (!last && e >= len && e - s < Engine.MAX_REGION) {
-                cutoff = Math.min(cutoff, s); // the region may continue: wait for more input
+                // The region may continue: wait for more input. Runs and triggers after this one start past s.
+                cutoff = Math.min(cutoff, s);
                 break;
             }
             regions.add(d, s, e);
@@ -484,54 +501,78 @@ final class EngineStream implements ScanStream {
                 donePercent = e;
             }
         }
-        regions.sort();
-        for (int k = 0; k < regions.count; k++) {
-            int index = (int) regions.order[k];
-            int s = (int) (regions.order[k] >>> 32);
-            if (s >= cutoff) {
-                continue;
-            }
-            int which = regions.decoders[index];
-            LayerDecoder decoder = decoders[which];
-            int end = regions.ends[index];
-            int piece = Engine.MAX_REGION - Engine.MAX_REGION % decoder.alignment();
-            if (top) {
-                decoderForced[which] = -1;
-            }
-            while (s < end) {
-                int e = end - s > piece ? s + piece : end;
-                if (!last && e >= len && top) {
-                    // The rest of an over-long region: continue it in the next segment.
-                    decoderForced[which] = bufAbs + s;
-                    decoderResume[which] = bufAbs + s;
-                    cutoff = Math.min(cutoff, Math.max(from, s));
-                    break;
+        int b64Floor = Math.max(from, doneBase64);
+        int[] runs = events.runs;
+        if (!last) {
+            // A run (or its padding) that may continue: wait for more input. Only the last runs can reach that far.
+            for (int u = events.runCount - 2; u >= 0 && runs[u + 1] >= len - 2; u -= 2) {
+                int rs = Math.max(runs[u], b64Floor);
+                if (rs < runs[u + 1] && runs[u + 1] - rs < Engine.MAX_REGION) {
+                    cutoff = Math.min(cutoff, rs);
                 }
-                decodeOne(decoder, data, s, e, depth, origin);
-                s = e;
             }
-            if (top && s >= end) {
-                decoderResume[which] = bufAbs + end;
+        }
+        regions.sort();
+        if (compressed >= 0 && (int) (compressed >>> 32) < cutoff) {
+            cutoff = decodeRegion(COMPRESSED, data, (int) (compressed >>> 32), (int) compressed, from, len, last, depth,
+                    origin, cutoff);
+        }
+        int k = 0;
+        for (int u = 0; u < events.runCount; u += 2) {
+            int rs = Math.max(runs[u], b64Floor);
+            int re = runs[u + 1];
+            if (re - rs < Base64Decoder.MIN_RUN) {
+                continue; // most runs are words: too short to hold an encoded credential
             }
+            if (rs >= cutoff) {
+                break; // so are the later ones
+            }
+            for (; k < regions.count && regions.start(k) < rs && regions.start(k) < cutoff; k++) {
+                cutoff = decodeRegion(regions.decoder(k), data, regions.start(k), regions.end(k), from, len, last, depth,
+                        origin, cutoff);
+            }
+            if (rs >= cutoff) {
+                break;
+            }
+            long r = Base64Decoder.regionOfRun(data, rs, re, len);
+            if (r >= 0) {
+                cutoff = decodeRegion(BASE64, data, rs, (int) r, from, len, last, depth, origin, cutoff);
+            }
+        }
+        for (; k < regions.count && regions.start(k) < cutoff; k++) {
+            cutoff = decodeRegion(regions.decoder(k), data, regions.start(k), regions.end(k), from, len, last, depth,
+                    origin, cutoff);
         }
         return cutoff;
     }
 
-    private int base64Run(byte[] data, int start, int end, int len, boolean last, int cutoff, Regions regions) {
-        if (!last && end >= len - 2 && end - start < Engine.MAX_REGION) {
-            return Math.min(cutoff, start); // the run (or its padding) may continue: wait for more input
+    /** Decodes one region, in pieces if it is over-long; returns the cutoff, lowered if its rest must wait. */
+    private int decodeRegion(int which, byte[] data, int s, int end, int from, int len, boolean last, int depth,
+                             Origin origin, int cutoff) {
+        boolean top = origin == null;
+        int piece = pieces[which];
+        if (top) {
+            decoderForced[which] = -1;
         }
-        if (end - start < Base64Decoder.MIN_RUN) {
-            return cutoff; // most runs are words: too short to hold an encoded credential
+        while (s < end) {
+            int e = end - s > piece ? s + piece : end;
+            if (!last && e >= len && top) {
+                // The rest of an over-long region: continue it in the next segment.
+                decoderForced[which] = bufAbs + s;
+                decoderResume[which] = bufAbs + s;
+                cutoff = Math.min(cutoff, Math.max(from, s));
+                break;
+            }
+            decodeOne(which, data, s, e, depth, origin);
+            s = e;
         }
-        long r = Base64Decoder.regionOfRun(data, start, end, len);
-        if (r >= 0) {
-            regions.add(BASE64, start, (int) r);
+        if (top && s >= end) {
+            decoderResume[which] = bufAbs + end;
         }
         return cutoff;
     }
 
-    private void decodeOne(LayerDecoder decoder, byte[] data, int s, int e, int depth, Origin origin) {
+    private void decodeOne(int which, byte[] data, int s, int e, int depth, Origin origin) {
         spend(e - s);
         if (incomplete != null && incomplete.startsWith("decoded")) {
             return;
@@ -545,14 +586,14 @@ final class EngineStream implements ScanStream {
             if (probe == null) {
                 probe = new LayerBuffer();
             }
-            if (decoder.decode(data, s, Math.min(e, s + 4096), 4096, probe) >= 0) {
+            if (decode(which, data, s, Math.min(e, s + 4096), 4096, probe) >= 0) {
                 incomplete = "encodings nested deeper than " + engine.limits.maxDecodeDepth() + " layers";
             }
             return;
         }
         // One byte over the budget tells "exactly at the limit" from "cut at the limit".
         LayerBuffer layer = scratch(depth + 1).layer;
-        int decoded = decoder.decode(data, s, e, (int) Math.min(budget + 1, Integer.MAX_VALUE - 16), layer);
+        int decoded = decode(which, data, s, e, (int) Math.min(budget + 1, Integer.MAX_VALUE - 16), layer);
         if (decoded < 0) {
             return;
         }
@@ -561,8 +602,19 @@ final class EngineStream implements ScanStream {
             incomplete = "decoded content exceeds the limit of " + engine.limits.maxDecodedBytes() + " bytes";
         }
         decodedBytes += decoded;
-        Origin inner = origin == null ? new Origin(bufAbs + s, bufAbs + e, decoder.name()) : origin.then(decoder.name());
+        String name = engine.decoders[which].name();
+        Origin inner = origin == null ? new Origin(bufAbs + s, bufAbs + e, name) : origin.then(name);
         scanLayer(layer.bytes, 0, 0, decoded, true, depth + 1, inner);
+    }
+
+    /** Calls the decoder by its index: each call site sees one class, so none is a megamorphic interface call. */
+    private int decode(int which, byte[] data, int s, int e, int maxOutput, LayerBuffer out) {
+        return switch (which) {
+            case BASE64 -> base64.decode(data, s, e, maxOutput, out);
+            case JSON -> json.decode(data, s, e, maxOutput, out);
+            case PERCENT -> percent.decode(data, s, e, maxOutput, out);
+            default -> engine.decoders[which].decode(data, s, e, maxOutput, out);
+        };
     }
 
     /** Where the decoder at the depth limit checks whether there is one more layer. */
