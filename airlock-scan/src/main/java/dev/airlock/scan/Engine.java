@@ -63,7 +63,8 @@ final class Engine {
                     : new int[0];
         }
         this.decoders = new LayerDecoder[] {
-                new JsonStringDecoder(), new PercentDecoder(), new Base64Decoder(prefilter instanceof VectorPrefilter), new CompressedDecoder()};
+                new JsonStringDecoder(), new PercentDecoder(), new Base64Decoder(prefilter instanceof VectorPrefilter),
+                new CompressedDecoder()};
     }
 
     /** Rules that apply to the last path asked for: a proxy or a tree walk asks for the same path (or none) again and again. */

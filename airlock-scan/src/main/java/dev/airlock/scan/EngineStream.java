@@ -573,6 +573,9 @@ final class EngineStream implements ScanStream {
     }
 
     private void decodeOne(int which, byte[] data, int s, int e, int depth, Origin origin) {
+        if (trace != null) {
+            trace.region(depth, which, s, e);
+        }
         spend(e - s);
         if (incomplete != null && incomplete.startsWith("decoded")) {
             return;
@@ -616,6 +619,14 @@ final class EngineStream implements ScanStream {
             default -> engine.decoders[which].decode(data, s, e, maxOutput, out);
         };
     }
+
+    /** Told of every region (or piece of one) before it is decoded, in order; for tests, else null. */
+    interface RegionTrace {
+        /** {@code [start, end)} of the layer at {@code depth}, to be decoded by {@code Engine.decoders[decoder]}. */
+        void region(int depth, int decoder, int start, int end);
+    }
+
+    RegionTrace trace;
 
     /** Where the decoder at the depth limit checks whether there is one more layer. */
     private LayerBuffer probe;
