@@ -19,8 +19,6 @@ import javax.net.ssl.SSLException;
  * refused at once with the same message, until the guard is restarted; none goes unverified.
  */
 public final class UpstreamTls {
-    private static final Logger LOG = Logger.getLogger(UpstreamTls.class.getName());
-
     private final UpstreamTrust trust;
     private volatile SslContext context;
     /** The refusal of every forward once the build failed; null while it has not. */
@@ -61,7 +59,7 @@ public final class UpstreamTls {
             // The causes' messages say what is wrong with the store (bad format, wrong password) and hold no secret.
             failure = "upstream TLS is unavailable: cannot use " + trust.describe() + ": " + causes(e) + "; "
                     + trust.remedy();
-            LOG.severe(failure);
+            Logger.getLogger(UpstreamTls.class.getName()).severe(failure); // looked up only on this path
         }
     }
 
