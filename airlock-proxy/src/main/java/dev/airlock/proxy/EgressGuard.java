@@ -11,6 +11,7 @@ import dev.airlock.proxy.netty.GuardContext;
 import dev.airlock.proxy.policy.GuardPolicy;
 import dev.airlock.proxy.tls.CertificateAuthority;
 import dev.airlock.proxy.tls.UpstreamTls;
+import dev.airlock.proxy.tls.UpstreamTrust;
 import dev.airlock.scan.KnownSecrets;
 import dev.airlock.scan.ScanLimits;
 import dev.airlock.scan.Scanner;
@@ -97,7 +98,13 @@ public final class EgressGuard implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * Binds the listeners; refuses (before anything is bound) an upstream trust store it could not read (the store
+     * itself is read at the first HTTPS forward).
+     */
     public EgressGuard start() throws IOException {
+        UpstreamTrust upstreamTrust = b.upstreamTrust != null ? b.upstreamTrust : UpstreamTrust.fromSystemProperties();
+        upstreamTrust.checkAtStart();
         boolean epoll = Epoll.isAvailable();
         group = new MultiThreadIoEventLoopGroup(b.eventLoopThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         workers = Executors.newFixedThreadPool(b.workerThreads, r -> {
@@ -114,7 +121,7 @@ public final class EgressGuard implements AutoCloseable {
                 new RouteInterceptor(b.resolver),
                 new ScanInterceptor(p -> scanners.computeIfAbsent(p, EgressGuard::scannerFor), metrics::scanned),
                 new CredentialInjector());
-        ctx = new GuardContext(b.sessions, b.ca, b.resolver, b.connector, new UpstreamTls(b.upstreamTrust), interceptors, workers,
+        ctx = new GuardContext(b.sessions, b.ca, b.resolver, b.connector, new UpstreamTls(upstreamTrust), interceptors, workers,
                 b.audit, b.denials, metrics, b.defaults, epoll ? EpollSocketChannel.class : NioSocketChannel.class,
                 8 * 1024, b.maxHeaderBytes, b.defaults.maxBodyBytes(), b.idleTimeout, b.requestTimeout,
                 b.defaults.scanTimeout().plusSeconds(2));
@@ -331,7 +338,7 @@ public final class EgressGuard implements AutoCloseable {
         private HostResolver resolver = HostResolver.system();
         private boolean sessionsOnly;
         private UpstreamConnector connector = UpstreamConnector.direct();
-        private X509Certificate[] upstreamTrust;
+        private UpstreamTrust upstreamTrust;
         private AuditSink audit = AuditSink.NONE;
         private Consumer<DenialEvent> denials = e -> { };
         private GuardMetrics metrics = new GuardMetrics();
@@ -373,7 +380,13 @@ public final class EgressGuard implements AutoCloseable {
 
         /** Trust these certificates for upstream TLS instead of the system trust store (tests with a local upstream). */
         public Builder upstreamTrust(X509Certificate... trust) {
-            this.upstreamTrust = trust.clone();
+            this.upstreamTrust = UpstreamTrust.certificates(trust);
+            return this;
+        }
+
+        /** What upstream TLS trusts; default {@link UpstreamTrust#fromSystemProperties()}, taken at start. */
+        public Builder upstreamTrust(UpstreamTrust trust) {
+            this.upstreamTrust = trust;
             return this;
         }
 

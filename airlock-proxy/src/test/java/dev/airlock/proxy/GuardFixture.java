@@ -6,6 +6,7 @@ import dev.airlock.proxy.audit.JsonLinesAuditLog;
 import dev.airlock.proxy.policy.PolicyLoader;
 import dev.airlock.proxy.policy.SecretSource;
 import dev.airlock.proxy.tls.CertificateAuthority;
+import dev.airlock.proxy.tls.UpstreamTrust;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * A running guard wired to loopback-only fakes: two upstreams (HTTP, HTTPS with its own CA), a fake resolver, a
@@ -60,6 +62,12 @@ final class GuardFixture implements AutoCloseable {
 
     /** @param extraPorts further upstream ports the policy allows (servers the test starts itself) */
     GuardFixture(String extraPolicy, Duration idleTimeout, List<Integer> extraPorts) throws Exception {
+        this(extraPolicy, idleTimeout, extraPorts, upstreamCa -> UpstreamTrust.certificates(upstreamCa.certificate()));
+    }
+
+    /** @param upstreamTrust what the guard trusts for upstream TLS, given the upstreams' CA */
+    GuardFixture(String extraPolicy, Duration idleTimeout, List<Integer> extraPorts,
+                 Function<CertificateAuthority, UpstreamTrust> upstreamTrust) throws Exception {
         dir = Files.createTempDirectory("airlock-guard-test");
         ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"));
         upstreamCa = CertificateAuthority.loadOrCreate(dir.resolve("upstream-ca"));
@@ -97,7 +105,7 @@ final class GuardFixture implements AutoCloseable {
                 .session(new SessionId("s1"), TOKEN, loaded.defaults())
                 .resolver(resolver)
                 .connector(connector)
-                .upstreamTrust(upstreamCa.certificate())
+                .upstreamTrust(upstreamTrust.apply(upstreamCa))
                 .audit(audit)
                 .denials(denials::add)
                 .unixSocket(dir.resolve("s1.sock"), new SessionId("s1"))

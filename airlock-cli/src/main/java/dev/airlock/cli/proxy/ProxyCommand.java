@@ -189,7 +189,17 @@ public final class ProxyCommand implements Callable<Integer> {
             // (Netty's default) to catch a leak, the running guard does not pay for it. -Dio.netty.leakDetection.level wins.
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
-        EgressGuard guard = b.build().start();
+        EgressGuard guard;
+        try {
+            guard = b.build().start();
+        } catch (IOException e) {
+            // An unreadable upstream trust store, or an address that cannot be bound: before the control socket exists.
+            err.println("airlock proxy: refusing to start: " + e.getMessage());
+            if (auditLog != null) {
+                auditLog.close();
+            }
+            return 2;
+        }
         GuardControlServer controlServer = control == null ? null
                 : new GuardControlServer(control, sessionsDir, guard, loaded.defaults());
         err.println("airlock proxy: listening" + (listen.equals("none") ? "" : " on " + guard.address())

@@ -204,9 +204,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (tls) {
             try {
                 upstreamTls = g.upstreamTls().context(); // built at the first HTTPS forward, then shared
-            } catch (SSLException | RuntimeException e) {
+            } catch (SSLException e) {
                 out.release();
-                relay.fail(new Deny(502, "upstream TLS is unavailable: " + rootMessage(e), "upstream-tls", null, null,
+                relay.fail(new Deny(502, e.getMessage(), "upstream-tls", null, null,
                         "the guard never forwards without verifying the upstream", DenialKind.NETWORK));
                 return;
             }

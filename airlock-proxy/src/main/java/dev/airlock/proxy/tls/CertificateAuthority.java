@@ -3,7 +3,6 @@ package dev.airlock.proxy.tls;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -12,15 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -91,66 +87,36 @@ public final class CertificateAuthority {
         }
         KeyPair kp = newKeyPair();
         X509Certificate cert = CertificateIssuer.selfSignedCa(kp, RANDOM);
+        byte[] keyPem = pem(kp.getPrivate()).getBytes(StandardCharsets.US_ASCII);
+        byte[] certPem = pem(cert).getBytes(StandardCharsets.US_ASCII);
         try {
-            Files.write(keyFile, pem(kp.getPrivate()).getBytes(StandardCharsets.US_ASCII), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
+            Files.write(keyFile, keyPem, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (FileAlreadyExistsException e) {
             throw new IOException("another process created " + keyFile + " concurrently; start again", e);
         }
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(certFile, pem(cert));
+        Files.write(certFile, certPem);
+        CaKeyProof.record(dir, keyPem, certPem);
         return new CertificateAuthority(kp.getPrivate(), cert);
     }
 
     /**
-     * Reads the two PEM files with the JDK's own parsers (BouncyCastle's PEM object parser and converters load about
-     * a hundred classes a guard start does not otherwise need); a file that is not what it should be still refuses
-     * the start.
+     * Reads the two files and refuses the start unless they make a usable CA: an EC key, a CA certificate valid now,
+     * and the key of that certificate (checks in {@link CaFiles} and {@link CaKeyProof}, all with the JDK's parsers).
      */
     private static CertificateAuthority load(Path keyFile, Path certFile) throws IOException {
         String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile));
         if (!perms.equals("rw-------") && !perms.equals("r--------")) {
             throw new IOException("CA key " + keyFile + " has mode " + perms + "; it must be 0600 (chmod 600 " + keyFile + ")");
         }
-        try {
-            PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(
-                    new PKCS8EncodedKeySpec(pemContent(keyFile, "PRIVATE KEY")));
-            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(pemContent(certFile, "CERTIFICATE")));
-            return new CertificateAuthority(key, cert);
-        } catch (GeneralSecurityException | ClassCastException e) {
-            throw new IOException("CA files in " + keyFile.getParent() + " are not a PKCS#8 EC key and an X.509 "
-                    + "certificate: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The DER content of the single PEM object of {@code type} in {@code file}: the base64 text between its BEGIN and
-     * END lines (RFC 7468). Read with the JDK's decoder: loading any BouncyCastle class makes the JVM parse that jar's
-     * 843 KB manifest, which turned the manifest parser into the hottest code the guard's JIT compiled at start.
-     */
-    private static byte[] pemContent(Path file, String type) throws IOException {
-        String text = Files.readString(file, StandardCharsets.US_ASCII);
-        String begin = "-----BEGIN " + type + "-----";
-        String end = "-----END " + type + "-----";
-        int from = text.indexOf(begin);
-        int to = from < 0 ? -1 : text.indexOf(end, from + begin.length());
-        if (from < 0 || to < 0) {
-            throw new IOException(file + " does not hold a PEM " + type);
-        }
-        try {
-            // Line breaks and spaces are dropped; any other character outside base64 is refused, not skipped.
-            StringBuilder base64 = new StringBuilder(to - from);
-            for (int i = from + begin.length(); i < to; i++) {
-                char c = text.charAt(i);
-                if (c != '\n' && c != '\r' && c != ' ' && c != '\t') {
-                    base64.append(c);
-                }
-            }
-            return Base64.getDecoder().decode(base64.toString());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + " holds a PEM " + type + " that is not base64: " + e.getMessage(), e);
-        }
+        byte[] keyBytes = Files.readAllBytes(keyFile);
+        byte[] certBytes = Files.readAllBytes(certFile);
+        // ISO-8859-1 decodes any byte: a stray one is then refused by the base64 decoder, with the file named.
+        PrivateKey key = CaFiles.key(keyFile, new String(keyBytes, StandardCharsets.ISO_8859_1));
+        X509Certificate cert = CaFiles.certificate(certFile, new String(certBytes, StandardCharsets.ISO_8859_1));
+        CaFiles.checkCanIssue(certFile, cert);
+        CaKeyProof.check(keyFile, certFile, keyBytes, certBytes, key, cert);
+        return new CertificateAuthority(key, cert);
     }
 
     public X509Certificate certificate() {
