@@ -20,6 +20,8 @@ final class VectorPrefilter implements Prefilter {
     private static final VectorSpecies<Byte> SPECIES = ByteVector.SPECIES_512;
     private static final int LANES = 64;
     private static final int WIDTH = KeywordAnchors.WIDTH;
+    /** Blocks per chunk: 8 KiB of input, its three masks per block in {@link LayerEvents#blockMasks}. */
+    static final int CHUNK = 128;
 
     private final KeywordAnchors anchors;
     /** Per anchor position, the tables of buckets 0-7 ({@code low}/{@code high}: bytes 0-63/64-127) and 8-15. */
@@ -66,22 +68,37 @@ final class VectorPrefilter implements Prefilter {
         final ByteVector lowB0 = lowB[0], lowB1 = lowB[1], lowB2 = lowB[2], lowB3 = lowB[3];
         final ByteVector highB0 = highB[0], highB1 = highB[1], highB2 = highB[2], highB3 = highB[3];
         final ByteVector alphaLow = alphabetLow, alphaHigh = alphabetHigh;
+        // In chunks, the vector work for every block first, its masks kept, then the scalar passes over the masks.
+        // Interleaved per block, every mispredicted branch on the data (does this block end a run, hold a
+        // candidate?) also threw away the vector work issued ahead for the next blocks, and every candidate's
+        // call spilled the sixteen table vectors: the scalar part cost several times its own instructions.
+        final long[] masks = out.blockMasks;
         int i = from;
-        for (; i + LANES + WIDTH - 1 <= len; i += LANES) {
-            ByteVector v0 = ByteVector.fromArray(SPECIES, data, i);
-            ByteVector v1 = ByteVector.fromArray(SPECIES, data, i + 1);
-            ByteVector v2 = ByteVector.fromArray(SPECIES, data, i + 2);
-            ByteVector v3 = ByteVector.fromArray(SPECIES, data, i + 3);
-            ByteVector candidates = v0.selectFrom(low0, high0).and(v1.selectFrom(low1, high1))
-                    .and(v2.selectFrom(low2, high2)).and(v3.selectFrom(low3, high3))
-                    .or(v0.selectFrom(lowB0, highB0).and(v1.selectFrom(lowB1, highB1))
-                            .and(v2.selectFrom(lowB2, highB2)).and(v3.selectFrom(lowB3, highB3)));
-            long candidateBits = candidates.compare(VectorOperators.NE, 0).toLong();
-            long triggerBits = triggers(v0);
-            if ((candidateBits | triggerBits) != 0) { // most blocks of text have neither
-                emit(data, i, candidateBits, triggerBits, from, len, out);
+        for (int blocks; (blocks = Math.min(CHUNK, (len - i - (WIDTH - 1)) / LANES)) > 0; i += blocks * LANES) {
+            for (int b = 0; b < blocks; b++) {
+                int at = i + b * LANES;
+                ByteVector v0 = ByteVector.fromArray(SPECIES, data, at);
+                ByteVector v1 = ByteVector.fromArray(SPECIES, data, at + 1);
+                ByteVector v2 = ByteVector.fromArray(SPECIES, data, at + 2);
+                ByteVector v3 = ByteVector.fromArray(SPECIES, data, at + 3);
+                ByteVector candidates = v0.selectFrom(low0, high0).and(v1.selectFrom(low1, high1))
+                        .and(v2.selectFrom(low2, high2)).and(v3.selectFrom(low3, high3))
+                        .or(v0.selectFrom(lowB0, highB0).and(v1.selectFrom(lowB1, highB1))
+                                .and(v2.selectFrom(lowB2, highB2)).and(v3.selectFrom(lowB3, highB3)));
+                masks[b] = candidates.compare(VectorOperators.NE, 0).toLong();
+                masks[CHUNK + b] = triggers(v0);
+                masks[2 * CHUNK + b] = alphabet(v0, alphaLow, alphaHigh);
             }
-            carry = runs(alphabet(v0, alphaLow, alphaHigh), i, carry, out);
+            for (int b = 0; b < blocks; b++) {
+                long candidateBits = masks[b];
+                long triggerBits = masks[CHUNK + b];
+                if ((candidateBits | triggerBits) != 0) { // most blocks of text have neither
+                    emit(data, i + b * LANES, candidateBits, triggerBits, from, len, out);
+                }
+            }
+            for (int b = 0; b < blocks; b++) {
+                carry = runs(masks[2 * CHUNK + b], i + b * LANES, carry, out);
+            }
         }
         // The last bytes (fewer than a block plus the anchor width; all of a short decoded layer): the same steps
         // on a copy followed by zeros, so loads past the end read 0 (masked loads would do the same, but their
