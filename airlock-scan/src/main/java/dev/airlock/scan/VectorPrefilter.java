@@ -108,25 +108,40 @@ final class VectorPrefilter implements Prefilter {
         // anchor's length every byte is allowed), and is neither a trigger nor in the alphabet, so runs end at the
         // layer's end.
         if (i < len) {
-            int rest = len - i; // < LANES + WIDTH - 1: the loop above stopped
-            byte[] block = out.tailBlock;
-            System.arraycopy(data, i, block, 0, rest);
-            java.util.Arrays.fill(block, rest, block.length, (byte) 0);
-            for (int j = 0; j < rest; j += LANES) {
-                int n = Math.min(LANES, rest - j);
-                long lanes = n == LANES ? -1L : (1L << n) - 1;
-                ByteVector v0 = ByteVector.fromArray(SPECIES, block, j);
-                ByteVector v1 = ByteVector.fromArray(SPECIES, block, j + 1);
-                ByteVector v2 = ByteVector.fromArray(SPECIES, block, j + 2);
-                ByteVector v3 = ByteVector.fromArray(SPECIES, block, j + 3);
-                ByteVector candidates = v0.selectFrom(low0, high0).and(v1.selectFrom(low1, high1))
-                        .and(v2.selectFrom(low2, high2)).and(v3.selectFrom(low3, high3))
-                        .or(v0.selectFrom(lowB0, highB0).and(v1.selectFrom(lowB1, highB1))
-                                .and(v2.selectFrom(lowB2, highB2)).and(v3.selectFrom(lowB3, highB3)));
-                emit(data, i + j, candidates.compare(VectorOperators.NE, 0).toLong() & lanes, triggers(v0) & lanes,
-                        from, len, out);
-                carry = lastRuns(alphabet(v0, alphaLow, alphaHigh) & lanes, i + j, n, carry, len, out);
-            }
+            tail(data, i, from, len, carry, out);
+        }
+    }
+
+    /**
+     * The steps of {@link #scan} for the bytes from {@code i} to {@code len}, fewer than a block plus the anchor
+     * width (all of a short decoded layer: on the synthetic mix, ~125k layers of a few dozen bytes per 100 MB).
+     * A method of its own, so C2 compiles it with its own inlining budget: inside {@code scan} (with a second set
+     * of tables and the chunked loop) C2 stopped inlining the vector helpers here at its node count cut-off.
+     */
+    private void tail(byte[] data, int i, int from, int len, int carry, LayerEvents out) {
+        final ByteVector low0 = low[0], low1 = low[1], low2 = low[2], low3 = low[3];
+        final ByteVector high0 = high[0], high1 = high[1], high2 = high[2], high3 = high[3];
+        final ByteVector lowB0 = lowB[0], lowB1 = lowB[1], lowB2 = lowB[2], lowB3 = lowB[3];
+        final ByteVector highB0 = highB[0], highB1 = highB[1], highB2 = highB[2], highB3 = highB[3];
+        final ByteVector alphaLow = alphabetLow, alphaHigh = alphabetHigh;
+        int rest = len - i; // < LANES + WIDTH - 1: the loop in scan stopped
+        byte[] block = out.tailBlock;
+        System.arraycopy(data, i, block, 0, rest);
+        java.util.Arrays.fill(block, rest, block.length, (byte) 0);
+        for (int j = 0; j < rest; j += LANES) {
+            int n = Math.min(LANES, rest - j);
+            long lanes = n == LANES ? -1L : (1L << n) - 1;
+            ByteVector v0 = ByteVector.fromArray(SPECIES, block, j);
+            ByteVector v1 = ByteVector.fromArray(SPECIES, block, j + 1);
+            ByteVector v2 = ByteVector.fromArray(SPECIES, block, j + 2);
+            ByteVector v3 = ByteVector.fromArray(SPECIES, block, j + 3);
+            ByteVector candidates = v0.selectFrom(low0, high0).and(v1.selectFrom(low1, high1))
+                    .and(v2.selectFrom(low2, high2)).and(v3.selectFrom(low3, high3))
+                    .or(v0.selectFrom(lowB0, highB0).and(v1.selectFrom(lowB1, highB1))
+                            .and(v2.selectFrom(lowB2, highB2)).and(v3.selectFrom(lowB3, highB3)));
+            emit(data, i + j, candidates.compare(VectorOperators.NE, 0).toLong() & lanes, triggers(v0) & lanes,
+                    from, len, out);
+            carry = lastRuns(alphabet(v0, alphaLow, alphaHigh) & lanes, i + j, n, carry, len, out);
         }
     }
 
