@@ -22,6 +22,8 @@ final class LayerEvents {
      * ({@code VectorPrefilter} reads 64-byte blocks at offsets up to 3 past each block start).
      */
     final byte[] tailBlock = new byte[2 * 64 + KeywordAnchors.WIDTH];
+    /** The vector prefilter's per-block candidate, trigger and alphabet masks of one chunk of blocks. */
+    final long[] blockMasks = new long[3 * VectorPrefilter.CHUNK];
 
     void clear() {
         hitCount = 0;

@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The prefilter on 64-byte vectors ({@code jdk.incubator.vector}, AVX-512 on x86). Per block of 64 input bytes:
- * four two-table byte lookups ({@code vpermi2b}) and ANDs give the keyword-anchor candidates
- * ({@link KeywordAnchors}); two compares give the backslash/percent triggers; one lookup and a sign test give
+ * for each of the two sets of 8 buckets, four two-table byte lookups ({@code vpermi2b}) ANDed, then the two
+ * ORed, give the keyword-anchor candidates ({@link KeywordAnchors}); two compares give the backslash/percent triggers; one lookup and a sign test give
  * the base64-alphabet mask, from which runs of at least {@link Base64Decoder#MIN_RUN} bytes are found with
  * shift-and on the 64-bit mask. Only candidates, triggers and long runs are touched one by one, so the cost per
  * byte of ordinary source code is a fraction of a table load.
@@ -20,10 +20,15 @@ final class VectorPrefilter implements Prefilter {
     private static final VectorSpecies<Byte> SPECIES = ByteVector.SPECIES_512;
     private static final int LANES = 64;
     private static final int WIDTH = KeywordAnchors.WIDTH;
+    /** Blocks per chunk: 8 KiB of input, its three masks per block in {@link LayerEvents#blockMasks}. */
+    static final int CHUNK = 128;
 
     private final KeywordAnchors anchors;
+    /** Per anchor position, the tables of buckets 0-7 ({@code low}/{@code high}: bytes 0-63/64-127) and 8-15. */
     private final ByteVector[] low = new ByteVector[WIDTH];
     private final ByteVector[] high = new ByteVector[WIDTH];
+    private final ByteVector[] lowB = new ByteVector[WIDTH];
+    private final ByteVector[] highB = new ByteVector[WIDTH];
     private final ByteVector alphabetLow;
     private final ByteVector alphabetHigh;
 
@@ -31,11 +36,15 @@ final class VectorPrefilter implements Prefilter {
         this.anchors = anchors;
         for (int p = 0; p < WIDTH; p++) {
             byte[] wrapped = new byte[128];
+            byte[] wrapped2 = new byte[128];
             for (int v = 0; v < 256; v++) {
-                wrapped[v & 127] |= anchors.table[p][v];
+                wrapped[v & 127] |= (byte) anchors.table[p][v];
+                wrapped2[v & 127] |= (byte) (anchors.table[p][v] >>> 8);
             }
             low[p] = ByteVector.fromArray(SPECIES, wrapped, 0);
             high[p] = ByteVector.fromArray(SPECIES, wrapped, 64);
+            lowB[p] = ByteVector.fromArray(SPECIES, wrapped2, 0);
+            highB[p] = ByteVector.fromArray(SPECIES, wrapped2, 64);
         }
         byte[] alphabet = new byte[128];
         for (int v = 0; v < 128; v++) {
@@ -56,20 +65,40 @@ final class VectorPrefilter implements Prefilter {
         int carry = 0;
         final ByteVector low0 = low[0], low1 = low[1], low2 = low[2], low3 = low[3];
         final ByteVector high0 = high[0], high1 = high[1], high2 = high[2], high3 = high[3];
+        final ByteVector lowB0 = lowB[0], lowB1 = lowB[1], lowB2 = lowB[2], lowB3 = lowB[3];
+        final ByteVector highB0 = highB[0], highB1 = highB[1], highB2 = highB[2], highB3 = highB[3];
         final ByteVector alphaLow = alphabetLow, alphaHigh = alphabetHigh;
+        // In chunks, the vector work for every block first, its masks kept, then the scalar passes over the masks.
+        // Interleaved per block, every mispredicted branch on the data (does this block end a run, hold a
+        // candidate?) also threw away the vector work issued ahead for the next blocks, and every candidate's
+        // call spilled the sixteen table vectors: the scalar part cost several times its own instructions.
+        final long[] masks = out.blockMasks;
         int i = from;
-        for (; i + LANES + WIDTH - 1 <= len; i += LANES) {
-            ByteVector v0 = ByteVector.fromArray(SPECIES, data, i);
-            ByteVector candidates = v0.selectFrom(low0, high0)
-                    .and(ByteVector.fromArray(SPECIES, data, i + 1).selectFrom(low1, high1))
-                    .and(ByteVector.fromArray(SPECIES, data, i + 2).selectFrom(low2, high2))
-                    .and(ByteVector.fromArray(SPECIES, data, i + 3).selectFrom(low3, high3));
-            long candidateBits = candidates.compare(VectorOperators.NE, 0).toLong();
-            long triggerBits = triggers(v0);
-            if ((candidateBits | triggerBits) != 0) { // most blocks of text have neither
-                emit(data, i, candidateBits, triggerBits, from, len, out);
+        for (int blocks; (blocks = Math.min(CHUNK, (len - i - (WIDTH - 1)) / LANES)) > 0; i += blocks * LANES) {
+            for (int b = 0; b < blocks; b++) {
+                int at = i + b * LANES;
+                ByteVector v0 = ByteVector.fromArray(SPECIES, data, at);
+                ByteVector v1 = ByteVector.fromArray(SPECIES, data, at + 1);
+                ByteVector v2 = ByteVector.fromArray(SPECIES, data, at + 2);
+                ByteVector v3 = ByteVector.fromArray(SPECIES, data, at + 3);
+                ByteVector candidates = v0.selectFrom(low0, high0).and(v1.selectFrom(low1, high1))
+                        .and(v2.selectFrom(low2, high2)).and(v3.selectFrom(low3, high3))
+                        .or(v0.selectFrom(lowB0, highB0).and(v1.selectFrom(lowB1, highB1))
+                                .and(v2.selectFrom(lowB2, highB2)).and(v3.selectFrom(lowB3, highB3)));
+                masks[b] = candidates.compare(VectorOperators.NE, 0).toLong();
+                masks[CHUNK + b] = triggers(v0);
+                masks[2 * CHUNK + b] = alphabet(v0, alphaLow, alphaHigh);
             }
-            carry = runs(alphabet(v0, alphaLow, alphaHigh), i, carry, out);
+            for (int b = 0; b < blocks; b++) {
+                long candidateBits = masks[b];
+                long triggerBits = masks[CHUNK + b];
+                if ((candidateBits | triggerBits) != 0) { // most blocks of text have neither
+                    emit(data, i + b * LANES, candidateBits, triggerBits, from, len, out);
+                }
+            }
+            for (int b = 0; b < blocks; b++) {
+                carry = runs(masks[2 * CHUNK + b], i + b * LANES, carry, out);
+            }
         }
         // The last bytes (fewer than a block plus the anchor width; all of a short decoded layer): the same steps
         // on a copy followed by zeros, so loads past the end read 0 (masked loads would do the same, but their
@@ -79,22 +108,41 @@ final class VectorPrefilter implements Prefilter {
         // anchor's length every byte is allowed), and is neither a trigger nor in the alphabet, so runs end at the
         // layer's end.
         if (i < len) {
-            int rest = len - i; // < LANES + WIDTH - 1: the loop above stopped
-            byte[] block = out.tailBlock;
-            System.arraycopy(data, i, block, 0, rest);
-            java.util.Arrays.fill(block, rest, block.length, (byte) 0);
-            for (int j = 0; j < rest; j += LANES) {
-                int n = Math.min(LANES, rest - j);
-                long lanes = n == LANES ? -1L : (1L << n) - 1;
-                ByteVector v0 = ByteVector.fromArray(SPECIES, block, j);
-                ByteVector candidates = v0.selectFrom(low0, high0)
-                        .and(ByteVector.fromArray(SPECIES, block, j + 1).selectFrom(low1, high1))
-                        .and(ByteVector.fromArray(SPECIES, block, j + 2).selectFrom(low2, high2))
-                        .and(ByteVector.fromArray(SPECIES, block, j + 3).selectFrom(low3, high3));
-                emit(data, i + j, candidates.compare(VectorOperators.NE, 0).toLong() & lanes, triggers(v0) & lanes,
-                        from, len, out);
-                carry = lastRuns(alphabet(v0, alphaLow, alphaHigh) & lanes, i + j, n, carry, len, out);
-            }
+            tail(data, i, from, len, carry, out);
+        }
+    }
+
+    /**
+     * The steps of {@link #scan} for the bytes from {@code i} to {@code len}, fewer than a block plus the anchor
+     * width (all of a short decoded layer: on the synthetic mix, ~125k layers of a few dozen bytes per 100 MB).
+     * A method of its own, so C2 compiles it with its own inlining budget: inside {@code scan} (with a second set
+     * of tables and the chunked loop) C2 at times stopped inlining the vector helpers here at its node count
+     * cut-off, and each then boxed its vectors: 125k short layers cost 46 ms instead of 11 ms in 2 of 5 JVMs.
+     */
+    private void tail(byte[] data, int i, int from, int len, int carry, LayerEvents out) {
+        final ByteVector low0 = low[0], low1 = low[1], low2 = low[2], low3 = low[3];
+        final ByteVector high0 = high[0], high1 = high[1], high2 = high[2], high3 = high[3];
+        final ByteVector lowB0 = lowB[0], lowB1 = lowB[1], lowB2 = lowB[2], lowB3 = lowB[3];
+        final ByteVector highB0 = highB[0], highB1 = highB[1], highB2 = highB[2], highB3 = highB[3];
+        final ByteVector alphaLow = alphabetLow, alphaHigh = alphabetHigh;
+        int rest = len - i; // < LANES + WIDTH - 1: the loop in scan stopped
+        byte[] block = out.tailBlock;
+        System.arraycopy(data, i, block, 0, rest);
+        java.util.Arrays.fill(block, rest, block.length, (byte) 0);
+        for (int j = 0; j < rest; j += LANES) {
+            int n = Math.min(LANES, rest - j);
+            long lanes = n == LANES ? -1L : (1L << n) - 1;
+            ByteVector v0 = ByteVector.fromArray(SPECIES, block, j);
+            ByteVector v1 = ByteVector.fromArray(SPECIES, block, j + 1);
+            ByteVector v2 = ByteVector.fromArray(SPECIES, block, j + 2);
+            ByteVector v3 = ByteVector.fromArray(SPECIES, block, j + 3);
+            ByteVector candidates = v0.selectFrom(low0, high0).and(v1.selectFrom(low1, high1))
+                    .and(v2.selectFrom(low2, high2)).and(v3.selectFrom(low3, high3))
+                    .or(v0.selectFrom(lowB0, highB0).and(v1.selectFrom(lowB1, highB1))
+                            .and(v2.selectFrom(lowB2, highB2)).and(v3.selectFrom(lowB3, highB3)));
+            emit(data, i + j, candidates.compare(VectorOperators.NE, 0).toLong() & lanes, triggers(v0) & lanes,
+                    from, len, out);
+            carry = lastRuns(alphabet(v0, alphaLow, alphaHigh) & lanes, i + j, n, carry, len, out);
         }
     }
 

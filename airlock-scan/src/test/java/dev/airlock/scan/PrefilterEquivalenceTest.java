@@ -105,6 +105,46 @@ class PrefilterEquivalenceTest {
                 .array(byte[].class).ofMaxSize(700);
     }
 
+    /**
+     * Layers of several of the vector prefilter's chunks (8 KiB of blocks whose masks are computed before their
+     * events are emitted): keywords, triggers and base64 runs of every length straddle block and chunk boundaries.
+     */
+    @Property(tries = 60)
+    void sameEventsOnLayersOfSeveralChunks(@ForAll long seed) {
+        Random rnd = new Random(seed);
+        byte[] data = new byte[rnd.nextInt(4 * 8192) + 8000];
+        byte[] keywordBytes = String.join(" ", BUILTIN).getBytes(StandardCharsets.UTF_8);
+        byte[] alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < data.length; ) {
+            int n = Math.min(data.length - i, 1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 400 : 40));
+            switch (rnd.nextInt(4)) {
+                case 0 -> {
+                    for (int j = 0; j < n; j++) {
+                        data[i + j] = alphabet[rnd.nextInt(alphabet.length)];
+                    }
+                }
+                case 1 -> {
+                    int at = rnd.nextInt(keywordBytes.length);
+                    n = Math.min(n, keywordBytes.length - at);
+                    System.arraycopy(keywordBytes, at, data, i, n);
+                }
+                case 2 -> {
+                    data[i] = (byte) "\\% \n=\"".charAt(rnd.nextInt(6));
+                    n = 1;
+                }
+                default -> {
+                    for (int j = 0; j < n; j++) {
+                        data[i + j] = (byte) rnd.nextInt();
+                    }
+                }
+            }
+            i += Math.max(1, n);
+        }
+        int len = data.length - rnd.nextInt(200);
+        int from = rnd.nextBoolean() ? 0 : rnd.nextInt(9000);
+        assertSame(BUILTIN, data, rnd.nextInt(from + 1), from, len);
+    }
+
     @Test
     void sameEventsOnPlantedKeywordsAtEveryOffset() {
         for (String keyword : BUILTIN) {
