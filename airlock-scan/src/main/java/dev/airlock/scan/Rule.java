@@ -31,6 +31,7 @@ import java.util.Objects;
  * @param maxKeywordOffset how far from a match's start, at most, a keyword occurrence that the hit filter admits
  *                     begins (every match has one); a window reaches only this far back from a hit. {@code maxLength}
  *                     unless the rule knows better (a pattern that starts with its keyword: 0)
+ * @param secretSpan   how the secret group follows from a match's text without a second RE2 run; null to ask RE2
  */
 public record Rule(
         String id,
@@ -47,7 +48,8 @@ public record Rule(
         List<String> examples,
         List<String> negatives,
         HitFilter hitFilter,
-        int maxKeywordOffset) {
+        int maxKeywordOffset,
+        SecretSpan secretSpan) {
 
     /** Matches longer than this are not credentials; bounding them bounds every window. */
     public static final int MAX_MATCH_LENGTH = 16 * 1024;
@@ -96,6 +98,7 @@ public record Rule(
         private final List<String> negatives = new ArrayList<>();
         private HitFilter hitFilter = HitFilter.ANY;
         private int maxKeywordOffset = -1;
+        private SecretSpan secretSpan;
 
         private Builder(String id) {
             this.id = Objects.requireNonNull(id, "id");
@@ -177,6 +180,15 @@ public record Rule(
             return this;
         }
 
+        /**
+         * How the secret group's bounds follow from a match's text (see {@link SecretSpan}); a wrong one reports
+         * wrong secrets, which the engine-versus-reference property tests are there to catch.
+         */
+        public Builder secretSpan(SecretSpan secretSpan) {
+            this.secretSpan = Objects.requireNonNull(secretSpan, "secretSpan");
+            return this;
+        }
+
         public Rule build() {
             if (regex == null) {
                 throw new IllegalArgumentException("rule " + id + ": no regex");
@@ -193,7 +205,7 @@ public record Rule(
             Pattern compiledPath = path == null ? null : Pattern.compile(path);
             return new Rule(id, description, keywords, compiled, secretGroup, minEntropy, validators, allowlist,
                     confidence, maxLength, compiledPath, examples, negatives, hitFilter,
-                    maxKeywordOffset < 0 ? maxLength : maxKeywordOffset);
+                    maxKeywordOffset < 0 ? maxLength : maxKeywordOffset, secretSpan);
         }
     }
 }

@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
  * the byte before {@code s} ({@code \b}, {@code ^} and the other empty-width assertions look one character back and
  * nothing more), so the anchored match runs {@link #withContext} on the text from {@code s - 1}: one arbitrary
  * character, then the rule's pattern as capture group 1.
+ *
+ * <p>A capture group costs RE2/J a second run over the match, so where the secret group follows from the match's
+ * text ({@link #secretSpan}) the engine's search takes it from there; the reference search never does.
  */
 final class RuleSearch {
     /** Anchored tries per keyword occurrence are {@code maxKeywordOffset + 1}; above this, search unanchored. */
@@ -23,13 +26,16 @@ final class RuleSearch {
     final Rule rule;
     /** {@code (?s:.)(pattern)}, or null when the rule is searched unanchored. */
     final Pattern withContext;
-    /** Lower-case ASCII bytes of each keyword; null when the rule is searched unanchored (a keyword not ASCII, an
-     *  offset above {@link #MAX_ANCHORED_OFFSET}, or {@link #unanchored}). */
-    final byte[][] keywords;
+    /** Lower-case ASCII bytes of each keyword; null when some keyword is not ASCII (or empty). */
+    private final byte[][] keywords;
     /** Bit {@code c} set when some keyword starts with lower-case ASCII byte {@code c}. */
     private final long[] firstBytes = new long[2];
+    /** The secret group is the whole match: {@code \b(...)\b} and the like. */
+    private final boolean wholeMatchIsSecret;
+    /** The rule's own {@link SecretSpan}; null in the reference search or when the rule has none. */
+    private final SecretSpan ruleSpan;
 
-    private RuleSearch(Rule rule, boolean allowAnchored) {
+    private RuleSearch(Rule rule, boolean fast) {
         this.rule = rule;
         byte[][] kws = new byte[rule.keywords().size()][];
         boolean ascii = true;
@@ -38,23 +44,26 @@ final class RuleSearch {
             ascii &= !keyword.isEmpty() && keyword.chars().allMatch(c -> c < 0x80);
             kws[k] = keyword.getBytes(StandardCharsets.ISO_8859_1);
         }
-        boolean anchored = allowAnchored && ascii && rule.maxKeywordOffset() <= MAX_ANCHORED_OFFSET;
-        this.keywords = anchored ? kws : null;
-        if (anchored) {
+        this.keywords = ascii ? kws : null;
+        if (ascii) {
             for (byte[] kw : kws) {
                 firstBytes[kw[0] >> 6] |= 1L << (kw[0] & 63);
             }
         }
+        boolean anchored = fast && ascii && rule.maxKeywordOffset() <= MAX_ANCHORED_OFFSET;
         this.withContext = anchored ? Pattern.compile("(?s:.)(" + rule.pattern().pattern() + ")",
                 rule.pattern().flags()) : null;
+        this.wholeMatchIsSecret = fast && rule.secretGroup() == 1
+                && GroupShape.isWholeMatch(rule.pattern().pattern());
+        this.ruleSpan = fast && rule.secretGroup() > 0 ? rule.secretSpan() : null;
     }
 
-    /** Anchored where the rule allows it. */
+    /** Anchored where the rule allows it, secret groups located without RE2 where the rule's shape allows it. */
     static RuleSearch of(Rule rule) {
         return new RuleSearch(rule, true);
     }
 
-    /** Always the unanchored walk (the reference path, and callers that do not keep a prepared search). */
+    /** The reference: always the unanchored walk, every group from RE2. */
     static RuleSearch unanchored(Rule rule) {
         return new RuleSearch(rule, false);
     }
@@ -63,9 +72,25 @@ final class RuleSearch {
         return withContext != null;
     }
 
+    /** Whether {@link #nextKeyword} can be asked: every keyword is ASCII. */
+    boolean searchesKeywords() {
+        return keywords != null;
+    }
+
+    /**
+     * The secret group of the match {@code text[matchStart, matchEnd)} as {@code start << 32 | end}, or
+     * {@link SecretSpan#UNKNOWN} when RE2 must be asked.
+     */
+    long secretSpan(CharSequence text, int matchStart, int matchEnd) {
+        if (rule.secretGroup() == 0 || wholeMatchIsSecret) {
+            return SecretSpan.of(matchStart, matchEnd);
+        }
+        return ruleSpan == null ? SecretSpan.UNKNOWN : ruleSpan.locate(text, matchStart, matchEnd);
+    }
+
     /**
      * The first start in {@code [from, to)} of one of the rule's keywords (ASCII case folded, as the keyword
-     * automaton matches) that ends by {@code to}, or -1.
+     * automaton matches) that ends by {@code to}, or -1. Only when {@link #searchesKeywords()}.
      */
     int nextKeyword(CharSequence text, int from, int to) {
         long first0 = firstBytes[0];
