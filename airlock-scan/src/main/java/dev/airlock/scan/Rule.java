@@ -32,6 +32,7 @@ import java.util.Objects;
  *                     begins (every match has one); a window reaches only this far back from a hit. {@code maxLength}
  *                     unless the rule knows better (a pattern that starts with its keyword: 0)
  * @param secretSpan   how the secret group follows from a match's text without a second RE2 run; null to ask RE2
+ * @param anchoredMatch the pattern matched at a given start without RE2; null to ask RE2
  */
 public record Rule(
         String id,
@@ -49,7 +50,8 @@ public record Rule(
         List<String> negatives,
         HitFilter hitFilter,
         int maxKeywordOffset,
-        SecretSpan secretSpan) {
+        SecretSpan secretSpan,
+        AnchoredMatch anchoredMatch) {
 
     /** Matches longer than this are not credentials; bounding them bounds every window. */
     public static final int MAX_MATCH_LENGTH = 16 * 1024;
@@ -99,6 +101,7 @@ public record Rule(
         private HitFilter hitFilter = HitFilter.ANY;
         private int maxKeywordOffset = -1;
         private SecretSpan secretSpan;
+        private AnchoredMatch anchoredMatch;
 
         private Builder(String id) {
             this.id = Objects.requireNonNull(id, "id");
@@ -189,6 +192,15 @@ public record Rule(
             return this;
         }
 
+        /**
+         * The pattern matched at a given start without RE2 (see {@link AnchoredMatch}); used only where the engine
+         * tries anchored matches. A wrong one loses or invents findings, which the property tests are there to catch.
+         */
+        public Builder anchoredMatch(AnchoredMatch anchoredMatch) {
+            this.anchoredMatch = Objects.requireNonNull(anchoredMatch, "anchoredMatch");
+            return this;
+        }
+
         public Rule build() {
             if (regex == null) {
                 throw new IllegalArgumentException("rule " + id + ": no regex");
@@ -205,7 +217,8 @@ public record Rule(
             Pattern compiledPath = path == null ? null : Pattern.compile(path);
             return new Rule(id, description, keywords, compiled, secretGroup, minEntropy, validators, allowlist,
                     confidence, maxLength, compiledPath, examples, negatives, hitFilter,
-                    maxKeywordOffset < 0 ? maxLength : maxKeywordOffset, secretSpan);
+                    maxKeywordOffset < 0 ? maxLength : maxKeywordOffset, secretSpan,
+                    anchoredMatch);
         }
     }
 }

@@ -85,21 +85,31 @@ public final class RuleMatcher {
             }
             // A match that does not consume input would loop forever; advance by at least one char.
             at = nextStart(search, text, from, to, Math.max(me, ms + 1));
-            report(search, text, m, rule.secretGroup(), from, from + ms, from + me, out);
+            report(search, text, m, rule.secretGroup(), from, from + ms, from + me, from, to, out);
         }
         return edges;
     }
 
     /**
-     * Checks the secret group of the match {@code text[matchStart, matchEnd)}, found by {@code m} over the text
-     * from {@code base}: from the match's shape where {@link RuleSearch#secretSpan} knows it, else from RE2.
+     * Checks the secret group of the match {@code text[matchStart, matchEnd)}: from the match's shape where
+     * {@link RuleSearch#secretSpan} knows it, else from RE2 ({@code m}, which found the match over the text from
+     * {@code base}, or when the match was found without RE2, an anchored RE2 try at the match's start).
      */
     private static void report(RuleSearch search, CharSequence text, Matcher m, int group, int base, int matchStart,
-                               int matchEnd, List<RuleMatch> out) {
+                               int matchEnd, int from, int to, List<RuleMatch> out) {
         long span = search.secretSpan(text, matchStart, matchEnd);
         int s;
         int e;
         if (span == SecretSpan.UNKNOWN) {
+            if (m == null) {
+                m = search.lookingAt(text, matchStart, from, to);
+                if (m == null) {
+                    throw new IllegalStateException("rule " + search.rule.id() + ": RE2 does not match where its "
+                            + "anchored matcher did");
+                }
+                base = matchStart == from ? from : matchStart - 1;
+                group = matchStart == from ? search.rule.secretGroup() : search.rule.secretGroup() + 1;
+            }
             s = m.start(group);
             e = m.end(group);
             if (s < 0 || e <= s) {
@@ -122,7 +132,8 @@ public final class RuleMatcher {
 
     /**
      * The same walk as {@link #walk}, by anchored matches at the only places a match can start: for each keyword
-     * occurrence {@code k} in the window, {@code [k - maxKeywordOffset, k]} (see {@link RuleSearch}). Each try may
+     * occurrence {@code k} in the window, {@code [k - maxKeywordOffset, k]} (see {@link RuleSearch}), by the rule's
+     * {@link AnchoredMatch} where it has one, else by RE2. Each try may
      * read up to the rule's maximum length, so a window dense with keyword occurrences that do not start a match
      * (an attacker's {@code AKIAAKIA…}) would cost far more than one pass: once the tries have read about twice the
      * window, the rest of the window goes to the linear unanchored walk, which finds the same matches.
@@ -130,8 +141,8 @@ public final class RuleMatcher {
     private static int walkAnchored(RuleSearch search, CharSequence text, int from, int to, int lower, int limit,
                                     List<RuleMatch> out) {
         Rule rule = search.rule;
+        AnchoredMatch direct = search.direct;
         int offset = rule.maxKeywordOffset();
-        int group = rule.secretGroup();
         int edges = 0;
         int at = from; // no match starts before this
         long budget = 2L * (to - from) + rule.maxLength();
@@ -146,22 +157,15 @@ public final class RuleMatcher {
             int matchEnd = -1;
             int s = Math.max(at, k - offset);
             Matcher m = null;
-            int base = 0;
-            int g = 0;
             for (; s <= k; s++) {
                 budget -= Math.min(rule.maxLength() + 1L, to - s);
-                // At the window's start RE2 sees a text boundary, as the unanchored walk over the window does.
-                if (s == from) {
-                    m = rule.pattern().matcher(text.subSequence(from, to));
-                    base = from;
-                    g = group;
+                if (direct != null) {
+                    matchEnd = direct.endOf(text, s, from, to);
                 } else {
-                    m = search.withContext.matcher(text.subSequence(s - 1, to));
-                    base = s - 1;
-                    g = group + 1;
+                    m = search.lookingAt(text, s, from, to);
+                    matchEnd = m == null ? -1 : (s == from ? from : s - 1) + m.end();
                 }
-                if (m.lookingAt()) {
-                    matchEnd = base + m.end();
+                if (matchEnd >= 0) {
                     break;
                 }
             }
@@ -176,7 +180,9 @@ public final class RuleMatcher {
                 edges |= 2;
             }
             at = Math.max(matchEnd, s + 1);
-            report(search, text, m, g, base, s, matchEnd, out);
+            int base = s == from ? from : s - 1;
+            int group = s == from ? rule.secretGroup() : rule.secretGroup() + 1;
+            report(search, text, m, group, base, s, matchEnd, from, to, out);
         }
         return edges;
     }

@@ -1,5 +1,6 @@
 package dev.airlock.scan;
 
+import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import java.nio.charset.StandardCharsets;
 
@@ -34,6 +35,8 @@ final class RuleSearch {
     private final boolean wholeMatchIsSecret;
     /** The rule's own {@link SecretSpan}; null in the reference search or when the rule has none. */
     private final SecretSpan ruleSpan;
+    /** The anchored try without RE2 (the rule's own, or {@link TokenShape}'s); null to ask RE2. */
+    final AnchoredMatch direct;
 
     private RuleSearch(Rule rule, boolean fast) {
         this.rule = rule;
@@ -56,6 +59,8 @@ final class RuleSearch {
         this.wholeMatchIsSecret = fast && rule.secretGroup() == 1
                 && GroupShape.isWholeMatch(rule.pattern().pattern());
         this.ruleSpan = fast && rule.secretGroup() > 0 ? rule.secretSpan() : null;
+        this.direct = !anchored ? null : rule.anchoredMatch() != null ? rule.anchoredMatch()
+                : rule.pattern().flags() == 0 ? TokenShape.of(rule.pattern().pattern()) : null;
     }
 
     /** Anchored where the rule allows it, secret groups located without RE2 where the rule's shape allows it. */
@@ -75,6 +80,17 @@ final class RuleSearch {
     /** Whether {@link #nextKeyword} can be asked: every keyword is ASCII. */
     boolean searchesKeywords() {
         return keywords != null;
+    }
+
+    /**
+     * RE2's anchored try at {@code start} in the window {@code [from, to)}: a matcher that found the rule's match
+     * there (its group {@code g} is the rule's group {@code g - 1} when it runs {@link #withContext}), or null.
+     * At the window's start RE2 sees a text boundary, as the unanchored walk over the window does.
+     */
+    Matcher lookingAt(CharSequence text, int start, int from, int to) {
+        Matcher m = start == from ? rule.pattern().matcher(text.subSequence(from, to))
+                : withContext.matcher(text.subSequence(start - 1, to));
+        return m.lookingAt() ? m : null;
     }
 
     /**

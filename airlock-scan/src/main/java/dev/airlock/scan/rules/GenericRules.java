@@ -68,6 +68,7 @@ final class GenericRules {
                         200)
                         .hitFilter(GenericNameFollowers.LINE)
                         .secretSpan(GenericValueSpans.LINE_VALUE)
+                        .anchoredMatch(GenericLineMatch.LINE)
                         .maxKeywordOffset(0)
                         .example("DB_PASSWORD=" + f.alnum(16) + "\n")
                         .example("  api_key: " + f.alnum(24) + "\n")
