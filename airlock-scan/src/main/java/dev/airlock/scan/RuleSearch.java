@@ -93,6 +93,11 @@ final class RuleSearch {
         return m.lookingAt() ? m : null;
     }
 
+    /** Whether {@link #secretSpan} answers without RE2 for a rule that has a secret group. */
+    boolean locatesSecret() {
+        return rule.secretGroup() > 0 && (wholeMatchIsSecret || ruleSpan != null);
+    }
+
     /**
      * The secret group of the match {@code text[matchStart, matchEnd)} as {@code start << 32 | end}, or
      * {@link SecretSpan#UNKNOWN} when RE2 must be asked.
