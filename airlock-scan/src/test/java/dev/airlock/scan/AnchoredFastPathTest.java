@@ -116,6 +116,51 @@ class AnchoredFastPathTest {
         compare(text(seed).getBytes(StandardCharsets.UTF_8), new Random(seed));
     }
 
+    private static final String[] NAMES = {"password", "PassWd", "passphrase", "pwd", "SECRET", "token", "apikey",
+        "api_key", "Api-Key", "api.key", "api__key", "accesskey", "access_key", "access-KEY", "auth.key", "authkey",
+        "credential", "pass", "api", "access_", "credentials", "tokens", "token_key", "token_Key_value", "token_str",
+        "token_string", "token_strings", "token_stringbase", "token.value-base", "token_key_key_key", "token_keys9",
+        "tokens9", "token9s", "token_s", "tokenss", "token-", "token_x", "secret_value_str2", "pwd_base.key"};
+    private static final String[] CLOSERS = {"", "\\", "\"", "'", "\"'", "]", "`"};
+    private static final String[] BLANKS = {"", " ", "\t", "  \t ", "    ", "     ", " \t \t \t"};
+    private static final String[] OPERATORS = {"=", ":", "==", ":=", ",", "-", "=>"};
+    private static final String[] ENDS = {"", "\n", "\r\n", "\r", "\n\r", "x", ",", "\f", "\u000B\n", "\"", "=\n"};
+
+    /**
+     * {@code generic-credential-line} at every bound of its pattern: names with every tail, closers, blank runs
+     * around the operator, values of 7..9 and 127..129 bytes, 0..9 trailing blanks, every line end, and windows
+     * cut inside any of it.
+     */
+    @Property(tries = 3000)
+    void genericLineMatchesAtItsBounds(@ForAll long seed) {
+        Random rnd = new Random(seed);
+        int[] lengths = {0, 1, 7, 8, 9, 20, 127, 128, 129};
+        StringBuilder value = new StringBuilder();
+        for (int n = lengths[rnd.nextInt(lengths.length)]; n > 0; n--) {
+            value.append("aZ9.=:/+~@%-é\u000B".charAt(rnd.nextInt(14)));
+        }
+        String text = (rnd.nextBoolean() ? "x" : "") + NAMES[rnd.nextInt(NAMES.length)] + CLOSERS[rnd.nextInt(CLOSERS.length)]
+                + BLANKS[rnd.nextInt(BLANKS.length)] + OPERATORS[rnd.nextInt(OPERATORS.length)]
+                + BLANKS[rnd.nextInt(BLANKS.length)] + value + " \t".repeat(5).substring(0, rnd.nextInt(11))
+                + ENDS[rnd.nextInt(ENDS.length)] + (rnd.nextBoolean() ? "" : "more");
+        byte[] data = text.getBytes(StandardCharsets.ISO_8859_1);
+        RuleSearch line = SEARCHES.stream().filter(s -> s.rule.id().equals("generic-credential-line")).findFirst()
+                .orElseThrow();
+        Latin1View view = new Latin1View(data);
+        int start = text.startsWith("x") ? 1 : 0;
+        for (int to : new int[] {data.length, rnd.nextInt(data.length + 1)}) {
+            if (to <= start) {
+                continue;
+            }
+            Matcher m = line.lookingAt(view, start, 0, to);
+            int re2End = m == null ? -1 : (start == 0 ? 0 : start - 1) + m.end();
+            assertThat(line.direct.endOf(view, start, 0, to)).as("%s in [0, %d)", show(data), to).isEqualTo(re2End);
+            if (m != null) {
+                checkSpan(line, view, start, re2End, m, start == 0 ? 1 : 2, start == 0 ? 0 : start - 1, data);
+            }
+        }
+    }
+
     @Test
     void theFastPathsAreUsedAndTheTextsHoldTheirMatches() {
         assertThat(SEARCHES.stream().filter(s -> s.direct != null).map(s -> s.rule.id()))
