@@ -3,6 +3,7 @@ package dev.airlock.scan;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * How {@link RuleMatcher} looks for one rule's matches in a window, prepared once per rule.
@@ -31,6 +32,8 @@ final class RuleSearch {
     private final byte[][] keywords;
     /** Bit {@code c} set when some keyword starts with lower-case ASCII byte {@code c}. */
     private final long[] firstBytes = new long[2];
+    /** The keywords by their first byte, in the rule's order. */
+    private final byte[][][] byFirst = new byte[128][][];
     /** The secret group is the whole match: {@code \b(...)\b} and the like. */
     private final boolean wholeMatchIsSecret;
     /** The rule's own {@link SecretSpan}; null in the reference search or when the rule has none. */
@@ -51,6 +54,10 @@ final class RuleSearch {
         if (ascii) {
             for (byte[] kw : kws) {
                 firstBytes[kw[0] >> 6] |= 1L << (kw[0] & 63);
+            }
+            for (int c = 0; c < 128; c++) {
+                final int first = c;
+                byFirst[c] = Arrays.stream(kws).filter(kw -> kw[0] == first).toArray(byte[][]::new);
             }
         }
         boolean anchored = fast && ascii && rule.maxKeywordOffset() <= MAX_ANCHORED_OFFSET;
@@ -114,11 +121,15 @@ final class RuleSearch {
      * automaton matches) that ends by {@code to}, or -1. Only when {@link #searchesKeywords()}.
      */
     int nextKeyword(CharSequence text, int from, int to) {
-        long first0 = firstBytes[0];
-        long first1 = firstBytes[1];
+        if (text instanceof Latin1View view) {
+            // The engine's case: the bytes directly, without a call and a bounds check per char.
+            int base = view.offset();
+            int k = nextKeyword(view.bytes(), base + from, base + to);
+            return k < 0 ? -1 : k - base;
+        }
         for (int p = from; p < to; p++) {
             char c = lowerAscii(text.charAt(p));
-            if (c >= 128 || ((c < 64 ? first0 : first1) & (1L << (c & 63))) == 0) {
+            if (c >= 128 || ((c < 64 ? firstBytes[0] : firstBytes[1]) & (1L << (c & 63))) == 0) {
                 continue;
             }
             for (byte[] kw : keywords) {
@@ -128,6 +139,39 @@ final class RuleSearch {
             }
         }
         return -1;
+    }
+
+    private int nextKeyword(byte[] data, int from, int to) {
+        long first0 = firstBytes[0];
+        long first1 = firstBytes[1];
+        for (int p = from; p < to; p++) {
+            int c = data[p];
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            if (c < 0 || ((c < 64 ? first0 : first1) & (1L << (c & 63))) == 0) {
+                continue;
+            }
+            for (byte[] kw : byFirst[c]) {
+                if (p + kw.length <= to && rest(data, p, kw)) {
+                    return p;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static boolean rest(byte[] data, int p, byte[] kw) {
+        for (int k = 1; k < kw.length; k++) {
+            int c = data[p + k];
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            if (c != kw[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean rest(CharSequence text, int p, byte[] kw) {
