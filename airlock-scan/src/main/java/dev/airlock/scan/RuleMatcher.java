@@ -107,8 +107,8 @@ public final class RuleMatcher {
                     throw new IllegalStateException("rule " + search.rule.id() + ": RE2 does not match where its "
                             + "anchored matcher did");
                 }
-                base = matchStart == from ? from : matchStart - 1;
-                group = matchStart == from ? search.rule.secretGroup() : search.rule.secretGroup() + 1;
+                base = RuleSearch.lookingAtBase(matchStart, from);
+                group = search.lookingAtGroup(matchStart, from);
             }
             s = m.start(group);
             e = m.end(group);
@@ -163,7 +163,7 @@ public final class RuleMatcher {
                     matchEnd = direct.endOf(text, s, from, to);
                 } else {
                     m = search.lookingAt(text, s, from, to);
-                    matchEnd = m == null ? -1 : (s == from ? from : s - 1) + m.end();
+                    matchEnd = m == null ? -1 : RuleSearch.lookingAtBase(s, from) + m.end();
                 }
                 if (matchEnd >= 0) {
                     break;
@@ -180,9 +180,8 @@ public final class RuleMatcher {
                 edges |= 2;
             }
             at = Math.max(matchEnd, s + 1);
-            int base = s == from ? from : s - 1;
-            int group = s == from ? rule.secretGroup() : rule.secretGroup() + 1;
-            report(search, text, m, group, base, s, matchEnd, from, to, out);
+            report(search, text, m, search.lookingAtGroup(s, from), RuleSearch.lookingAtBase(s, from), s, matchEnd,
+                    from, to, out);
         }
         return edges;
     }

@@ -96,8 +96,18 @@ final class RuleSearch {
      */
     Matcher lookingAt(CharSequence text, int start, int from, int to) {
         Matcher m = start == from ? rule.pattern().matcher(text.subSequence(from, to))
-                : withContext.matcher(text.subSequence(start - 1, to));
+                : withContext.matcher(text.subSequence(lookingAtBase(start, from), to));
         return m.lookingAt() ? m : null;
+    }
+
+    /** Where the text seen by {@link #lookingAt} at {@code start} begins: its offsets are relative to this. */
+    static int lookingAtBase(int start, int from) {
+        return start == from ? from : start - 1;
+    }
+
+    /** The group of {@link #lookingAt}'s matcher at {@code start} that holds the rule's secret group. */
+    int lookingAtGroup(int start, int from) {
+        return start == from ? rule.secretGroup() : rule.secretGroup() + 1;
     }
 
     /** Whether {@link #secretSpan} answers without RE2 for a rule that has a secret group. */
