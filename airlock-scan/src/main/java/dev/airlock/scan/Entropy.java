@@ -24,8 +24,22 @@ public final class Entropy {
             }
         }
         double bits = 0;
+        // Most characters of a secret occur once or twice: each distinct count's term is computed once (the same
+        // double every time, summed in the same order, so the result is bit for bit what it always was).
+        double[] termOf = new double[Math.min(n, 32) + 1];
         for (int count : counts) {
-            bits += term(count, n);
+            if (count == 0) {
+                continue;
+            }
+            if (count < termOf.length) {
+                double t = termOf[count];
+                if (t == 0) {
+                    t = termOf[count] = term(count, n);
+                }
+                bits += t;
+            } else {
+                bits += term(count, n);
+            }
         }
         if (other != null) {
             for (int count : other.values()) {

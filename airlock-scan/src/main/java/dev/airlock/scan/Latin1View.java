@@ -38,6 +38,15 @@ public final class Latin1View implements CharSequence {
         return new Latin1View(bytes, start + from, start + to);
     }
 
+    /** The bytes viewed; char {@code i} is {@code bytes()[offset() + i]}. For scans that read the bytes directly. */
+    byte[] bytes() {
+        return bytes;
+    }
+
+    int offset() {
+        return start;
+    }
+
     @Override
     public String toString() {
         return new String(bytes, start, end - start, java.nio.charset.StandardCharsets.ISO_8859_1);

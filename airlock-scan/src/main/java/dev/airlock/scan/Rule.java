@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param maxKeywordOffset how far from a match's start, at most, a keyword occurrence that the hit filter admits
  *                     begins (every match has one); a window reaches only this far back from a hit. {@code maxLength}
  *                     unless the rule knows better (a pattern that starts with its keyword: 0)
+ * @param secretSpan   how the secret group follows from a match's text without a second RE2 run; null to ask RE2
+ * @param anchoredMatch the pattern matched at a given start without RE2; null to ask RE2
  */
 public record Rule(
         String id,
@@ -47,7 +49,9 @@ public record Rule(
         List<String> examples,
         List<String> negatives,
         HitFilter hitFilter,
-        int maxKeywordOffset) {
+        int maxKeywordOffset,
+        SecretSpan secretSpan,
+        AnchoredMatch anchoredMatch) {
 
     /** Matches longer than this are not credentials; bounding them bounds every window. */
     public static final int MAX_MATCH_LENGTH = 16 * 1024;
@@ -96,6 +100,8 @@ public record Rule(
         private final List<String> negatives = new ArrayList<>();
         private HitFilter hitFilter = HitFilter.ANY;
         private int maxKeywordOffset = -1;
+        private SecretSpan secretSpan;
+        private AnchoredMatch anchoredMatch;
 
         private Builder(String id) {
             this.id = Objects.requireNonNull(id, "id");
@@ -177,6 +183,24 @@ public record Rule(
             return this;
         }
 
+        /**
+         * How the secret group's bounds follow from a match's text (see {@link SecretSpan}); a wrong one reports
+         * wrong secrets, which the engine-versus-reference property tests are there to catch.
+         */
+        public Builder secretSpan(SecretSpan secretSpan) {
+            this.secretSpan = Objects.requireNonNull(secretSpan, "secretSpan");
+            return this;
+        }
+
+        /**
+         * The pattern matched at a given start without RE2 (see {@link AnchoredMatch}); used only where the engine
+         * tries anchored matches. A wrong one loses or invents findings, which the property tests are there to catch.
+         */
+        public Builder anchoredMatch(AnchoredMatch anchoredMatch) {
+            this.anchoredMatch = Objects.requireNonNull(anchoredMatch, "anchoredMatch");
+            return this;
+        }
+
         public Rule build() {
             if (regex == null) {
                 throw new IllegalArgumentException("rule " + id + ": no regex");
@@ -193,7 +217,8 @@ public record Rule(
             Pattern compiledPath = path == null ? null : Pattern.compile(path);
             return new Rule(id, description, keywords, compiled, secretGroup, minEntropy, validators, allowlist,
                     confidence, maxLength, compiledPath, examples, negatives, hitFilter,
-                    maxKeywordOffset < 0 ? maxLength : maxKeywordOffset);
+                    maxKeywordOffset < 0 ? maxLength : maxKeywordOffset, secretSpan,
+                    anchoredMatch);
         }
     }
 }

@@ -49,7 +49,7 @@ public final class RuleMatcher {
         while (true) {
             found.clear();
             int edges = search.anchored() ? walkAnchored(search, text, from, to, lower, limit, found)
-                    : walk(rule, text, from, to, lower, limit, found, 0);
+                    : walk(search, text, from, to, lower, limit, found, 0);
             if (edges == 0) {
                 break;
             }
@@ -68,38 +68,72 @@ public final class RuleMatcher {
      * One leftmost-first walk from {@code start} (window-relative); returns 1 if a match started at an artificial
      * start, 2 if one ended at an artificial end.
      */
-    private static int walk(Rule rule, CharSequence text, int from, int to, int lower, int limit, List<RuleMatch> out,
-                            int start) {
+    private static int walk(RuleSearch search, CharSequence text, int from, int to, int lower, int limit,
+                            List<RuleMatch> out, int start) {
+        Rule rule = search.rule;
         Matcher m = rule.pattern().matcher(text.subSequence(from, to));
         int at = start;
         int edges = 0;
         while (at <= to - from && m.find(at)) {
-            if (m.start() == 0 && from > lower) {
+            int ms = m.start();
+            int me = m.end();
+            if (ms == 0 && from > lower) {
                 edges |= 1;
             }
-            if (m.end() == to - from && to < limit) {
+            if (me == to - from && to < limit) {
                 edges |= 2;
             }
-            int group = rule.secretGroup();
-            int s = m.start(group);
-            int e = m.end(group);
             // A match that does not consume input would loop forever; advance by at least one char.
-            at = nextStart(rule, text, from, to, Math.max(m.end(), m.start() + 1));
-            if (s < 0 || e <= s) {
-                continue;
-            }
-            String secret = m.group(group);
-            RuleMatch match = check(rule, secret, from + s, from + e);
-            if (match != null) {
-                out.add(match);
-            }
+            at = nextStart(search, text, from, to, Math.max(me, ms + 1));
+            report(search, text, m, rule.secretGroup(), from, from + ms, from + me, from, to, out);
         }
         return edges;
     }
 
     /**
+     * Checks the secret group of the match {@code text[matchStart, matchEnd)}: from the match's shape where
+     * {@link RuleSearch#secretSpan} knows it, else from RE2 ({@code m}, which found the match over the text from
+     * {@code base}, or when the match was found without RE2, an anchored RE2 try at the match's start).
+     */
+    private static void report(RuleSearch search, CharSequence text, Matcher m, int group, int base, int matchStart,
+                               int matchEnd, int from, int to, List<RuleMatch> out) {
+        long span = search.secretSpan(text, matchStart, matchEnd);
+        int s;
+        int e;
+        if (span == SecretSpan.UNKNOWN) {
+            if (m == null) {
+                m = search.lookingAt(text, matchStart, from, to);
+                if (m == null) {
+                    throw new IllegalStateException("rule " + search.rule.id() + ": RE2 does not match where its "
+                            + "anchored matcher did");
+                }
+                base = RuleSearch.lookingAtBase(matchStart, from);
+                group = search.lookingAtGroup(matchStart, from);
+            }
+            s = m.start(group);
+            e = m.end(group);
+            if (s < 0 || e <= s) {
+                return;
+            }
+            s += base;
+            e += base;
+        } else {
+            s = (int) (span >>> 32);
+            e = (int) span;
+            if (e <= s) {
+                return;
+            }
+        }
+        RuleMatch match = check(search.rule, text.subSequence(s, e).toString(), s, e);
+        if (match != null) {
+            out.add(match);
+        }
+    }
+
+    /**
      * The same walk as {@link #walk}, by anchored matches at the only places a match can start: for each keyword
-     * occurrence {@code k} in the window, {@code [k - maxKeywordOffset, k]} (see {@link RuleSearch}). Each try may
+     * occurrence {@code k} in the window, {@code [k - maxKeywordOffset, k]} (see {@link RuleSearch}), by the rule's
+     * {@link AnchoredMatch} where it has one, else by RE2. Each try may
      * read up to the rule's maximum length, so a window dense with keyword occurrences that do not start a match
      * (an attacker's {@code AKIAAKIA…}) would cost far more than one pass: once the tries have read about twice the
      * window, the rest of the window goes to the linear unanchored walk, which finds the same matches.
@@ -107,14 +141,14 @@ public final class RuleMatcher {
     private static int walkAnchored(RuleSearch search, CharSequence text, int from, int to, int lower, int limit,
                                     List<RuleMatch> out) {
         Rule rule = search.rule;
+        AnchoredMatch direct = search.direct;
         int offset = rule.maxKeywordOffset();
-        int group = rule.secretGroup();
         int edges = 0;
         int at = from; // no match starts before this
         long budget = 2L * (to - from) + rule.maxLength();
         while (at < to) {
             if (budget < 0) {
-                return edges | walk(rule, text, from, to, lower, limit, out, at - from);
+                return edges | walk(search, text, from, to, lower, limit, out, at - from);
             }
             int k = search.nextKeyword(text, at, to);
             if (k < 0) {
@@ -123,22 +157,15 @@ public final class RuleMatcher {
             int matchEnd = -1;
             int s = Math.max(at, k - offset);
             Matcher m = null;
-            int base = 0;
-            int g = 0;
             for (; s <= k; s++) {
                 budget -= Math.min(rule.maxLength() + 1L, to - s);
-                // At the window's start RE2 sees a text boundary, as the unanchored walk over the window does.
-                if (s == from) {
-                    m = rule.pattern().matcher(text.subSequence(from, to));
-                    base = from;
-                    g = group;
+                if (direct != null) {
+                    matchEnd = direct.endOf(text, s, from, to);
                 } else {
-                    m = search.withContext.matcher(text.subSequence(s - 1, to));
-                    base = s - 1;
-                    g = group + 1;
+                    m = search.lookingAt(text, s, from, to);
+                    matchEnd = m == null ? -1 : RuleSearch.lookingAtBase(s, from) + m.end();
                 }
-                if (m.lookingAt()) {
-                    matchEnd = base + m.end();
+                if (matchEnd >= 0) {
                     break;
                 }
             }
@@ -153,15 +180,8 @@ public final class RuleMatcher {
                 edges |= 2;
             }
             at = Math.max(matchEnd, s + 1);
-            int gs = m.start(g);
-            int ge = m.end(g);
-            if (gs < 0 || ge <= gs) {
-                continue;
-            }
-            RuleMatch match = check(rule, m.group(g), base + gs, base + ge);
-            if (match != null) {
-                out.add(match);
-            }
+            report(search, text, m, search.lookingAtGroup(s, from), RuleSearch.lookingAtBase(s, from), s, matchEnd,
+                    from, to, out);
         }
         return edges;
     }
@@ -173,54 +193,12 @@ public final class RuleMatcher {
      * with no occurrence left there is no match left, and the (unanchored, costly) RE2 walk over the rest of the
      * window is skipped. Returns past the window's end in that case.
      */
-    static int nextStart(Rule rule, CharSequence text, int from, int to, int at) {
-        int first = Integer.MAX_VALUE;
-        for (String keyword : rule.keywords()) {
-            if (!isAscii(keyword)) {
-                return at; // the text holds its UTF-8 bytes, one char each: not worth a second search
-            }
-            int k = indexOfIgnoreAsciiCase(text, keyword, from + at, Math.min(to, first), to);
-            if (k >= 0) {
-                first = k;
-            }
+    static int nextStart(RuleSearch search, CharSequence text, int from, int to, int at) {
+        if (!search.searchesKeywords()) {
+            return at; // the text holds a non-ASCII keyword's UTF-8 bytes, one char each: not worth a second search
         }
-        return first == Integer.MAX_VALUE ? to - from + 1 : Math.max(at, first - from - rule.maxKeywordOffset());
-    }
-
-    /** A plain loop: this runs after every match, where a stream per keyword would allocate. */
-    private static boolean isAscii(String keyword) {
-        for (int i = 0; i < keyword.length(); i++) {
-            if (keyword.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * The first start in {@code [from, before)} of {@code keyword} (lower-case ASCII) ending by {@code to}, with
-     * ASCII case folding as the keyword automaton does, or -1.
-     */
-    private static int indexOfIgnoreAsciiCase(CharSequence text, String keyword, int from, int before, int to) {
-        int n = keyword.length();
-        char first = keyword.charAt(0);
-        for (int p = from; p < before && p + n <= to; p++) {
-            if (lowerAscii(text.charAt(p)) != first) {
-                continue;
-            }
-            int k = 1;
-            while (k < n && lowerAscii(text.charAt(p + k)) == keyword.charAt(k)) {
-                k++;
-            }
-            if (k == n) {
-                return p;
-            }
-        }
-        return -1;
-    }
-
-    private static char lowerAscii(char c) {
-        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+        int first = from + at > to ? -1 : search.nextKeyword(text, from + at, to);
+        return first < 0 ? to - from + 1 : Math.max(at, first - from - search.rule.maxKeywordOffset());
     }
 
     /** Applies entropy, allowlist and validators to one candidate; returns null if the rule does not report it. */

@@ -41,6 +41,7 @@ final class GenericRules {
                         NAME + "[\\\\\"'\\]]{0,3}\\s{0,4}(?::=|=>|\\?=|=|:|,|\\()\\s{0,4}(?:[rbuf@])?\\\\?[\"'`]" + VALUE_QUOTED
                                 + "\\\\?[\"'`]", 200)
                         .hitFilter(GenericNameFollowers.ASSIGNMENT)
+                        .secretSpan(GenericValueSpans.QUOTED)
                         .maxKeywordOffset(0)
                         .example("db_password = \"" + f.alnum(14) + "\"")
                         .example("{\"api_key\": \"" + f.alnum(32) + "\"}")
@@ -66,6 +67,8 @@ final class GenericRules {
                         NAME + "[\\\\\"']?[ \\t]{0,4}(?:=|:)[ \\t]{0,4}([^\\s\"'`\\\\,;&<>(){}\\[\\]]{8,128})[ \\t]{0,8}(?:\\r?\\n|\\z)",
                         200)
                         .hitFilter(GenericNameFollowers.LINE)
+                        .secretSpan(GenericValueSpans.LINE_VALUE)
+                        .anchoredMatch(GenericLineMatch.LINE)
                         .maxKeywordOffset(0)
                         .example("DB_PASSWORD=" + f.alnum(16) + "\n")
                         .example("  api_key: " + f.alnum(24) + "\n")
@@ -81,6 +84,7 @@ final class GenericRules {
                         "Credential-named XML element holding a high-entropy value",
                         "<[A-Za-z0-9_.:-]{0,30}" + NAME + ">\\s{0,4}([^\\s<>\"']{8,128})\\s{0,4}</", 200)
                         .hitFilter(GenericNameFollowers.MARKUP)
+                        .secretSpan(GenericValueSpans.ELEMENT_TEXT)
                         .maxKeywordOffset(31)
                         .example("<password>" + f.alnum(16) + "</password>")
                         .example("<server><id>corp</id><apiToken>" + f.alnum(20) + "</apiToken></server>")
@@ -91,6 +95,7 @@ final class GenericRules {
                         "Credential-named URL query parameter with a high-entropy value",
                         "[?&][A-Za-z0-9_.-]{0,30}" + NAME + "=([A-Za-z0-9%._~+/=-]{8,128})(?:[&#\"'\\s<]|\\z)", 200)
                         .hitFilter(GenericNameFollowers.QUERY_PARAM)
+                        .secretSpan(GenericValueSpans.QUERY_VALUE)
                         .maxKeywordOffset(31)
                         .example("https://api.corp.net/v1/items?limit=10&access_token=" + f.alnum(32) + "&x=1")
                         .example("GET /export?api_key=" + f.alnum(24) + " HTTP/1.1")

@@ -64,9 +64,11 @@ public final class NotReference implements SecretValidator {
         return true;
     }
 
+    private static final String[] FILE_EXTENSIONS = {".json", ".pem", ".key", ".txt", ".yaml", ".yml", ".env", ".p12",
+        ".jks", ".crt", ".properties", ".conf", ".cfg", ".xml", ".toml", ".ini", ".js", ".ts", ".py", ".java", ".html"};
+
     private static boolean isFileName(String lower) {
-        for (String ext : new String[] {".json", ".pem", ".key", ".txt", ".yaml", ".yml", ".env", ".p12", ".jks",
-            ".crt", ".properties", ".conf", ".cfg", ".xml", ".toml", ".ini", ".js", ".ts", ".py", ".java", ".html"}) {
+        for (String ext : FILE_EXTENSIONS) {
             if (lower.endsWith(ext)) {
                 return true;
             }
