@@ -37,6 +37,9 @@ public final class ScanThroughput {
             mbps[i] = bytes / 1e6 / ((System.nanoTime() - t0) / 1e9);
             cpuMbps[i] = bytes / 1e6 / ((threads.getCurrentThreadCpuTime() - c0) / 1e9);
         }
+        // Each pass in order: a JVM whose JIT settled on slower code shows it as a level series, not as noise.
+        System.out.println("# passes (MB per CPU-second, in order): " + Arrays.stream(cpuMbps)
+                .mapToObj(v -> String.format(Locale.ROOT, "%.0f", v)).collect(java.util.stream.Collectors.joining(" ")));
         Arrays.sort(mbps);
         Arrays.sort(cpuMbps);
         // Wall-clock MB/s depends on how busy the machine is; MB per CPU-second of the scanning thread much less.
