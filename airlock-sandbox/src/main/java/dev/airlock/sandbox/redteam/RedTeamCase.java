@@ -12,8 +12,16 @@ public record RedTeamCase(char cls, String name, boolean expectsDenial, Probe pr
         Verdict attack(RedTeamContext ctx) throws Exception;
     }
 
-    /** The attack's outcome: {@code blocked} false is an escape. */
-    public record Verdict(boolean blocked, boolean denialSeen, String detail) {
+    /**
+     * The attack's outcome: {@code blocked} false is an escape. {@code belowSandbox} says the host kernel itself
+     * refused the operation before any sandbox layer could see it (a host process outside the sandbox is refused
+     * the same way), so there is no denial for the sandbox to report.
+     */
+    public record Verdict(boolean blocked, boolean denialSeen, boolean belowSandbox, String detail) {
+        public Verdict(boolean blocked, boolean denialSeen, String detail) {
+            this(blocked, denialSeen, false, detail);
+        }
+
         static Verdict blocked(String detail) {
             return new Verdict(true, false, detail);
         }

@@ -105,6 +105,9 @@ public final class RedTeamSuite {
         };
     }
 
+    /** C source: getpid through the i386 entry ({@code int 0x80}, syscall 20); no quote or backslash a shell or printf would read. */
+    static final String I386_GETPID = "int main(){int r;__asm__ volatile(\"int $0x80\":\"=a\"(r):\"a\"(20));return r > 0 ? 0 : 1;}";
+
     private static String firstLine(ExecResult r) {
         String s = (r.stderrText().isBlank() ? r.stdoutText() : r.stderrText()).strip();
         int nl = s.indexOf('\n');
@@ -232,8 +235,11 @@ public final class RedTeamSuite {
             return new Verdict(r.stdoutText().strip().equals("1"), !r.denials().isEmpty(), "errno " + r.stdoutText().strip());
         }));
         c.add(new RedTeamCase('C', "i386 int 0x80 syscall kills the process", true, ctx -> {
-            ExecResult r = ctx.sh("printf 'int main(){int r;__asm__ volatile(\"int $0x80\":\"=a\"(r):\"a\"(20));return 0;}' > /tmp/i386.c"
-                    + " && gcc -o /tmp/i386 /tmp/i386.c && exec /tmp/i386");
+            ExecResult r = ctx.sh("printf '" + I386_GETPID + "' > /tmp/i386.c && gcc -o /tmp/i386 /tmp/i386.c && exec /tmp/i386");
+            if (r.signal() == 11 && !HostKernel.hasI386SyscallEntry()) {
+                // Kernels built or booted without IA-32 emulation fault int 0x80 before seccomp runs.
+                return new Verdict(true, false, true, "signal 11; a host process outside the sandbox gets SIGSEGV too");
+            }
             return new Verdict(r.signal() == 31, !r.denials().isEmpty(), "signal " + r.signal() + " " + firstLine(r));
         }));
         c.add(new RedTeamCase('C', "x32 syscall kills the process", true, ctx -> {
