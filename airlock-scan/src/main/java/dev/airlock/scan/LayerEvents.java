@@ -22,8 +22,21 @@ final class LayerEvents {
      * ({@code VectorPrefilter} reads 64-byte blocks at offsets up to 3 past each block start).
      */
     final byte[] tailBlock = new byte[2 * 64 + KeywordAnchors.WIDTH];
-    /** The vector prefilter's per-block candidate, trigger and alphabet masks of one chunk of blocks. */
-    final long[] blockMasks = new long[3 * VectorPrefilter.CHUNK];
+    /**
+     * The vector prefilter's per-block candidate, trigger and alphabet masks of one chunk of blocks, a third of the
+     * array each. Grown to the layers actually seen: a stream is opened per request or file, and a full chunk's
+     * 3 KiB for every 1 KB request body was most of what a scan allocated.
+     */
+    long[] blockMasks = new long[0];
+
+    /** Makes room for a chunk of up to {@code blocks} blocks (at most a full chunk); returns the chunk length. */
+    int maskChunk(int blocks) {
+        int want = Math.min(VectorPrefilter.CHUNK, blocks);
+        if (3 * want > blockMasks.length) {
+            blockMasks = new long[3 * Math.min(VectorPrefilter.CHUNK, Math.max(want, 2 * (blockMasks.length / 3)))];
+        }
+        return blockMasks.length / 3;
+    }
 
     void clear() {
         hitCount = 0;

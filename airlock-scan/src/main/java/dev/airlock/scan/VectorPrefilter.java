@@ -72,9 +72,10 @@ final class VectorPrefilter implements Prefilter {
         // Interleaved per block, every mispredicted branch on the data (does this block end a run, hold a
         // candidate?) also threw away the vector work issued ahead for the next blocks, and every candidate's
         // call spilled the sixteen table vectors: the scalar part cost several times its own instructions.
+        final int chunk = out.maskChunk(Math.max(0, (len - from - (WIDTH - 1)) / LANES));
         final long[] masks = out.blockMasks;
         int i = from;
-        for (int blocks; (blocks = Math.min(CHUNK, (len - i - (WIDTH - 1)) / LANES)) > 0; i += blocks * LANES) {
+        for (int blocks; (blocks = Math.min(chunk, (len - i - (WIDTH - 1)) / LANES)) > 0; i += blocks * LANES) {
             for (int b = 0; b < blocks; b++) {
                 int at = i + b * LANES;
                 ByteVector v0 = ByteVector.fromArray(SPECIES, data, at);
@@ -86,18 +87,18 @@ final class VectorPrefilter implements Prefilter {
                         .or(v0.selectFrom(lowB0, highB0).and(v1.selectFrom(lowB1, highB1))
                                 .and(v2.selectFrom(lowB2, highB2)).and(v3.selectFrom(lowB3, highB3)));
                 masks[b] = candidates.compare(VectorOperators.NE, 0).toLong();
-                masks[CHUNK + b] = triggers(v0);
-                masks[2 * CHUNK + b] = alphabet(v0, alphaLow, alphaHigh);
+                masks[chunk + b] = triggers(v0);
+                masks[2 * chunk + b] = alphabet(v0, alphaLow, alphaHigh);
             }
             for (int b = 0; b < blocks; b++) {
                 long candidateBits = masks[b];
-                long triggerBits = masks[CHUNK + b];
+                long triggerBits = masks[chunk + b];
                 if ((candidateBits | triggerBits) != 0) { // most blocks of text have neither
                     emit(data, i + b * LANES, candidateBits, triggerBits, from, len, out);
                 }
             }
             for (int b = 0; b < blocks; b++) {
-                carry = runs(masks[2 * CHUNK + b], i + b * LANES, carry, out);
+                carry = runs(masks[2 * chunk + b], i + b * LANES, carry, out);
             }
         }
         // The last bytes (fewer than a block plus the anchor width; all of a short decoded layer): the same steps
