@@ -115,8 +115,9 @@ final class CaFiles {
             }
             return Base64.getDecoder().decode(base64.toString());
         } catch (IllegalArgumentException e) {
-            throw new IOException(file + " holds a PEM " + type + " that is not base64 (" + e.getMessage()
-                    + "): restore it, or " + startOver(file.getParent()), e);
+            // The decoder's message quotes the offending character: a byte of a key file stays out of messages.
+            throw new IOException(file + " holds a PEM " + type + " that is not base64: restore it, or "
+                    + startOver(file.getParent()));
         }
     }
 

@@ -85,7 +85,9 @@ final class CaKeyProof {
 
     private static String recorded(Path record) {
         try {
-            return Files.size(record) > 256 ? null : Files.readString(record, StandardCharsets.ISO_8859_1);
+            // Only a small regular file counts: a FIFO or device planted there would block or feed the start.
+            return !Files.isRegularFile(record, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.size(record) > 256
+                    ? null : Files.readString(record, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             return null;
         }
