@@ -77,6 +77,8 @@ final class VectorPrefilter implements Prefilter {
         int i = from;
         for (int blocks; (blocks = Math.min(chunk, (len - i - (WIDTH - 1)) / LANES)) > 0; i += blocks * LANES) {
             for (int b = 0; b < blocks; b++) {
+                // The candidate expression is written out again in tail(): a shared helper taking sixteen table
+                // vectors is not reliably inlined by C2, and an uninlined vector call boxes every vector. Change both.
                 int at = i + b * LANES;
                 ByteVector v0 = ByteVector.fromArray(SPECIES, data, at);
                 ByteVector v1 = ByteVector.fromArray(SPECIES, data, at + 1);
@@ -130,7 +132,7 @@ final class VectorPrefilter implements Prefilter {
         byte[] block = out.tailBlock;
         System.arraycopy(data, i, block, 0, rest);
         java.util.Arrays.fill(block, rest, block.length, (byte) 0);
-        for (int j = 0; j < rest; j += LANES) {
+        for (int j = 0; j < rest; j += LANES) { // the same candidate expression as in scan's chunk loop
             int n = Math.min(LANES, rest - j);
             long lanes = n == LANES ? -1L : (1L << n) - 1;
             ByteVector v0 = ByteVector.fromArray(SPECIES, block, j);
