@@ -236,11 +236,8 @@ final class VectorPrefilter implements Prefilter {
         x &= x >>> 8;
         x &= x >>> 8;
         while (x != 0) {
+            // The lowest set bit of x is a run's start: were the bit before it in the run, x would have that bit too.
             int s = Long.numberOfTrailingZeros(x);
-            // Walk back to the run's start (a set bit in x is at most 40 bits past it) and forward to its end.
-            while (s > 0 && (inner & (1L << (s - 1))) != 0) {
-                s--;
-            }
             int e = s + Long.numberOfTrailingZeros(~(inner >>> s));
             out.run(base + s, base + e);
             x &= -1L << e;
