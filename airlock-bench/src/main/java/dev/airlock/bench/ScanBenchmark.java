@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 8) // C2 needs a few hundred MB of input to settle (see ScanThroughput)
+@Warmup(iterations = 8) // 8 passes: >= 400 MB for the inputs here (>= 50 MB), where C2 settles (see ScanThroughput)
 @Measurement(iterations = 5)
 @Fork(value = 1, jvmArgs = {"-Xmx4g", "--add-modules", "jdk.incubator.vector"})
 public class ScanBenchmark {

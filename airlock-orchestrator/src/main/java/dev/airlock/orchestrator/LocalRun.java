@@ -686,6 +686,18 @@ public final class LocalRun {
             Manifest outputManifest;
             try {
                 inputManifest = manifestOf(read(DropKeys.input(run, revision)));
+            } catch (SnapshotException | PresignedTransfer.TooLarge e) {
+                return fail(phase, "the input snapshot in the drop is unreadable: " + e.getMessage(), Duration.ZERO);
+            } catch (IOException e) {
+                return fail(phase, "the drop store could not be read: " + e.getMessage(), Duration.ZERO);
+            }
+            // The git role uploaded the input itself (through its presigned PUT): it must be what it reported.
+            String exported = store.get(run).orElseThrow().inputId();
+            if (!inputManifest.id().equals(exported)) {
+                return fail(phase, "the input in the drop (" + inputManifest.id() + ") is not the one the git role "
+                        + "exported (" + exported + ")", Duration.ZERO);
+            }
+            try {
                 // The worker packs its output as a delta against its input: files it did not change are listed by
                 // hash only, and may only name content the input holds.
                 java.util.Set<String> inputHashes = new java.util.HashSet<>();
@@ -698,12 +710,6 @@ public final class LocalRun {
                 return refuse(phase, "output snapshot refused: " + e.getMessage());
             } catch (IOException e) {
                 return fail(phase, "the drop store could not be read: " + e.getMessage(), Duration.ZERO);
-            }
-            // The git role uploaded the input itself (through its presigned PUT): it must be what it reported.
-            String exported = store.get(run).orElseThrow().inputId();
-            if (!inputManifest.id().equals(exported)) {
-                return fail(phase, "the input in the drop (" + inputManifest.id() + ") is not the one the git role "
-                        + "exported (" + exported + ")", Duration.ZERO);
             }
             if (expectedId == null) {
                 store.record(run, RunStore.Field.OUTPUT_ID, outputManifest.id());

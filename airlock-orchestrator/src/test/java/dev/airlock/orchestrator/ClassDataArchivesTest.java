@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +19,7 @@ class ClassDataArchivesTest {
     void archivesAreKeyedByEveryJarOfTheDistributionAndOnlyForJars() throws Exception {
         Path lib = Files.createDirectories(tmp.resolve("dist").resolve("lib"));
         Files.write(lib.resolve("a.jar"), new byte[] {1});
-        Path main = jar(tmp.resolve("dist").resolve("airlock-cli.jar"), "lib/a.jar");
+        Path main = ManifestOnlyJar.write(tmp.resolve("dist").resolve("airlock-cli.jar"), Attributes.Name.CLASS_PATH, "lib/a.jar");
         Path cache = tmp.resolve("cache");
         String before = ClassDataArchives.fingerprint(main);
         assertThat(ClassDataArchives.fingerprint(main)).isEqualTo(before);
@@ -32,7 +30,7 @@ class ClassDataArchivesTest {
         // Class directories (a test class path, surefire's manifest-only jar) cannot be archived.
         assertThat(ClassDataArchives.forDistribution(main + ":" + tmp.resolve("classes"), cache)).isNull();
         assertThat(ClassDataArchives.forDistribution(tmp.resolve("classes").toString(), cache)).isNull();
-        Path booter = jar(tmp.resolve("surefirebooter.jar"), "file:" + tmp.resolve("classes") + "/");
+        Path booter = ManifestOnlyJar.write(tmp.resolve("surefirebooter.jar"), Attributes.Name.CLASS_PATH, "file:" + tmp.resolve("classes") + "/");
         assertThat(ClassDataArchives.forDistribution(booter.toString(), cache)).isNull();
     }
 
@@ -45,7 +43,7 @@ class ClassDataArchivesTest {
     void aFreshCacheIsRecordedAndAssembledIntoTemporaryFilesAndUsedOnlyOnceComplete() throws Exception {
         Path lib = Files.createDirectories(tmp.resolve("dist").resolve("lib"));
         Files.write(lib.resolve("a.jar"), new byte[] {1});
-        Path main = jar(tmp.resolve("dist").resolve("airlock-cli.jar"), "lib/a.jar");
+        Path main = ManifestOnlyJar.write(tmp.resolve("dist").resolve("airlock-cli.jar"), Attributes.Name.CLASS_PATH, "lib/a.jar");
         ClassDataArchives archives = ClassDataArchives.forDistribution(main.toString(), tmp.resolve("cache"));
 
         ClassDataArchives.Use first = archives.use("git-worker", ASSEMBLER, "cp.jar");
@@ -118,15 +116,5 @@ class ClassDataArchivesTest {
         assertThat(RoleLauncher.archiveName(Role.AGENT, List.of("agent", "run", "--task-file", "x")))
                 .isEqualTo("agent-run");
         assertThat(RoleLauncher.archiveName(Role.DROP, List.of())).isEqualTo("drop");
-    }
-
-    private static Path jar(Path file, String classPath) throws Exception {
-        Manifest m = new Manifest();
-        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
-        try (var out = new JarOutputStream(Files.newOutputStream(file), m)) {
-            out.flush();
-        }
-        return file;
     }
 }

@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +19,7 @@ class RoleClassPathTest {
     @Test
     void aPackagedDistributionGivesEachRoleOnlyItsListedJars() throws Exception {
         Path dist = Files.createDirectories(tmp.resolve("dist"));
-        Path main = distributionJar(dist.resolve("airlock-cli.jar"), "dev.airlock.cli.Main");
+        Path main = ManifestOnlyJar.write(dist.resolve("airlock-cli.jar"), Attributes.Name.MAIN_CLASS, "dev.airlock.cli.Main");
         Files.createDirectories(dist.resolve("lib"));
         Files.createDirectories(dist.resolve("roles"));
         Files.write(dist.resolve("roles/airlock-cli-roles.jar"), new byte[] {1});
@@ -49,17 +47,7 @@ class RoleClassPathTest {
         // Tests run roles from class directories, or from surefire's manifest-only jar: every role gets it all.
         String dirs = tmp.resolve("classes") + File.pathSeparator + tmp.resolve("test-classes");
         assertThat(RoleClassPath.of(dirs).of(Role.AGENT)).isEqualTo(dirs);
-        Path booter = distributionJar(tmp.resolve("surefirebooter.jar"), "org.apache.maven.surefire.booter.ForkedBooter");
+        Path booter = ManifestOnlyJar.write(tmp.resolve("surefirebooter.jar"), Attributes.Name.MAIN_CLASS, "org.apache.maven.surefire.booter.ForkedBooter");
         assertThat(RoleClassPath.of(booter.toString()).of(Role.GUARD)).isEqualTo(booter.toString());
-    }
-
-    private static Path distributionJar(Path file, String mainClass) throws IOException {
-        Manifest m = new Manifest();
-        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
-        try (var out = new JarOutputStream(Files.newOutputStream(file), m)) {
-            out.flush();
-        }
-        return file;
     }
 }

@@ -190,7 +190,7 @@ class Base64DecoderTest {
         }
     }
 
-    private static byte[] gzip(byte[] b) {
+    static byte[] gzip(byte[] b) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.GZIPOutputStream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -121,11 +120,11 @@ class RegionOrderTest {
                 case 5 -> base64(r, ("q=" + "%41%2f".repeat(1 + r.nextInt(5)) + new String(text(r, 20), StandardCharsets.ISO_8859_1))
                         .getBytes(StandardCharsets.ISO_8859_1));
                 case 6 -> base64(r, base64(r, text(r, 30 + r.nextInt(60))));
-                case 7 -> base64(r, gzip(text(r, 40 + r.nextInt(100))));
+                case 7 -> base64(r, Base64DecoderTest.gzip(text(r, 40 + r.nextInt(100))));
                 case 8 -> ("sha512-" + "A".repeat(86) + "==").getBytes(StandardCharsets.ISO_8859_1);
                 case 9 -> new byte[] {(byte) " \n\"%\\=\t"
                         .charAt(r.nextInt(7))};
-                case 10 -> p == 0 ? gzip(text(r, 50)) : text(r, r.nextInt(30));
+                case 10 -> p == 0 ? Base64DecoderTest.gzip(text(r, 50)) : text(r, r.nextInt(30));
                 default -> text(r, r.nextInt(40));
             };
             out.writeBytes(piece);
@@ -151,17 +150,5 @@ class RegionOrderTest {
         byte[] b = new byte[n];
         r.nextBytes(b);
         return b;
-    }
-
-    private static byte[] gzip(byte[] b) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
-                gz.write(b);
-            }
-            return bytes.toByteArray();
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
     }
 }

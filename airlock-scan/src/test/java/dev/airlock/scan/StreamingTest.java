@@ -12,6 +12,12 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class StreamingTest {
+    /** A PEM private key as it travels inside a JSON string. */
+    private static final String PEM_IN_JSON = DecodingTest.PEM.replace("\n", "\\n");
+    /** A token line, base64-encoded. */
+    private static final String TOKEN_BASE64 = java.util.Base64.getEncoder().encodeToString(
+            ("token: " + DecodingTest.TOKEN + "\n").getBytes(StandardCharsets.US_ASCII));
+
     private static final Scanner SCANNER = Scanner.builder().rules(TestRules.all()).build();
 
     private static ScanResult chunked(Scanner scanner, byte[] data, int[] cuts) {
@@ -53,11 +59,8 @@ class StreamingTest {
     @Property(tries = 60)
     void encodedSecretsSplitAtAnyChunkBoundaryAreFound(@ForAll long seed) {
         Random rnd = new Random(seed);
-        String pem = DecodingTest.PEM.replace("\n", "\\n");
-        String b64 = java.util.Base64.getEncoder().encodeToString(("token: " + DecodingTest.TOKEN + "\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        String text = "z".repeat(EngineStream.SEGMENT - 4000 + rnd.nextInt(6000)) + "\n{\"content\":\"key " + pem + "\"}\n"
-                + "w".repeat(rnd.nextInt(3000)) + "\ndata: " + b64 + "\n" + "q".repeat(rnd.nextInt(100));
+        String text = "z".repeat(EngineStream.SEGMENT - 4000 + rnd.nextInt(6000)) + "\n{\"content\":\"key " + PEM_IN_JSON + "\"}\n"
+                + "w".repeat(rnd.nextInt(3000)) + "\ndata: " + TOKEN_BASE64 + "\n" + "q".repeat(rnd.nextInt(100));
         byte[] data = text.getBytes(StandardCharsets.US_ASCII);
         int[] cuts = new int[1 + rnd.nextInt(30)];
         for (int i = 0; i < cuts.length; i++) {
@@ -97,10 +100,7 @@ class StreamingTest {
     @Property(tries = 6)
     void inPlaceScanEqualsChunkedStreamOnMultiSegmentInput(@ForAll long seed) {
         Random rnd = new Random(seed);
-        String pem = DecodingTest.PEM.replace("\n", "\\n");
-        String b64 = java.util.Base64.getEncoder().encodeToString(("token: " + DecodingTest.TOKEN + "\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        String[] plants = {"\n{\"content\":\"key " + pem + "\"}\n", "\ndata: " + b64 + "\n",
+        String[] plants = {"\n{\"content\":\"key " + PEM_IN_JSON + "\"}\n", "\ndata: " + TOKEN_BASE64 + "\n",
             "\ntoken=ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5\n",
             "\ntoken=ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5 # airlock:allow\n"};
         StringBuilder sb = new StringBuilder();

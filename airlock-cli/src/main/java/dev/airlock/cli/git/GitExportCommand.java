@@ -74,8 +74,7 @@ public final class GitExportCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("airlock git export: give --out FILE and/or --input-url URL");
             return 2;
         }
-        if (historyUrl != null && (historyDepth == null || inputUrl == null)
-                || historyDepth != null && inputUrl != null && historyUrl == null) {
+        if ((historyUrl != null) != (historyDepth != null && inputUrl != null)) {
             spec.commandLine().getErr().println("airlock git export: --history with --input-url needs --history-url, "
                     + "and --history-url needs both");
             return 2;

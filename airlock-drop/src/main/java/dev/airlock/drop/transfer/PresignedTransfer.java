@@ -197,11 +197,6 @@ public final class PresignedTransfer {
         }
     }
 
-    /**
-     * The store refused (403 for a tampered or expired URL, 404 for a missing object). The message names the object
-     * (never the signed query), the status, the store's error code and message (from the first
-     * {@value #MAX_ERROR_BYTES} bytes of its answer) and, when the URL's expiry has passed, that it expired.
-     */
     /** The object is larger than the caller's cap: the sender's fault, not the store's. */
     public static final class TooLarge extends IOException {
         TooLarge(String key, long max) {
@@ -209,11 +204,16 @@ public final class PresignedTransfer {
         }
     }
 
+    /**
+     * The store refused (403 for a tampered or expired URL, 404 for a missing object). The message names the object
+     * (never the signed query), the status, the store's error code and message (from the first
+     * {@value #MAX_ERROR_BYTES} bytes of its answer) and, when the URL's expiry has passed, that it expired.
+     */
     public static final class TransferException extends IOException {
         static final int MAX_ERROR_BYTES = 4096;
         private final int status;
 
-        TransferException(PresignedUrl url, int status, InputStream answer) throws IOException {
+        TransferException(PresignedUrl url, int status, InputStream answer) {
             super(url + " answered HTTP " + status + storeError(answer)
                     + (status == 403 && java.time.Instant.now().isAfter(url.expiresAt())
                     ? " (the URL expired at " + url.expiresAt() + ")" : ""));
@@ -225,8 +225,13 @@ public final class PresignedTransfer {
         }
 
         /** " (Code: Message)" from an S3 error document, or "" when there is none. */
-        private static String storeError(InputStream answer) throws IOException {
-            String xml = new String(answer.readNBytes(MAX_ERROR_BYTES), java.nio.charset.StandardCharsets.UTF_8);
+        private static String storeError(InputStream answer) {
+            String xml;
+            try {
+                xml = new String(answer.readNBytes(MAX_ERROR_BYTES), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return ""; // a broken error body must not hide the status (and the expiry hint) it came with
+            }
             String code = element(xml, "Code");
             String message = element(xml, "Message");
             if (code == null) {

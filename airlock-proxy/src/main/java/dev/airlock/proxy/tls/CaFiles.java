@@ -143,7 +143,7 @@ final class CaFiles {
                 case "2b656e" -> "an X25519";
                 case "2b656f" -> "an X448";
                 case "2a8648ce380401" -> "a DSA";
-                default -> "a key of another algorithm (OID bytes " + oid + ")";
+                default -> "a non-EC (OID bytes " + oid + ")";
             };
         } catch (IndexOutOfBoundsException e) {
             return null;

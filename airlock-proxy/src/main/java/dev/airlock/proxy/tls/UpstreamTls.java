@@ -67,7 +67,7 @@ public final class UpstreamTls {
     private static String causes(Throwable e) {
         StringBuilder s = new StringBuilder();
         String last = null;
-        for (Throwable c = e; c != null && s.length() < 400; c = c.getCause() == c ? null : c.getCause()) {
+        for (Throwable c = e; c != null && s.length() < 400; c = c.getCause()) {
             String m = c.getMessage() == null || c.getMessage().isEmpty() ? c.getClass().getSimpleName() : c.getMessage();
             if (last == null || !last.contains(m)) {
                 s.append(s.isEmpty() ? "" : ": ").append(m);
