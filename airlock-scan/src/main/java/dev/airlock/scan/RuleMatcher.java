@@ -136,7 +136,8 @@ public final class RuleMatcher {
      * {@link AnchoredMatch} where it has one, else by RE2. Each try may
      * read up to the rule's maximum length, so a window dense with keyword occurrences that do not start a match
      * (an attacker's {@code AKIAAKIA…}) would cost far more than one pass: once the tries have read about twice the
-     * window, the rest of the window goes to the linear unanchored walk, which finds the same matches.
+     * window, the rest of the window goes to the linear unanchored walk, which finds the same matches. Successful
+     * tries are charged only their match's length.
      */
     private static int walkAnchored(RuleSearch search, CharSequence text, int from, int to, int lower, int limit,
                                     List<RuleMatch> out) {
@@ -166,6 +167,9 @@ public final class RuleMatcher {
                     matchEnd = m == null ? -1 : RuleSearch.lookingAtBase(s, from) + m.end();
                 }
                 if (matchEnd >= 0) {
+                    // A match is charged what it spans, not the maximum a failed try may read: matches do not
+                    // overlap, so they cost at most one pass, and a window of adjacent .env lines stays anchored.
+                    budget += Math.min(rule.maxLength() + 1L, to - s) - (matchEnd - s + 1L);
                     break;
                 }
             }
